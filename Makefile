@@ -1,0 +1,49 @@
+# Portail PTN — the two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# The first interpreter >= 3.12 that really runs (pyenv shims answer even when
+# the version is not active, so each candidate is executed, not just found).
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$c"; break; }; done)
+
+export DEBUG ?= 1
+
+.PHONY: run test venv demo lint messages clean
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Erreur : Python 3.12 ou plus récent est requis (python3.13, python3.12…) et introuvable." >&2; \
+		echo "Error: Python >= 3.12 is required and none was found on PATH." >&2; exit 1; fi
+	@echo "Python : $(PYTHON)"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: demo
+	@$(PY) manage.py demo_logins
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+messages: venv
+	$(PY) manage.py makemessages -l en --no-location
+	$(PY) manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var

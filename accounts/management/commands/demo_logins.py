@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_USERS, demo_password
+
+
+class Command(BaseCommand):
+    help = "Affiche les comptes de démonstration et leurs mots de passe (développement seulement)."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            self.stderr.write("Les comptes de démonstration ne fonctionnent que si DEBUG est activé.")
+            return
+        self.stdout.write("\nComptes de démonstration — http://127.0.0.1:8000/\n")
+        for demo in DEMO_USERS:
+            role = demo.role or f"organisme participant ({demo.body})"
+            self.stdout.write(f"  {demo.username:<14} {demo_password(demo.username):<18} {role}")
+        self.stdout.write("")

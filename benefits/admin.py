@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from benefits.models import Benefit, Indicator, Measurement
+
+
+class IndicatorInline(admin.StackedInline):
+    model = Indicator
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Benefit)
+class BenefitAdmin(admin.ModelAdmin):
+    list_display = ("description", "initiative", "kind", "amount", "horizon_years")
+    list_filter = ("kind", "initiative__edition")
+    list_select_related = ("initiative",)
+    inlines = [IndicatorInline]
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "benefit", "unit", "baseline", "target", "threshold")
+    inlines = [MeasurementInline]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "measured_on", "value")

@@ -1,0 +1,35 @@
+from collections import defaultdict
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from benefits.selectors import benefits_by_initiative
+from roadmap.access import get_edition, plan_reader_required
+
+
+@plan_reader_required
+def summary(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    groups = benefits_by_initiative(edition)
+    by_ambition: dict[str, dict] = {}
+    totals: dict[str, int] = defaultdict(int)
+    for initiative, benefits in groups:
+        ambition = initiative.ambition
+        for benefit in benefits:
+            if benefit.is_financial:
+                by_ambition.setdefault(ambition.code, {"ambition": ambition, "total": 0})
+                by_ambition[ambition.code]["total"] += benefit.amount
+                totals["plan"] += benefit.amount
+    ambition_totals = sorted(
+        by_ambition.values(), key=lambda row: (row["ambition"].orientation.number, row["ambition"].number)
+    )
+    return render(
+        request,
+        "benefits/summary.html",
+        {
+            "edition": edition,
+            "groups": groups,
+            "ambition_totals": ambition_totals,
+            "plan_total": totals["plan"],
+        },
+    )

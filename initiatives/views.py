@@ -1,0 +1,39 @@
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from benefits.models import Benefit, Indicator
+from initiatives.models import Contribution, Dependency, Initiative
+from roadmap.access import get_edition, plan_reader_required
+
+
+@plan_reader_required
+def detail(request: HttpRequest, fiscal_year: str, code: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    initiative = get_object_or_404(
+        Initiative.objects.with_roadmap_relations().prefetch_related(
+            Prefetch(
+                "benefits",
+                queryset=Benefit.objects.prefetch_related(
+                    Prefetch(
+                        "indicators", queryset=Indicator.objects.prefetch_related("measurements")
+                    )
+                ),
+            ),
+            "risks__mitigations",
+            "milestones",
+            Prefetch("dependencies", queryset=Dependency.objects.select_related("depends_on")),
+            Prefetch("dependents", queryset=Dependency.objects.select_related("initiative")),
+            Prefetch(
+                "contributions",
+                queryset=Contribution.objects.select_related("topic__section").order_by(
+                    "topic__section__order", "topic__order", "order"
+                ),
+            ),
+        ),
+        edition=edition,
+        code=code,
+    )
+    return render(
+        request, "initiatives/detail.html", {"edition": edition, "initiative": initiative}
+    )

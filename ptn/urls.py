@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, register_converter
+from django.views.i18n import set_language
+
+from ptn.converters import FiscalYearConverter, InitiativeCodeConverter
+from roadmap import views as roadmap_views
+
+register_converter(FiscalYearConverter, "fy")
+register_converter(InitiativeCodeConverter, "code")
+
+urlpatterns = [
+    path("", roadmap_views.index, name="index"),
+    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switch must also work on the login page.
+    path("langue/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("plan/<fy:fiscal_year>/", include("roadmap.urls")),
+    path("plan/<fy:fiscal_year>/initiatives/", include("initiatives.urls")),
+    path("plan/<fy:fiscal_year>/benefices/", include("benefits.urls")),
+]

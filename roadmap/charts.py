@@ -1,0 +1,88 @@
+"""Server-side geometry of the Radar numériQc chart, drawn as SVG by a template.
+
+The same SVG goes into the web page and the PDF, so it is computed here once,
+with no JavaScript and no raster image.
+"""
+
+import math
+import textwrap
+from dataclasses import dataclass
+from decimal import Decimal
+
+SIZE = 640
+CENTER = SIZE / 2
+RADIUS = 190
+LABEL_GAP = 22
+
+
+@dataclass(frozen=True)
+class Axis:
+    label_lines: list[str]
+    score: Decimal
+    x: float  # end of the axis (scale maximum)
+    y: float
+    label_x: float
+    label_y: float
+    anchor: str  # text-anchor of the label
+    point_x: float  # the score's point
+    point_y: float
+
+
+@dataclass(frozen=True)
+class RadarChart:
+    size: int
+    center: float
+    axes: list[Axis]
+    rings: list[tuple[int, str]]  # (scale value, polygon points)
+    ring_labels: list[tuple[int, float, float]]
+    polygon: str
+
+    @property
+    def line_height(self) -> int:
+        return 17
+
+
+def _point(index: int, count: int, fraction: float, radius: float = RADIUS) -> tuple[float, float]:
+    # First axis straight up, then clockwise.
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    return (
+        round(CENTER + radius * fraction * math.cos(angle), 1),
+        round(CENTER + radius * fraction * math.sin(angle), 1),
+    )
+
+
+def _points(coords: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x},{y}" for x, y in coords)
+
+
+def radar_chart(scores: list[tuple[str, Decimal]], scale_max: int) -> RadarChart | None:
+    """Geometry for a radar of ``scores`` (label, value) on a 0..scale_max scale."""
+    count = len(scores)
+    if count < 3:
+        return None
+    axes = []
+    for index, (label, score) in enumerate(scores):
+        x, y = _point(index, count, 1.0)
+        lx, ly = _point(index, count, 1.0, RADIUS + LABEL_GAP)
+        px, py = _point(index, count, float(score) / scale_max)
+        dx = lx - CENTER
+        anchor = "middle" if abs(dx) < 1 else ("start" if dx > 0 else "end")
+        lines = textwrap.wrap(label, width=20) or [label]
+        # Labels above the centre grow upwards so they never cross the chart.
+        if ly < CENTER - 1:
+            ly -= (len(lines) - 1) * 17 + 4
+        elif ly > CENTER + 1:
+            ly += 12
+        else:
+            ly -= (len(lines) - 1) * 17 / 2 - 5
+        axes.append(Axis(lines, score, x, y, lx, round(ly, 1), anchor, px, py))
+    rings = [
+        (value, _points([_point(i, count, value / scale_max) for i in range(count)]))
+        for value in range(1, scale_max + 1)
+    ]
+    ring_labels = [
+        (value, CENTER + 4, round(CENTER - RADIUS * value / scale_max - 3, 1))
+        for value in range(1, scale_max + 1)
+    ]
+    polygon = _points([(a.point_x, a.point_y) for a in axes])
+    return RadarChart(SIZE, CENTER, axes, rings, ring_labels, polygon)

@@ -1,0 +1,49 @@
+"""Markdown of the plan's narrative text → sanitised HTML (web pages and, later, the PDF)."""
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "em", "strong", "code", "blockquote", "ul", "ol", "li", "sup", "div",
+    "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "div": {"class"},
+    "li": {"id"},
+    "sup": {"id"},
+    "ol": {"start"},
+    "th": {"scope"},
+}
+# No image at all (no remote fetch), no style, no script; links only to the web or a footnote.
+URL_SCHEMES = {"https", "http", "mailto"}
+
+
+def render_markdown(text: str, *, id_prefix: str = "md") -> SafeString:
+    """Render user-written Markdown; ``id_prefix`` keeps footnote anchors unique on a page."""
+    if not text:
+        return mark_safe("")
+    html = markdown.markdown(
+        text,
+        extensions=["footnotes", "sane_lists"],
+        extension_configs={"footnotes": {"BACKLINK_TEXT": "↩", "BACKLINK_TITLE": ""}},
+        output_format="html",
+        tab_length=2,  # nested lists are indented by two spaces in the plan's text
+    )
+    html = html.replace('id="fn:', f'id="{id_prefix}-fn:').replace(
+        'href="#fn:', f'href="#{id_prefix}-fn:'
+    )
+    html = html.replace('id="fnref:', f'id="{id_prefix}-fnref:').replace(
+        'href="#fnref:', f'href="#{id_prefix}-fnref:'
+    )
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    # Safe: the HTML above went through nh3 with an allow-list (see tests/test_markdown.py).
+    return mark_safe(clean)  # noqa: S308

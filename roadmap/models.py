@@ -1,0 +1,319 @@
+"""An edition of the plan and everything in it that is not about one initiative."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+FISCAL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+def fiscal_year_label(start_year: int) -> str:
+    """Québec's fiscal year runs from 1 April to 31 March: 2024 → « 2024-2025 »."""
+    return f"{start_year}-{start_year + 1}"
+
+
+def validate_fiscal_year(value: str) -> None:
+    match = FISCAL_YEAR_RE.match(value or "")
+    if not match or int(match[2]) != int(match[1]) + 1:
+        raise ValidationError(
+            _("« %(value)s » n'est pas un exercice financier (ex. : 2024-2025)."),
+            params={"value": value},
+        )
+
+
+class EditionQuerySet(models.QuerySet):
+    def current(self) -> "Edition | None":
+        """The newest edition: the one people mean when they say « the plan »."""
+        return self.order_by("-fiscal_year").first()
+
+
+class Edition(models.Model):
+    """One annual edition of the plan (the plan is « évolutif et mis à jour annuellement »)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        SUBMITTED = "submitted", _("Soumis à la DI")
+        RECOMMENDED = "recommended", _("Recommandé")
+        APPROVED = "approved", _("Approuvé")
+        TRANSMITTED = "transmitted", _("Transmis")
+
+    fiscal_year = models.CharField(
+        _("exercice financier"),
+        max_length=9,
+        unique=True,
+        validators=[validate_fiscal_year],
+        help_text=_("Du 1er avril au 31 mars, ex. : 2024-2025."),
+    )
+    update_number = models.PositiveSmallIntegerField(
+        _("numéro de mise à jour"), default=0, help_text=_("0 pour le plan initial.")
+    )
+    ministry = models.CharField(_("ministère"), max_length=200)
+    ministry_acronym = models.CharField(_("sigle du ministère"), max_length=20)
+    vision = models.TextField(_("énoncé de vision"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        verbose_name = _("édition")
+        verbose_name_plural = _("éditions")
+
+    def __str__(self) -> str:
+        return f"PTN {self.fiscal_year}"
+
+
+class Section(models.Model):
+    """A narrative section of the plan, in the order of the report. Text is Markdown."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
+    key = models.SlugField(_("clé"), max_length=60)
+    title = models.CharField(_("titre"), max_length=300)
+    level = models.PositiveSmallIntegerField(
+        _("niveau"), default=1, validators=[MinValueValidator(1), MaxValueValidator(2)]
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    body = models.TextField(_("texte"), blank=True, help_text=_("Markdown."))
+    conclusion = models.TextField(
+        _("texte de clôture"), blank=True, help_text=_("Affiché après le contenu généré.")
+    )
+    signatory_name = models.CharField(_("signataire"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("titre du signataire"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["edition", "order"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="section_key_unique_in_edition")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SectionItem(models.Model):
+    """An entry of a section's list that is data: a stakeholder statement, a theme, an action."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    title = models.CharField(_("titre"), max_length=500)
+    text = models.TextField(_("texte"), blank=True, help_text=_("Markdown."))
+
+    class Meta:
+        ordering = ["section", "order"]
+        verbose_name = _("élément de section")
+        verbose_name_plural = _("éléments de section")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Topic(models.Model):
+    """A topic of a generated section (e.g. « Mobilité des données »): initiatives contribute to it."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="topics")
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    title = models.CharField(_("titre"), max_length=300)
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+
+    class Meta:
+        ordering = ["section", "order"]
+        verbose_name = _("sujet")
+        verbose_name_plural = _("sujets")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StrategicOrientation(models.Model):
+    """An orientation of the ministry's strategic plan, to which the PTN is aligned."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="strategic_orientations"
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.TextField(_("libellé"))
+
+    class Meta:
+        ordering = ["edition", "number"]
+        verbose_name = _("orientation du plan stratégique")
+        verbose_name_plural = _("orientations du plan stratégique")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "number"], name="strategic_orientation_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Orientation %(number)s du plan stratégique") % {"number": self.number}
+
+
+class Orientation(models.Model):
+    """An orientation of the PTN itself."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="orientations")
+    number = models.PositiveSmallIntegerField(_("numéro"), validators=[MinValueValidator(1)])
+    title = models.TextField(_("libellé"))
+    strategic_orientations = models.ManyToManyField(
+        StrategicOrientation,
+        verbose_name=_("orientations du plan stratégique servies"),
+        related_name="orientations",
+        blank=True,
+        help_text=_("Le schéma d'intégration de l'annexe."),
+    )
+
+    class Meta:
+        ordering = ["edition", "number"]
+        verbose_name = _("orientation")
+        verbose_name_plural = _("orientations")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="orientation_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return _("Orientation %(number)s") % {"number": self.number}
+
+    @property
+    def code(self) -> str:
+        return str(self.number)
+
+
+class Ambition(models.Model):
+    """An « ambition d'affaires » of an orientation; its code is « orientation.number » (e.g. 2.2)."""
+
+    orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="ambitions")
+    number = models.PositiveSmallIntegerField(_("numéro"), validators=[MinValueValidator(1)])
+    title = models.TextField(_("libellé"))
+
+    class Meta:
+        ordering = ["orientation__edition", "orientation__number", "number"]
+        verbose_name = _("ambition d'affaires")
+        verbose_name_plural = _("ambitions d'affaires")
+        constraints = [
+            models.UniqueConstraint(fields=["orientation", "number"], name="ambition_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.orientation.number}.{self.number}"
+
+
+class Maturity(models.Model):
+    """Digital maturity of the ministry (MCN-CQEN scale), measured and targeted."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="maturity")
+    score = models.DecimalField(_("maturité mesurée"), max_digits=3, decimal_places=1)
+    scale_min = models.PositiveSmallIntegerField(_("minimum de l'échelle"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("maximum de l'échelle"), default=4)
+    current_stage = models.PositiveSmallIntegerField(_("étape actuelle"))
+    current_stage_label = models.CharField(_("libellé de l'étape actuelle"), max_length=200)
+    target_stage = models.PositiveSmallIntegerField(_("étape visée"))
+    target_stage_label = models.CharField(_("libellé de l'étape visée"), max_length=200)
+    target_date = models.DateField(_("échéance de la cible"))
+    source = models.CharField(_("source de la mesure"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("maturité numérique")
+        verbose_name_plural = _("maturités numériques")
+
+    def __str__(self) -> str:
+        return f"{self.score} / {self.scale_max}"
+
+    def clean(self) -> None:
+        if self.score is not None and not self.scale_min <= self.score <= self.scale_max:
+            raise ValidationError(
+                {"score": _("La maturité doit être comprise entre le minimum et le maximum.")}
+            )
+
+
+class Radar(models.Model):
+    """The Radar numériQc assessment: an overall score and one score per category."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="radar")
+    overall = models.DecimalField(_("résultat global"), max_digits=3, decimal_places=2)
+    scale_max = models.PositiveSmallIntegerField(_("maximum de l'échelle"), default=4)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Radar numériQc")
+        verbose_name_plural = _("Radars numériQc")
+
+    def __str__(self) -> str:
+        return f"Radar numériQc {self.edition.fiscal_year}"
+
+
+class RadarScore(models.Model):
+    radar = models.ForeignKey(Radar, on_delete=models.CASCADE, related_name="scores")
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    category = models.CharField(_("catégorie"), max_length=200)
+    score = models.DecimalField(
+        _("résultat"),
+        max_digits=3,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(4)],
+    )
+
+    class Meta:
+        ordering = ["radar", "order"]
+        verbose_name = _("résultat par catégorie")
+        verbose_name_plural = _("résultats par catégorie")
+
+    def __str__(self) -> str:
+        return f"{self.category} : {self.score}"
+
+
+class RiskBase(models.Model):
+    """What plan-level and initiative-level risks have in common."""
+
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    title = models.CharField(_("risque"), max_length=500)
+    description = models.TextField(_("précisions"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MitigationBase(models.Model):
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    text = models.TextField(_("mesure de gestion ou d'atténuation"))
+
+    class Meta:
+        abstract = True
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PlanRisk(RiskBase):
+    """A risk of the plan as a whole (« Plan de gestion des risques »)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="plan_risks")
+
+    class Meta(RiskBase.Meta):
+        ordering = ["edition", "order"]
+        verbose_name = _("risque du plan")
+        verbose_name_plural = _("risques du plan")
+
+
+class PlanRiskMitigation(MitigationBase):
+    risk = models.ForeignKey(PlanRisk, on_delete=models.CASCADE, related_name="mitigations")
+
+    class Meta(MitigationBase.Meta):
+        ordering = ["risk", "order"]
+        verbose_name = _("mesure d'atténuation (risque du plan)")
+        verbose_name_plural = _("mesures d'atténuation (risques du plan)")

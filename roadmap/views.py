@@ -1,0 +1,173 @@
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from benefits.selectors import benefits_by_initiative
+from initiatives.models import Contribution, Initiative, InitiativeRisk
+from roadmap.access import get_edition, plan_reader_required
+from roadmap.charts import radar_chart
+from roadmap.forms import RoadmapFilterForm
+from roadmap.models import Edition, Maturity, Orientation, PlanRisk, Radar, Section, Topic
+
+
+@plan_reader_required
+def index(request: HttpRequest) -> HttpResponse:
+    edition = Edition.objects.current()
+    if edition is None:
+        return render(request, "roadmap/no_edition.html")
+    return redirect("roadmap:home", fiscal_year=edition.fiscal_year)
+
+
+def _radar(edition: Edition) -> tuple[Radar | None, object]:
+    radar = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
+    if radar is None:
+        return None, None
+    chart = radar_chart([(s.category, s.score) for s in radar.scores.all()], radar.scale_max)
+    return radar, chart
+
+
+def _orientations(edition: Edition):
+    return edition.orientations.prefetch_related("ambitions", "strategic_orientations")
+
+
+@plan_reader_required
+def home(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    radar, chart = _radar(edition)
+    counts = dict(
+        edition.initiatives.values_list("status").annotate(n=Count("id")).order_by()
+    )
+    status_counts = [
+        (value, label, counts.get(value, 0)) for value, label in Initiative.Status.choices
+    ]
+    return render(
+        request,
+        "roadmap/home.html",
+        {
+            "edition": edition,
+            "maturity": Maturity.objects.filter(edition=edition).first(),
+            "radar": radar,
+            "chart": chart,
+            "orientations": _orientations(edition),
+            "status_counts": status_counts,
+            "initiative_count": sum(counts.values()),
+        },
+    )
+
+
+@plan_reader_required
+def roadmap(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    form = RoadmapFilterForm(request.GET or None, edition=edition)
+    form.is_valid()
+    initiatives = list(form.filter(edition.initiatives.with_roadmap_relations()))
+    initiatives.sort(key=lambda i: i.sort_key)
+    by_ambition: dict[int, list[Initiative]] = defaultdict(list)
+    for initiative in initiatives:
+        by_ambition[initiative.ambition_id].append(initiative)
+    groups = []
+    for orientation in _orientations(edition):
+        ambitions = [
+            (ambition, by_ambition.get(ambition.pk, []))
+            for ambition in orientation.ambitions.all()
+            if by_ambition.get(ambition.pk) or not form.is_filtering
+        ]
+        if ambitions:
+            groups.append((orientation, ambitions))
+    return render(
+        request,
+        "roadmap/roadmap.html",
+        {
+            "edition": edition,
+            "form": form,
+            "groups": groups,
+            "result_count": len(initiatives),
+        },
+    )
+
+
+@plan_reader_required
+def risks(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    plan_risks = PlanRisk.objects.filter(edition=edition).prefetch_related("mitigations")
+    initiative_risks = (
+        InitiativeRisk.objects.filter(initiative__edition=edition)
+        .select_related("initiative")
+        .prefetch_related("mitigations")
+        .order_by("initiative__code", "order")
+    )
+    return render(
+        request,
+        "roadmap/risks.html",
+        {"edition": edition, "plan_risks": plan_risks, "initiative_risks": initiative_risks},
+    )
+
+
+@plan_reader_required
+def sections(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    return render(
+        request,
+        "roadmap/sections.html",
+        {"edition": edition, "sections": edition.sections.only("key", "title", "level", "order")},
+    )
+
+
+def _section_extras(section: Section) -> dict:
+    """What a section shows besides its own text: the data the plan generates it from."""
+    edition = section.edition
+    key = section.key
+    extras: dict = {}
+    if key == "maturite":
+        extras["maturity"] = Maturity.objects.filter(edition=edition).first()
+    elif key == "radar":
+        extras["radar"], extras["chart"] = _radar(edition)
+    elif key in {"arrimage", "ambitions", "annexe"}:
+        extras["strategic_orientations"] = edition.strategic_orientations.prefetch_related(
+            "orientations"
+        )
+        extras["orientations"] = _orientations(edition)
+    elif key == "gestion-risques":
+        extras["plan_risks"] = PlanRisk.objects.filter(edition=edition).prefetch_related(
+            "mitigations"
+        )
+    elif key == "benefices":
+        extras["benefit_groups"] = benefits_by_initiative(edition)
+    return extras
+
+
+@plan_reader_required
+def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    section = get_object_or_404(
+        Section.objects.prefetch_related(
+            "items",
+            Prefetch(
+                "topics",
+                queryset=Topic.objects.prefetch_related(
+                    Prefetch(
+                        "contributions",
+                        queryset=Contribution.objects.select_related("initiative"),
+                    )
+                ),
+            ),
+        ),
+        edition=edition,
+        key=key,
+    )
+    section.edition = edition
+    siblings = list(edition.sections.only("key", "title", "order"))
+    position = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+    return render(
+        request,
+        "roadmap/section.html",
+        {
+            "edition": edition,
+            "section": section,
+            "previous": siblings[position - 1] if position > 0 else None,
+            "next": siblings[position + 1] if position + 1 < len(siblings) else None,
+            **_section_extras(section),
+        },
+    )

@@ -1,0 +1,71 @@
+"""Personas and the demo plan, loaded once per test session (each test runs in a transaction)."""
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import User
+from roadmap.models import Edition
+
+DEMO_YEAR = "2023-2024"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, fast_password_hasher):
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def edition(db) -> Edition:
+    return Edition.objects.get(fiscal_year=DEMO_YEAR)
+
+
+def _client_for(username: str) -> Client:
+    """Log in as the demo account's persona. Demo accounts only work with DEBUG on (tests run
+    with it off), so the persona is the same account made a regular one for this test."""
+    user = User.objects.get(username=username)
+    user.is_demo = False
+    user.save(update_fields=["is_demo"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def reader_client(db) -> Client:
+    return _client_for("lecteur")
+
+
+@pytest.fixture
+def body_client(db) -> Client:
+    """Staff of a participating body (Régie de l'énergie), with no ministry role."""
+    return _client_for("organisme")
+
+
+@pytest.fixture
+def lead_client(db) -> Client:
+    return _client_for("responsable")
+
+
+@pytest.fixture
+def coordinator_client(db) -> Client:
+    return _client_for("coordonnateur")
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return User.objects.create_user("intrus", password="un-mot-de-passe-solide-42")
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    client = Client()
+    client.force_login(outsider)
+    return client

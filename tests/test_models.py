@@ -1,0 +1,86 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from initiatives.models import Initiative, normalize_for_search
+from roadmap.formatting import long_date, money, money_short
+from roadmap.markdown import render_markdown
+from roadmap.models import Ambition, Edition, validate_fiscal_year
+
+
+def _ambition(edition: Edition, code: str) -> Ambition:
+    orientation, number = code.split(".")
+    return Ambition.objects.get(orientation__edition=edition, orientation__number=orientation, number=number)
+
+
+def test_a_code_must_sit_under_its_ambition(edition):
+    initiative = Initiative(
+        edition=edition, ambition=_ambition(edition, "1.1"), code="2.2.3", title="Mal placée"
+    )
+    with pytest.raises(ValidationError) as error:
+        initiative.full_clean()
+    assert "code" in error.value.message_dict
+    assert "ne correspond pas à l'ambition 1.1" in error.value.message_dict["code"][0]
+
+
+def test_the_code_is_derived_from_the_ambition_and_number(edition):
+    initiative = Initiative(edition=edition, ambition=_ambition(edition, "2.2"), number=9, title="Nouvelle")
+    initiative.full_clean()
+    assert initiative.code == "2.2.9"
+
+
+def test_a_code_is_unique_within_an_edition(edition):
+    initiative = Initiative(
+        edition=edition, ambition=_ambition(edition, "1.1"), code="1.1.1", title="Doublon"
+    )
+    with pytest.raises(ValidationError):
+        initiative.full_clean()
+
+
+def test_an_ambition_of_another_edition_is_refused(edition):
+    other = Edition.objects.create(fiscal_year="2024-2025", ministry="M", ministry_acronym="M")
+    initiative = Initiative(edition=other, ambition=_ambition(edition, "1.1"), number=7, title="X")
+    with pytest.raises(ValidationError) as error:
+        initiative.full_clean()
+    assert "ambition" in error.value.message_dict
+
+
+@pytest.mark.parametrize("value", ["2024", "2024-2026", "24-25", "2024-2025x"])
+def test_fiscal_years_are_validated(value):
+    with pytest.raises(ValidationError):
+        validate_fiscal_year(value)
+
+
+def test_money_and_dates_read_as_in_quebec():
+    with translation.override("fr-ca"):
+        assert money(2_000_000) == "2\u00a0000\u00a0000\u00a0$"
+        assert money_short(2_000_000) == "2\u00a0M$"
+        assert money_short(105_000) == "105\u00a0k$"
+        assert long_date(datetime.date(2026, 4, 1)) == "1er avril 2026"
+        assert long_date(datetime.date(2027, 3, 31)) == "31 mars 2027"
+    with translation.override("en"):
+        assert money(2_000_000) == "$2,000,000"
+        assert long_date(datetime.date(2026, 4, 1)) == "April 1, 2026"
+
+
+def test_search_normalisation_ignores_accents_and_case():
+    assert normalize_for_search("Données NUMÉRIQUES œuvre") == normalize_for_search("donnees numeriques oeuvre")
+
+
+def test_markdown_is_sanitised():
+    html = render_markdown(
+        'Texte<script>alert(1)</script> <img src="http://127.0.0.1/x"> <b style="color:red">gras</b> '
+        "[lien](javascript:alert(1)) <iframe src=x></iframe>\n\n- a\n- b"
+    )
+    assert "<script" not in html and "alert(1)" not in html
+    assert "<img" not in html and "style=" not in html and "<iframe" not in html
+    assert "javascript:" not in html
+    assert "<li>a</li>" in html
+
+
+def test_markdown_footnotes_get_unique_anchors():
+    html = render_markdown("Citoyen[^1]\n\n[^1]: Une personne.", id_prefix="principes")
+    assert 'href="#principes-fn:1"' in html
+    assert 'id="principes-fn:1"' in html
