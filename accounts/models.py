@@ -49,7 +49,9 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         _("compte de démonstration"),
         default=False,
-        help_text=_("Les comptes de démonstration ne peuvent pas se connecter quand DEBUG est désactivé."),
+        help_text=_(
+            "Les comptes de démonstration ne peuvent pas se connecter quand DEBUG est désactivé."
+        ),
     )
 
     class Meta:

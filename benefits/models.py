@@ -61,9 +61,7 @@ class Indicator(models.Model):
     baseline = models.DecimalField(
         _("valeur de départ"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    target = models.DecimalField(
-        _("cible"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    target = models.DecimalField(_("cible"), max_digits=14, decimal_places=2, null=True, blank=True)
     threshold = models.DecimalField(
         _("seuil"),
         max_digits=14,
@@ -89,9 +87,7 @@ class Indicator(models.Model):
 
 
 class Measurement(models.Model):
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="measurements"
-    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
     measured_on = models.DateField(_("date de la mesure"))
     value = models.DecimalField(_("valeur mesurée"), max_digits=14, decimal_places=2)
     note = models.CharField(_("remarque"), max_length=300, blank=True)

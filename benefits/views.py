@@ -21,7 +21,8 @@ def summary(request: HttpRequest, fiscal_year: str) -> HttpResponse:
                 by_ambition[ambition.code]["total"] += benefit.amount
                 totals["plan"] += benefit.amount
     ambition_totals = sorted(
-        by_ambition.values(), key=lambda row: (row["ambition"].orientation.number, row["ambition"].number)
+        by_ambition.values(),
+        key=lambda row: (row["ambition"].orientation.number, row["ambition"].number),
     )
     return render(
         request,

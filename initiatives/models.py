@@ -115,6 +115,13 @@ class Initiative(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.compute_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     @property
     def horizon(self) -> str:
         if self.horizon_start is None:
@@ -128,7 +135,9 @@ class Initiative(models.Model):
         return tuple(int(p) for p in self.code.split("."))
 
     def compute_search_text(self) -> str:
-        return normalize_for_search(" ".join([self.code, self.acronym, self.title, self.description]))
+        return normalize_for_search(
+            " ".join([self.code, self.acronym, self.title, self.description])
+        )
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -160,13 +169,6 @@ class Initiative(models.Model):
             errors["horizon_end"] = _("La fin de l'horizon précède son début.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        self.search_text = self.compute_search_text()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
 
 class Dependency(models.Model):

@@ -21,10 +21,16 @@ class RoadmapFilterForm(forms.Form):
         choices=[("", _("Tous les statuts")), *Initiative.Status.choices],
     )
     unit = forms.ModelChoiceField(
-        label=_("Unité"), required=False, queryset=Unit.objects.none(), empty_label=_("Toutes les unités")
+        label=_("Unité"),
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label=_("Toutes les unités"),
     )
     topic = TopicChoiceField(
-        label=_("Sujet"), required=False, queryset=Topic.objects.none(), empty_label=_("Tous les sujets")
+        label=_("Sujet"),
+        required=False,
+        queryset=Topic.objects.none(),
+        empty_label=_("Tous les sujets"),
     )
 
     def __init__(self, *args, edition: Edition, **kwargs) -> None:

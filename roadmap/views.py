@@ -9,7 +9,7 @@ from initiatives.models import Contribution, Initiative, InitiativeRisk
 from roadmap.access import get_edition, plan_reader_required
 from roadmap.charts import radar_chart
 from roadmap.forms import RoadmapFilterForm
-from roadmap.models import Edition, Maturity, Orientation, PlanRisk, Radar, Section, Topic
+from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
 
 
 @plan_reader_required
@@ -29,16 +29,14 @@ def _radar(edition: Edition) -> tuple[Radar | None, object]:
 
 
 def _orientations(edition: Edition):
-    return edition.orientations.prefetch_related("ambitions", "strategic_orientations")
+    return edition.orientations.prefetch_related("ambitions")
 
 
 @plan_reader_required
 def home(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     edition = get_edition(fiscal_year)
     radar, chart = _radar(edition)
-    counts = dict(
-        edition.initiatives.values_list("status").annotate(n=Count("id")).order_by()
-    )
+    counts = dict(edition.initiatives.values_list("status").annotate(n=Count("id")).order_by())
     status_counts = [
         (value, label, counts.get(value, 0)) for value, label in Initiative.Status.choices
     ]
@@ -128,7 +126,7 @@ def _section_extras(section: Section) -> dict:
         extras["strategic_orientations"] = edition.strategic_orientations.prefetch_related(
             "orientations"
         )
-        extras["orientations"] = _orientations(edition)
+        extras["orientations"] = _orientations(edition).prefetch_related("strategic_orientations")
     elif key == "gestion-risques":
         extras["plan_risks"] = PlanRisk.objects.filter(edition=edition).prefetch_related(
             "mitigations"

@@ -10,7 +10,8 @@ def plan_pages() -> dict[str, str]:
         "index": reverse("index"),
         "home": reverse("roadmap:home", args=[YEAR]),
         "roadmap": reverse("roadmap:roadmap", args=[YEAR]),
-        "roadmap_filtered": reverse("roadmap:roadmap", args=[YEAR]) + "?q=donnees&status=exploration",
+        "roadmap_filtered": reverse("roadmap:roadmap", args=[YEAR])
+        + "?q=donnees&status=exploration",
         "initiative": reverse("initiatives:detail", args=[YEAR, "1.1.1"]),
         "benefits": reverse("benefits:summary", args=[YEAR]),
         "risks": reverse("roadmap:risks", args=[YEAR]),

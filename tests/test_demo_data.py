@@ -10,9 +10,9 @@ from django.core.management import call_command
 from accounts import roles
 from accounts.models import Body, User
 from benefits.models import Benefit, Indicator
-from initiatives.models import Contribution, Dependency, Initiative
+from initiatives.models import Contribution, Dependency
 from roadmap.demo.loader import load_plan
-from roadmap.models import Maturity, PlanRisk, Radar, Section
+from roadmap.models import Maturity, PlanRisk, Radar
 
 # DOMAIN.md's table; 2.1.3, 2.1.4 and 2.1.5 are described there, not titled, hence prefixes.
 INITIATIVES = {
@@ -78,11 +78,24 @@ def test_vision_maturity_and_radar(edition):
 
 def test_orientations_ambitions_and_the_integration_mapping(edition):
     assert [so.number for so in edition.strategic_orientations.all()] == [1, 3]
-    orientations = list(edition.orientations.prefetch_related("ambitions", "strategic_orientations"))
+    orientations = list(
+        edition.orientations.prefetch_related("ambitions", "strategic_orientations")
+    )
     assert [o.number for o in orientations] == [1, 2]
-    assert [a.code for o in orientations for a in o.ambitions.all()] == ["1.1", "1.2", "2.1", "2.2", "2.3"]
-    assert [[so.number for so in o.strategic_orientations.all()] for o in orientations] == [[1], [3]]
-    assert orientations[1].title.startswith("Mettre en place une organisation efficace et efficiente")
+    assert [a.code for o in orientations for a in o.ambitions.all()] == [
+        "1.1",
+        "1.2",
+        "2.1",
+        "2.2",
+        "2.3",
+    ]
+    assert [[so.number for so in o.strategic_orientations.all()] for o in orientations] == [
+        [1],
+        [3],
+    ]
+    assert orientations[1].title.startswith(
+        "Mettre en place une organisation efficace et efficiente"
+    )
 
 
 def test_sections_messages_and_lists(edition):
@@ -105,7 +118,9 @@ def test_financial_benefits_and_indicators(edition):
         for b in Benefit.objects.filter(initiative__edition=edition, kind=Benefit.Kind.FINANCIAL)
     }
     assert financial == {"1.1.1": (2_000_000, 5), "2.2.3": (105_000, 5)}
-    non_financial = Benefit.objects.filter(initiative__edition=edition, kind=Benefit.Kind.NON_FINANCIAL)
+    non_financial = Benefit.objects.filter(
+        initiative__edition=edition, kind=Benefit.Kind.NON_FINANCIAL
+    )
     assert {b.initiative.code for b in non_financial} == {"1.1.1", "2.2.3"}
     assert non_financial.filter(initiative__code="1.1.1").count() == 4
     assert non_financial.filter(initiative__code="2.2.3").count() == 4
@@ -137,7 +152,9 @@ def test_plan_risks_with_all_their_mitigations(edition):
     risks = list(PlanRisk.objects.filter(edition=edition).prefetch_related("mitigations"))
     assert [len(r.mitigations.all()) for r in risks] == [3, 3, 3, 6]
     assert risks[0].title.startswith("Non-disponibilité des ressources financières et humaines")
-    assert risks[3].title.startswith("Perte de l’adhésion") or risks[3].title.startswith("Perte de l'adhésion")
+    assert risks[3].title.startswith("Perte de l’adhésion") or risks[3].title.startswith(
+        "Perte de l'adhésion"
+    )
 
 
 def test_dependency_between_open_data_and_research_funding(edition):
@@ -156,7 +173,11 @@ def test_one_demo_user_per_role_and_the_lead_leads_two_initiatives(edition):
 
 
 def _snapshot() -> dict[str, list]:
-    models = [m for app in ("accounts", "roadmap", "initiatives", "benefits") for m in apps.get_app_config(app).get_models()]
+    models = [
+        m
+        for app in ("accounts", "roadmap", "initiatives", "benefits")
+        for m in apps.get_app_config(app).get_models()
+    ]
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 

@@ -12,7 +12,9 @@ from roadmap.models import Ambition, Edition, validate_fiscal_year
 
 def _ambition(edition: Edition, code: str) -> Ambition:
     orientation, number = code.split(".")
-    return Ambition.objects.get(orientation__edition=edition, orientation__number=orientation, number=number)
+    return Ambition.objects.get(
+        orientation__edition=edition, orientation__number=orientation, number=number
+    )
 
 
 def test_a_code_must_sit_under_its_ambition(edition):
@@ -26,7 +28,9 @@ def test_a_code_must_sit_under_its_ambition(edition):
 
 
 def test_the_code_is_derived_from_the_ambition_and_number(edition):
-    initiative = Initiative(edition=edition, ambition=_ambition(edition, "2.2"), number=9, title="Nouvelle")
+    initiative = Initiative(
+        edition=edition, ambition=_ambition(edition, "2.2"), number=9, title="Nouvelle"
+    )
     initiative.full_clean()
     assert initiative.code == "2.2.9"
 
@@ -66,7 +70,9 @@ def test_money_and_dates_read_as_in_quebec():
 
 
 def test_search_normalisation_ignores_accents_and_case():
-    assert normalize_for_search("Données NUMÉRIQUES œuvre") == normalize_for_search("donnees numeriques oeuvre")
+    assert normalize_for_search("Données NUMÉRIQUES œuvre") == normalize_for_search(
+        "donnees numeriques oeuvre"
+    )
 
 
 def test_markdown_is_sanitised():

@@ -4,60 +4,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Benefit',
+            name="Benefit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('kind', models.CharField(choices=[('financial', 'Financier'), ('non_financial', 'Non financier')], max_length=20, verbose_name='nature')),
-                ('description', models.TextField(verbose_name='bénéfice')),
-                ('amount', models.PositiveBigIntegerField(blank=True, help_text='En dollars, sans décimales.', null=True, verbose_name='montant net ($)')),
-                ('horizon_years', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="horizon (années d'exploitation)")),
-                ('measurable', models.BooleanField(default=False, verbose_name='mesurable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("financial", "Financier"), ("non_financial", "Non financier")],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="bénéfice")),
+                (
+                    "amount",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="En dollars, sans décimales.",
+                        null=True,
+                        verbose_name="montant net ($)",
+                    ),
+                ),
+                (
+                    "horizon_years",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="horizon (années d'exploitation)"
+                    ),
+                ),
+                ("measurable", models.BooleanField(default=False, verbose_name="mesurable")),
             ],
             options={
-                'verbose_name': 'bénéfice',
-                'verbose_name_plural': 'bénéfices',
-                'ordering': ['initiative', 'order'],
+                "verbose_name": "bénéfice",
+                "verbose_name_plural": "bénéfices",
+                "ordering": ["initiative", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('name', models.CharField(max_length=500, verbose_name='indicateur')),
-                ('unit', models.CharField(blank=True, max_length=50, verbose_name='unité de mesure')),
-                ('direction', models.CharField(choices=[('increase', 'À la hausse'), ('decrease', 'À la baisse')], default='increase', max_length=10, verbose_name="sens de l'amélioration")),
-                ('baseline', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='valeur de départ')),
-                ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='cible')),
-                ('threshold', models.DecimalField(blank=True, decimal_places=2, help_text="Valeur en deçà de laquelle le bénéfice n'est pas jugé atteint.", max_digits=14, null=True, verbose_name='seuil')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("name", models.CharField(max_length=500, verbose_name="indicateur")),
+                (
+                    "unit",
+                    models.CharField(blank=True, max_length=50, verbose_name="unité de mesure"),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("increase", "À la hausse"), ("decrease", "À la baisse")],
+                        default="increase",
+                        max_length=10,
+                        verbose_name="sens de l'amélioration",
+                    ),
+                ),
+                (
+                    "baseline",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="valeur de départ",
+                    ),
+                ),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="cible"
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Valeur en deçà de laquelle le bénéfice n'est pas jugé atteint.",
+                        max_digits=14,
+                        null=True,
+                        verbose_name="seuil",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicateur',
-                'verbose_name_plural': 'indicateurs',
-                'ordering': ['benefit', 'order'],
+                "verbose_name": "indicateur",
+                "verbose_name_plural": "indicateurs",
+                "ordering": ["benefit", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Measurement',
+            name="Measurement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measured_on', models.DateField(verbose_name='date de la mesure')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='valeur mesurée')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='remarque')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("measured_on", models.DateField(verbose_name="date de la mesure")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="valeur mesurée"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="remarque")),
             ],
             options={
-                'verbose_name': 'mesure',
-                'verbose_name_plural': 'mesures',
-                'ordering': ['indicator', 'measured_on'],
+                "verbose_name": "mesure",
+                "verbose_name_plural": "mesures",
+                "ordering": ["indicator", "measured_on"],
             },
         ),
     ]

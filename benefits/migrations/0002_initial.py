@@ -5,32 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('benefits', '0001_initial'),
-        ('initiatives', '0001_initial'),
+        ("benefits", "0001_initial"),
+        ("initiatives", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='benefit',
-            name='initiative',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='benefits', to='initiatives.initiative'),
+            model_name="benefit",
+            name="initiative",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="benefits",
+                to="initiatives.initiative",
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='benefit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='benefits.benefit'),
+            model_name="indicator",
+            name="benefit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="indicators",
+                to="benefits.benefit",
+            ),
         ),
         migrations.AddField(
-            model_name='measurement',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measurements', to='benefits.indicator'),
+            model_name="measurement",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="measurements",
+                to="benefits.indicator",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measurement',
-            constraint=models.UniqueConstraint(fields=('indicator', 'measured_on'), name='measurement_one_per_day'),
+            model_name="measurement",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "measured_on"), name="measurement_one_per_day"
+            ),
         ),
     ]

@@ -7,136 +7,329 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_roles'),
-        ('roadmap', '0001_initial'),
+        ("accounts", "0002_roles"),
+        ("roadmap", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='numéro')),
-                ('code', models.CharField(blank=True, help_text="Code de l'ambition suivi du numéro de l'initiative, ex. : 2.2.3.", max_length=20, verbose_name='code')),
-                ('title', models.CharField(max_length=500, verbose_name='titre')),
-                ('acronym', models.CharField(blank=True, max_length=30, verbose_name='acronyme')),
-                ('description', models.TextField(blank=True, help_text='Markdown.', verbose_name='description')),
-                ('status', models.CharField(choices=[('ideation', 'Idéation'), ('exploration', 'Exploration'), ('planned', 'Planifiée'), ('in_progress', 'En cours'), ('completed', 'Réalisée'), ('suspended', 'Suspendue')], default='ideation', max_length=20, verbose_name='statut')),
-                ('funded', models.BooleanField(default=False, help_text='Budget alloué et effectifs confirmés.', verbose_name='financée')),
-                ('qualified_project', models.BooleanField(default=False, help_text='Projet qualifié (TI) au sens des Règles relatives à la gestion des RI.', verbose_name='projet qualifié')),
-                ('phase', models.CharField(blank=True, max_length=200, verbose_name='phase')),
-                ('horizon_start', models.PositiveSmallIntegerField(blank=True, help_text='Année de début du premier exercice (2024 pour 2024-2025).', null=True, verbose_name="début de l'horizon")),
-                ('horizon_end', models.PositiveSmallIntegerField(blank=True, help_text='Année de début du dernier exercice (2026 pour 2026-2027).', null=True, verbose_name="fin de l'horizon")),
-                ('budget', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='budget ($)')),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('ambition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='initiatives', to='roadmap.ambition', verbose_name='ambition')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='initiatives', to='roadmap.edition')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_initiatives', to=settings.AUTH_USER_MODEL, verbose_name='responsable')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='accounts.unit', verbose_name='unité')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="numéro",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Code de l'ambition suivi du numéro de l'initiative, ex. : 2.2.3.",
+                        max_length=20,
+                        verbose_name="code",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="titre")),
+                ("acronym", models.CharField(blank=True, max_length=30, verbose_name="acronyme")),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="Markdown.", verbose_name="description"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ideation", "Idéation"),
+                            ("exploration", "Exploration"),
+                            ("planned", "Planifiée"),
+                            ("in_progress", "En cours"),
+                            ("completed", "Réalisée"),
+                            ("suspended", "Suspendue"),
+                        ],
+                        default="ideation",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "funded",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Budget alloué et effectifs confirmés.",
+                        verbose_name="financée",
+                    ),
+                ),
+                (
+                    "qualified_project",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Projet qualifié (TI) au sens des Règles relatives à la gestion des RI.",
+                        verbose_name="projet qualifié",
+                    ),
+                ),
+                ("phase", models.CharField(blank=True, max_length=200, verbose_name="phase")),
+                (
+                    "horizon_start",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Année de début du premier exercice (2024 pour 2024-2025).",
+                        null=True,
+                        verbose_name="début de l'horizon",
+                    ),
+                ),
+                (
+                    "horizon_end",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Année de début du dernier exercice (2026 pour 2026-2027).",
+                        null=True,
+                        verbose_name="fin de l'horizon",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="budget ($)"
+                    ),
+                ),
+                ("search_text", models.TextField(default="", editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "ambition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="initiatives",
+                        to="roadmap.ambition",
+                        verbose_name="ambition",
+                    ),
+                ),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="initiatives",
+                        to="roadmap.edition",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="led_initiatives",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responsable",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="accounts.unit",
+                        verbose_name="unité",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'initiative',
-                'verbose_name_plural': 'initiatives',
-                'ordering': ['edition', 'code'],
+                "verbose_name": "initiative",
+                "verbose_name_plural": "initiatives",
+                "ordering": ["edition", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Dependency',
+            name="Dependency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(blank=True, verbose_name="nature de l'interdépendance")),
-                ('depends_on', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dependents', to='initiatives.initiative', verbose_name='initiative liée')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dependencies', to='initiatives.initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="nature de l'interdépendance"),
+                ),
+                (
+                    "depends_on",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dependents",
+                        to="initiatives.initiative",
+                        verbose_name="initiative liée",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dependencies",
+                        to="initiatives.initiative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'interdépendance',
-                'verbose_name_plural': 'interdépendances',
-                'ordering': ['initiative', 'depends_on__code'],
+                "verbose_name": "interdépendance",
+                "verbose_name_plural": "interdépendances",
+                "ordering": ["initiative", "depends_on__code"],
             },
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='intitulé')),
-                ('text', models.TextField(help_text='Markdown.', verbose_name='texte')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='roadmap.topic', verbose_name='sujet')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='initiatives.initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("title", models.CharField(blank=True, max_length=300, verbose_name="intitulé")),
+                ("text", models.TextField(help_text="Markdown.", verbose_name="texte")),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="roadmap.topic",
+                        verbose_name="sujet",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="initiatives.initiative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contribution',
-                'verbose_name_plural': 'contributions',
-                'ordering': ['topic', 'order'],
+                "verbose_name": "contribution",
+                "verbose_name_plural": "contributions",
+                "ordering": ["topic", "order"],
             },
         ),
         migrations.CreateModel(
-            name='InitiativeRisk',
+            name="InitiativeRisk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('title', models.CharField(max_length=500, verbose_name='risque')),
-                ('description', models.TextField(blank=True, verbose_name='précisions')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risks', to='initiatives.initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("title", models.CharField(max_length=500, verbose_name="risque")),
+                ("description", models.TextField(blank=True, verbose_name="précisions")),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risks",
+                        to="initiatives.initiative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "risque d'initiative",
-                'verbose_name_plural': "risques d'initiative",
-                'ordering': ['initiative', 'order'],
-                'abstract': False,
+                "verbose_name": "risque d'initiative",
+                "verbose_name_plural": "risques d'initiative",
+                "ordering": ["initiative", "order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='InitiativeRiskMitigation',
+            name="InitiativeRiskMitigation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('text', models.TextField(verbose_name="mesure de gestion ou d'atténuation")),
-                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mitigations', to='initiatives.initiativerisk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("text", models.TextField(verbose_name="mesure de gestion ou d'atténuation")),
+                (
+                    "risk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mitigations",
+                        to="initiatives.initiativerisk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "mesure d'atténuation (risque d'initiative)",
-                'verbose_name_plural': "mesures d'atténuation (risques d'initiative)",
-                'ordering': ['risk', 'order'],
-                'abstract': False,
+                "verbose_name": "mesure d'atténuation (risque d'initiative)",
+                "verbose_name_plural": "mesures d'atténuation (risques d'initiative)",
+                "ordering": ["risk", "order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('title', models.CharField(max_length=300, verbose_name='jalon')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='échéance')),
-                ('done', models.BooleanField(default=False, verbose_name='atteint')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='initiatives.initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("title", models.CharField(max_length=300, verbose_name="jalon")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="échéance")),
+                ("done", models.BooleanField(default=False, verbose_name="atteint")),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="initiatives.initiative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jalon',
-                'verbose_name_plural': 'jalons',
-                'ordering': ['initiative', 'order', 'due_date'],
+                "verbose_name": "jalon",
+                "verbose_name_plural": "jalons",
+                "ordering": ["initiative", "order", "due_date"],
             },
         ),
         migrations.AddConstraint(
-            model_name='initiative',
-            constraint=models.UniqueConstraint(fields=('edition', 'code'), name='initiative_code_unique'),
+            model_name="initiative",
+            constraint=models.UniqueConstraint(
+                fields=("edition", "code"), name="initiative_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiative',
-            constraint=models.UniqueConstraint(fields=('ambition', 'number'), name='initiative_number_unique'),
+            model_name="initiative",
+            constraint=models.UniqueConstraint(
+                fields=("ambition", "number"), name="initiative_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dependency',
-            constraint=models.UniqueConstraint(fields=('initiative', 'depends_on'), name='dependency_unique_pair'),
+            model_name="dependency",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "depends_on"), name="dependency_unique_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dependency',
-            constraint=models.CheckConstraint(condition=models.Q(('initiative', models.F('depends_on')), _negated=True), name='dependency_not_self'),
+            model_name="dependency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("initiative", models.F("depends_on")), _negated=True),
+                name="dependency_not_self",
+            ),
         ),
     ]

@@ -158,7 +158,11 @@ def load_plan(path: Path = DEMO_FILE) -> LoadReport:
     radar = up.upsert(
         Radar,
         {"edition": edition},
-        {"overall": Decimal(r["overall"]), "scale_max": r["scale_max"], "source": _text(r.get("source"))},
+        {
+            "overall": Decimal(r["overall"]),
+            "scale_max": r["scale_max"],
+            "source": _text(r.get("source")),
+        },
     )
     scores = [
         up.upsert(
@@ -270,7 +274,10 @@ def load_plan(path: Path = DEMO_FILE) -> LoadReport:
         risk = up.upsert(
             PlanRisk,
             {"edition": edition, "order": n},
-            {"title": _text(risk_data["title"]), "description": _text(risk_data.get("description"))},
+            {
+                "title": _text(risk_data["title"]),
+                "description": _text(risk_data.get("description")),
+            },
         )
         risks.append(risk)
         mitigations = [

@@ -2,220 +2,497 @@
 
 import django.core.validators
 import django.db.models.deletion
-import roadmap.models
 from django.db import migrations, models
+
+import roadmap.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Edition',
+            name="Edition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.CharField(help_text='Du 1er avril au 31 mars, ex. : 2024-2025.', max_length=9, unique=True, validators=[roadmap.models.validate_fiscal_year], verbose_name='exercice financier')),
-                ('update_number', models.PositiveSmallIntegerField(default=0, help_text='0 pour le plan initial.', verbose_name='numéro de mise à jour')),
-                ('ministry', models.CharField(max_length=200, verbose_name='ministère')),
-                ('ministry_acronym', models.CharField(max_length=20, verbose_name='sigle du ministère')),
-                ('vision', models.TextField(blank=True, verbose_name='énoncé de vision')),
-                ('status', models.CharField(choices=[('draft', 'Brouillon'), ('submitted', 'Soumis à la DI'), ('recommended', 'Recommandé'), ('approved', 'Approuvé'), ('transmitted', 'Transmis')], default='draft', max_length=20, verbose_name='statut')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.CharField(
+                        help_text="Du 1er avril au 31 mars, ex. : 2024-2025.",
+                        max_length=9,
+                        unique=True,
+                        validators=[roadmap.models.validate_fiscal_year],
+                        verbose_name="exercice financier",
+                    ),
+                ),
+                (
+                    "update_number",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="0 pour le plan initial.",
+                        verbose_name="numéro de mise à jour",
+                    ),
+                ),
+                ("ministry", models.CharField(max_length=200, verbose_name="ministère")),
+                (
+                    "ministry_acronym",
+                    models.CharField(max_length=20, verbose_name="sigle du ministère"),
+                ),
+                ("vision", models.TextField(blank=True, verbose_name="énoncé de vision")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("submitted", "Soumis à la DI"),
+                            ("recommended", "Recommandé"),
+                            ("approved", "Approuvé"),
+                            ("transmitted", "Transmis"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
             ],
             options={
-                'verbose_name': 'édition',
-                'verbose_name_plural': 'éditions',
-                'ordering': ['-fiscal_year'],
+                "verbose_name": "édition",
+                "verbose_name_plural": "éditions",
+                "ordering": ["-fiscal_year"],
             },
         ),
         migrations.CreateModel(
-            name='Maturity',
+            name="Maturity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(decimal_places=1, max_digits=3, verbose_name='maturité mesurée')),
-                ('scale_min', models.PositiveSmallIntegerField(default=1, verbose_name="minimum de l'échelle")),
-                ('scale_max', models.PositiveSmallIntegerField(default=4, verbose_name="maximum de l'échelle")),
-                ('current_stage', models.PositiveSmallIntegerField(verbose_name='étape actuelle')),
-                ('current_stage_label', models.CharField(max_length=200, verbose_name="libellé de l'étape actuelle")),
-                ('target_stage', models.PositiveSmallIntegerField(verbose_name='étape visée')),
-                ('target_stage_label', models.CharField(max_length=200, verbose_name="libellé de l'étape visée")),
-                ('target_date', models.DateField(verbose_name='échéance de la cible')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source de la mesure')),
-                ('edition', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='maturity', to='roadmap.edition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=3, verbose_name="maturité mesurée"
+                    ),
+                ),
+                (
+                    "scale_min",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="minimum de l'échelle"
+                    ),
+                ),
+                (
+                    "scale_max",
+                    models.PositiveSmallIntegerField(
+                        default=4, verbose_name="maximum de l'échelle"
+                    ),
+                ),
+                ("current_stage", models.PositiveSmallIntegerField(verbose_name="étape actuelle")),
+                (
+                    "current_stage_label",
+                    models.CharField(max_length=200, verbose_name="libellé de l'étape actuelle"),
+                ),
+                ("target_stage", models.PositiveSmallIntegerField(verbose_name="étape visée")),
+                (
+                    "target_stage_label",
+                    models.CharField(max_length=200, verbose_name="libellé de l'étape visée"),
+                ),
+                ("target_date", models.DateField(verbose_name="échéance de la cible")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="source de la mesure"
+                    ),
+                ),
+                (
+                    "edition",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="maturity",
+                        to="roadmap.edition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'maturité numérique',
-                'verbose_name_plural': 'maturités numériques',
+                "verbose_name": "maturité numérique",
+                "verbose_name_plural": "maturités numériques",
             },
         ),
         migrations.CreateModel(
-            name='PlanRisk',
+            name="PlanRisk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('title', models.CharField(max_length=500, verbose_name='risque')),
-                ('description', models.TextField(blank=True, verbose_name='précisions')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_risks', to='roadmap.edition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("title", models.CharField(max_length=500, verbose_name="risque")),
+                ("description", models.TextField(blank=True, verbose_name="précisions")),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_risks",
+                        to="roadmap.edition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'risque du plan',
-                'verbose_name_plural': 'risques du plan',
-                'ordering': ['edition', 'order'],
-                'abstract': False,
+                "verbose_name": "risque du plan",
+                "verbose_name_plural": "risques du plan",
+                "ordering": ["edition", "order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PlanRiskMitigation',
+            name="PlanRiskMitigation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('text', models.TextField(verbose_name="mesure de gestion ou d'atténuation")),
-                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mitigations', to='roadmap.planrisk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("text", models.TextField(verbose_name="mesure de gestion ou d'atténuation")),
+                (
+                    "risk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mitigations",
+                        to="roadmap.planrisk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "mesure d'atténuation (risque du plan)",
-                'verbose_name_plural': "mesures d'atténuation (risques du plan)",
-                'ordering': ['risk', 'order'],
-                'abstract': False,
+                "verbose_name": "mesure d'atténuation (risque du plan)",
+                "verbose_name_plural": "mesures d'atténuation (risques du plan)",
+                "ordering": ["risk", "order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Radar',
+            name="Radar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('overall', models.DecimalField(decimal_places=2, max_digits=3, verbose_name='résultat global')),
-                ('scale_max', models.PositiveSmallIntegerField(default=4, verbose_name="maximum de l'échelle")),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('edition', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='radar', to='roadmap.edition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "overall",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=3, verbose_name="résultat global"
+                    ),
+                ),
+                (
+                    "scale_max",
+                    models.PositiveSmallIntegerField(
+                        default=4, verbose_name="maximum de l'échelle"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "edition",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="radar",
+                        to="roadmap.edition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Radar numériQc',
-                'verbose_name_plural': 'Radars numériQc',
+                "verbose_name": "Radar numériQc",
+                "verbose_name_plural": "Radars numériQc",
             },
         ),
         migrations.CreateModel(
-            name='RadarScore',
+            name="RadarScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('category', models.CharField(max_length=200, verbose_name='catégorie')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=3, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(4)], verbose_name='résultat')),
-                ('radar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='roadmap.radar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("category", models.CharField(max_length=200, verbose_name="catégorie")),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="résultat",
+                    ),
+                ),
+                (
+                    "radar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="roadmap.radar",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'résultat par catégorie',
-                'verbose_name_plural': 'résultats par catégorie',
-                'ordering': ['radar', 'order'],
+                "verbose_name": "résultat par catégorie",
+                "verbose_name_plural": "résultats par catégorie",
+                "ordering": ["radar", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=60, verbose_name='clé')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('level', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(2)], verbose_name='niveau')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('body', models.TextField(blank=True, help_text='Markdown.', verbose_name='texte')),
-                ('conclusion', models.TextField(blank=True, help_text='Affiché après le contenu généré.', verbose_name='texte de clôture')),
-                ('signatory_name', models.CharField(blank=True, max_length=200, verbose_name='signataire')),
-                ('signatory_title', models.CharField(blank=True, max_length=200, verbose_name='titre du signataire')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='roadmap.edition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=60, verbose_name="clé")),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(2),
+                        ],
+                        verbose_name="niveau",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("body", models.TextField(blank=True, help_text="Markdown.", verbose_name="texte")),
+                (
+                    "conclusion",
+                    models.TextField(
+                        blank=True,
+                        help_text="Affiché après le contenu généré.",
+                        verbose_name="texte de clôture",
+                    ),
+                ),
+                (
+                    "signatory_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="signataire"),
+                ),
+                (
+                    "signatory_title",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="titre du signataire"
+                    ),
+                ),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="roadmap.edition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'section',
-                'verbose_name_plural': 'sections',
-                'ordering': ['edition', 'order'],
+                "verbose_name": "section",
+                "verbose_name_plural": "sections",
+                "ordering": ["edition", "order"],
             },
         ),
         migrations.CreateModel(
-            name='SectionItem',
+            name="SectionItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('title', models.CharField(max_length=500, verbose_name='titre')),
-                ('text', models.TextField(blank=True, help_text='Markdown.', verbose_name='texte')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='roadmap.section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("title", models.CharField(max_length=500, verbose_name="titre")),
+                ("text", models.TextField(blank=True, help_text="Markdown.", verbose_name="texte")),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="roadmap.section",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'élément de section',
-                'verbose_name_plural': 'éléments de section',
-                'ordering': ['section', 'order'],
+                "verbose_name": "élément de section",
+                "verbose_name_plural": "éléments de section",
+                "ordering": ["section", "order"],
             },
         ),
         migrations.CreateModel(
-            name='StrategicOrientation',
+            name="StrategicOrientation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='numéro')),
-                ('title', models.TextField(verbose_name='libellé')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='strategic_orientations', to='roadmap.edition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="numéro")),
+                ("title", models.TextField(verbose_name="libellé")),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="strategic_orientations",
+                        to="roadmap.edition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'orientation du plan stratégique',
-                'verbose_name_plural': 'orientations du plan stratégique',
-                'ordering': ['edition', 'number'],
+                "verbose_name": "orientation du plan stratégique",
+                "verbose_name_plural": "orientations du plan stratégique",
+                "ordering": ["edition", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Orientation',
+            name="Orientation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='numéro')),
-                ('title', models.TextField(verbose_name='libellé')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='orientations', to='roadmap.edition')),
-                ('strategic_orientations', models.ManyToManyField(blank=True, help_text="Le schéma d'intégration de l'annexe.", related_name='orientations', to='roadmap.strategicorientation', verbose_name='orientations du plan stratégique servies')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="numéro",
+                    ),
+                ),
+                ("title", models.TextField(verbose_name="libellé")),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="orientations",
+                        to="roadmap.edition",
+                    ),
+                ),
+                (
+                    "strategic_orientations",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Le schéma d'intégration de l'annexe.",
+                        related_name="orientations",
+                        to="roadmap.strategicorientation",
+                        verbose_name="orientations du plan stratégique servies",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'orientation',
-                'verbose_name_plural': 'orientations',
-                'ordering': ['edition', 'number'],
+                "verbose_name": "orientation",
+                "verbose_name_plural": "orientations",
+                "ordering": ["edition", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('intro', models.TextField(blank=True, help_text='Markdown.', verbose_name='introduction')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topics', to='roadmap.section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, help_text="Markdown.", verbose_name="introduction"
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topics",
+                        to="roadmap.section",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sujet',
-                'verbose_name_plural': 'sujets',
-                'ordering': ['section', 'order'],
+                "verbose_name": "sujet",
+                "verbose_name_plural": "sujets",
+                "ordering": ["section", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Ambition',
+            name="Ambition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='numéro')),
-                ('title', models.TextField(verbose_name='libellé')),
-                ('orientation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ambitions', to='roadmap.orientation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="numéro",
+                    ),
+                ),
+                ("title", models.TextField(verbose_name="libellé")),
+                (
+                    "orientation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ambitions",
+                        to="roadmap.orientation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "ambition d'affaires",
-                'verbose_name_plural': "ambitions d'affaires",
-                'ordering': ['orientation__edition', 'orientation__number', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('orientation', 'number'), name='ambition_unique_number')],
+                "verbose_name": "ambition d'affaires",
+                "verbose_name_plural": "ambitions d'affaires",
+                "ordering": ["orientation__edition", "orientation__number", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("orientation", "number"), name="ambition_unique_number"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('edition', 'key'), name='section_key_unique_in_edition'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("edition", "key"), name="section_key_unique_in_edition"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategicorientation',
-            constraint=models.UniqueConstraint(fields=('edition', 'number'), name='strategic_orientation_unique_number'),
+            model_name="strategicorientation",
+            constraint=models.UniqueConstraint(
+                fields=("edition", "number"), name="strategic_orientation_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orientation',
-            constraint=models.UniqueConstraint(fields=('edition', 'number'), name='orientation_unique_number'),
+            model_name="orientation",
+            constraint=models.UniqueConstraint(
+                fields=("edition", "number"), name="orientation_unique_number"
+            ),
         ),
     ]

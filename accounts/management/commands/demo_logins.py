@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
-            self.stderr.write("Les comptes de démonstration ne fonctionnent que si DEBUG est activé.")
+            self.stderr.write(
+                "Les comptes de démonstration ne fonctionnent que si DEBUG est activé."
+            )
             return
         self.stdout.write("\nComptes de démonstration — http://127.0.0.1:8000/\n")
         for demo in DEMO_USERS:

@@ -6,7 +6,9 @@ from roadmap.demo.loader import load_organisation, load_plan
 
 
 class Command(BaseCommand):
-    help = "Charge le plan de démonstration (PTN du MEIE, 2023-2024) et les comptes de démonstration."
+    help = (
+        "Charge le plan de démonstration (PTN du MEIE, 2023-2024) et les comptes de démonstration."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:

@@ -1,0 +1,218 @@
+"""What a reader sees on each page of the demo plan."""
+
+import html as html_lib
+import re
+
+from django.urls import reverse
+
+from initiatives.models import Contribution, Initiative
+
+YEAR = "2023-2024"
+
+
+def text_of(response) -> str:
+    """The page's visible text, tags removed and spaces folded (no-break spaces included)."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", html))
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def roadmap_codes(client, query: str = "") -> list[str]:
+    response = client.get(reverse("roadmap:roadmap", args=[YEAR]) + query)
+    assert response.status_code == 200
+    return re.findall(r'<td class="ptn-code">([\d.]+)</td>', response.content.decode())
+
+
+def test_home_shows_vision_maturity_radar_orientations_and_counts(reader_client):
+    response = reader_client.get(reverse("roadmap:home", args=[YEAR]))
+    page = text_of(response)
+    assert "Créer de la richesse par le développement économique et énergétique du Québec" in page
+    assert "2,3 sur une échelle de 1 à 4" in page
+    assert "Étape 3 : « devenir numérique », d'ici le 31 mars 2027" in page
+    assert "Résultat global : 1,75" in page
+    html = response.content.decode()
+    assert html.count("<svg") == 1 and 'role="img"' in html
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    for category, score in [("Responsabilité sociale", "3,00"), ("Expérience employé", "1,14")]:
+        assert category in svg and score in svg
+    assert svg.count("<circle") == 8
+    for code in ["1.1", "1.2", "2.1", "2.2", "2.3"]:
+        assert f'<span class="ptn-code">{code}</span>' in html
+    assert "14 initiatives dans la feuille de route." in page
+    counts = dict(re.findall(r"ptn-badge--(\w+)\">[^<]+</span> <strong>(\d+)</strong>", html))
+    expected = {s: str(Initiative.objects.filter(status=s).count()) for s in Initiative.Status.values}
+    assert counts == expected
+
+
+def test_roadmap_lists_all_initiatives_by_orientation_and_ambition(reader_client):
+    codes = roadmap_codes(reader_client)
+    assert codes == [
+        "1.1.1", "1.1.2", "1.2.1", "1.2.2", "2.1.1", "2.1.3", "2.1.4", "2.1.5",
+        "2.2.1", "2.2.2", "2.2.3", "2.2.5", "2.3.1", "2.3.2",
+    ]  # fmt: skip
+    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[YEAR])))
+    assert "Orientation 2 Mettre en place une organisation efficace et efficiente" in page
+    assert "Démo Responsable d'initiative" in page  # the lead of 1.1.1 and 2.2.3
+
+
+def test_search_ignores_accents_and_case(reader_client):
+    assert roadmap_codes(reader_client, "?q=donnees+PUBLIQUES") == ["2.3.1"]
+    with_accents = roadmap_codes(reader_client, "?q=numérique")
+    assert with_accents and roadmap_codes(reader_client, "?q=numerique") == with_accents
+    assert roadmap_codes(reader_client, "?q=oeuvre") == roadmap_codes(reader_client, "?q=œuvre")
+    assert roadmap_codes(reader_client, "?q=PSLU") == ["1.1.1"]
+
+
+def test_filters_by_status_unit_and_topic_combine(reader_client, edition):
+    exploring = sorted(edition.initiatives.filter(status="exploration").values_list("code", flat=True))
+    assert roadmap_codes(reader_client, "?status=exploration") == exploring
+    unit = edition.initiatives.get(code="2.3.1").unit
+    in_unit = sorted(edition.initiatives.filter(unit=unit).values_list("code", flat=True))
+    assert roadmap_codes(reader_client, f"?unit={unit.pk}") == in_unit
+    topic = Contribution.objects.get(initiative__code="2.2.2").topic
+    assert "2.2.2" in roadmap_codes(reader_client, f"?topic={topic.pk}")
+    simplification = Contribution.objects.filter(topic__section__key="simplification").first().topic
+    assert roadmap_codes(reader_client, f"?topic={simplification.pk}") == ["1.1.1", "1.2.1", "1.2.2", "2.1.3"]
+    assert roadmap_codes(reader_client, f"?topic={simplification.pk}&q=donnees") == ["1.2.1"]
+
+
+def test_a_filtered_view_keeps_its_filters_in_the_form(reader_client):
+    response = reader_client.get(reverse("roadmap:roadmap", args=[YEAR]) + "?q=infonuagique&status=planned")
+    html = response.content.decode()
+    assert 'value="infonuagique"' in html
+    assert '<option value="planned" selected>' in html
+    assert "Réinitialiser" in html
+
+
+def test_an_invalid_filter_is_explained_in_french_and_ignored(reader_client):
+    response = reader_client.get(reverse("roadmap:roadmap", args=[YEAR]) + "?status=pirate&unit=abc")
+    page = text_of(response)
+    assert "Sélectionnez un choix valide" in page
+    assert len(roadmap_codes(reader_client, "?status=pirate")) == 14
+
+
+def test_no_match_says_so(reader_client):
+    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[YEAR]) + "?q=zzzz"))
+    assert "0 initiative" in page and "Aucune initiative ne correspond à ces filtres." in page
+
+
+def test_initiative_page_shows_every_part(reader_client):
+    response = reader_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"]))
+    page = text_of(response)
+    assert "(PSLU)" in page
+    assert "Démo Responsable d'initiative" in page
+    assert "Oui (budget alloué, effectifs confirmés)" in page
+    assert "2 000 000 $ bénéfice net sur 5 ans d'exploitation" in page
+    assert "Uniformisation du parcours client" in page
+    assert "Contributions aux initiatives de simplification" in page  # section of a contribution
+    assert "Culture de données" in page  # topic of another contribution
+
+
+def test_initiative_page_shows_indicators_and_measurements(reader_client, edition):
+    from benefits.models import Indicator, Measurement
+
+    indicator = Indicator.objects.filter(benefit__initiative__code="2.2.3", unit="%").first()
+    indicator.baseline, indicator.target, indicator.threshold = 40, 80, 60
+    indicator.save()
+    Measurement.objects.create(indicator=indicator, measured_on="2024-04-01", value="55.5")
+    page = text_of(reader_client.get(reverse("initiatives:detail", args=[YEAR, "2.2.3"])))
+    assert f"Indicateur : {indicator.name} (%)" in page
+    assert "Valeur de départ 40,00" in page and "Cible 80,00" in page and "Seuil 60,00" in page
+    assert "Mesure du 1er avril 2024 55,50" in page
+
+
+def test_dependencies_show_on_both_initiatives(reader_client):
+    page = text_of(reader_client.get(reverse("initiatives:detail", args=[YEAR, "2.3.1"])))
+    assert "Liée à 2.2.5 Inventaire du financement de la recherche" in page
+    page = text_of(reader_client.get(reverse("initiatives:detail", args=[YEAR, "2.2.5"])))
+    assert "Liée à 2.3.1 Améliorer l" in page
+
+
+def test_unknown_initiative_is_404(reader_client):
+    assert reader_client.get(reverse("initiatives:detail", args=[YEAR, "9.9.9"])).status_code == 404
+
+
+def test_benefits_page_totals_by_ambition_and_plan(reader_client):
+    page = text_of(reader_client.get(reverse("benefits:summary", args=[YEAR])))
+    assert "2,1 M$ pour l'ensemble du plan (2 105 000 $)" in page
+    assert re.search(r"1\.1 Nos clients sont au centre .*? 2 000 000 \$", page)
+    assert re.search(r"2\.2 Les services publics .*? 105 000 \$", page)
+    assert "Total du plan 2 105 000 $" in page
+    assert ": 2 M$ sur 5 ans d'exploitation" in page
+    assert ": 105 k$ sur 5 ans d'exploitation" in page
+
+
+def test_risks_register_lists_plan_risks_with_mitigations(reader_client):
+    page = text_of(reader_client.get(reverse("roadmap:risks", args=[YEAR])))
+    assert page.count("Mesures de gestion et d'atténuation") == 4
+    assert "Non-disponibilité des ressources financières et humaines" in page
+    assert "Dossiers de décision" in page
+    assert "Leadership renforcé" in page or "leadership renforcé" in page
+
+
+def test_every_section_reads_in_order_with_its_title(reader_client, edition):
+    index = reader_client.get(reverse("roadmap:sections", args=[YEAR])).content.decode()
+    sections = list(edition.sections.all())
+    positions = [index.index(f"sections/{s.key}/") for s in sections]
+    assert positions == sorted(positions)
+    for section in sections:
+        response = reader_client.get(reverse("roadmap:section", args=[YEAR, section.key]))
+        assert response.status_code == 200, section.key
+        assert f"<h1>{html_lib.escape(section.title)}</h1>" in response.content.decode()
+
+
+def test_messages_show_the_signature_block(reader_client):
+    page = text_of(reader_client.get(reverse("roadmap:section", args=[YEAR, "message-sous-ministre"])))
+    assert "Chers collègues" in page
+    assert "(Signature à insérer) Jonathan Gignac Sous-ministre" in page
+
+
+def test_principles_keep_their_footnotes(reader_client):
+    html = reader_client.get(reverse("roadmap:section", args=[YEAR, "principes-directeurs"])).content.decode()
+    assert 'class="footnote"' in html
+    assert "Un citoyen est une personne physique ou une personne morale" in html
+
+
+def test_thematic_sections_are_generated_from_contributions(reader_client, edition):
+    url = reverse("roadmap:section", args=[YEAR, "simplification"])
+    page = text_of(reader_client.get(url))
+    for code in ["1.1.1", "1.2.1", "1.2.2", "2.1.3"]:
+        assert code in page
+    initiative = edition.initiatives.get(code="1.2.2")
+    initiative.title = "Titre changé dans la fiche"
+    initiative.save()
+    assert "1.2.2 Titre changé dans la fiche" in text_of(reader_client.get(url))
+
+
+def test_ai_section_names_its_projects(reader_client):
+    page = text_of(reader_client.get(reverse("roadmap:section", args=[YEAR, "intelligence-artificielle"])))
+    assert "(DLP)" in page and "(EDR)" in page and "hyper-automatisation" in page
+
+
+def test_annex_shows_the_integration_schema(reader_client):
+    page = text_of(reader_client.get(reverse("roadmap:section", args=[YEAR, "annexe"])))
+    assert re.search(r"Orientation 3 — Assurer une gestion responsable de nos ressources.*?Orientation 2 — Mettre en place une organisation efficace", page)
+
+
+def test_narrative_text_is_sanitised_on_the_page(reader_client, edition):
+    section = edition.sections.get(key="note-au-lecteur")
+    section.body = 'Texte <script>alert("x")</script><img src="http://127.0.0.1:9/x">'
+    section.save()
+    html = reader_client.get(reverse("roadmap:section", args=[YEAR, "note-au-lecteur"])).content.decode()
+    assert 'alert("x")' not in html and "127.0.0.1:9" not in html
+
+
+def test_english_switch_translates_the_interface(reader_client):
+    response = reader_client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("roadmap:roadmap", args=[YEAR])}
+    )
+    assert response.status_code == 302
+    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[YEAR])))
+    assert "Roadmap" in page and "Funded" in page
+    assert "Feuille de route" not in page.split("Roadmap", 1)[1][:200]
+
+
+def test_french_is_served_whatever_the_browser_asks(reader_client):
+    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[YEAR]), HTTP_ACCEPT_LANGUAGE="en-US,en"))
+    assert "Feuille de route" in page and "Financée" in page

@@ -1,0 +1,45 @@
+"""Each page costs a fixed number of queries, whatever the size of the plan (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from roadmap.demo.generate import add_generated_initiatives
+from tests.pages import plan_pages
+
+PAGES = plan_pages()
+
+# Pinned (on the demo plan, on the demo plus 200 generated initiatives): a change must be
+# deliberate. Every authenticated page reads the session, the user and the user's roles (3).
+EXPECTED_QUERIES = {
+    "index": (4, 4),
+    "home": (10, 10),
+    "roadmap": (9, 9),
+    "roadmap_filtered": (9, 9),
+    "initiative": (12, 12),
+    "benefits": (7, 7),
+    # The demo has no initiative-level risk, so there are no mitigations to fetch (one query
+    # fewer); from the first initiative risk on, the count stays at 8 however many there are.
+    "risks": (7, 8),
+    "sections": (5, 5),
+    "section_text": (8, 8),
+    "section_generated": (9, 9),
+    "section_radar": (10, 10),
+    "section_benefits": (11, 11),
+}
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code in (200, 302)
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_query_count_does_not_grow_with_the_plan(reader_client, edition, name):
+    url = PAGES[name]
+    on_demo = count_queries(reader_client, url)
+    add_generated_initiatives(edition, 200)
+    on_large_plan = count_queries(reader_client, url)
+    assert (on_demo, on_large_plan) == EXPECTED_QUERIES[name]
