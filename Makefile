@@ -42,8 +42,8 @@ lint: venv
 	$(PY) -m ruff format --check .
 
 messages: venv
-	$(PY) manage.py makemessages -l en --no-location
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l en --no-location -i ".venv/*" -i "tests/*" -i "staticfiles/*"
+	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var

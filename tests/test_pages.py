@@ -41,7 +41,9 @@ def test_home_shows_vision_maturity_radar_orientations_and_counts(reader_client)
         assert f'<span class="ptn-code">{code}</span>' in html
     assert "14 initiatives dans la feuille de route." in page
     counts = dict(re.findall(r"ptn-badge--(\w+)\">[^<]+</span> <strong>(\d+)</strong>", html))
-    expected = {s: str(Initiative.objects.filter(status=s).count()) for s in Initiative.Status.values}
+    expected = {
+        s: str(Initiative.objects.filter(status=s).count()) for s in Initiative.Status.values
+    }
     assert counts == expected
 
 
@@ -65,7 +67,9 @@ def test_search_ignores_accents_and_case(reader_client):
 
 
 def test_filters_by_status_unit_and_topic_combine(reader_client, edition):
-    exploring = sorted(edition.initiatives.filter(status="exploration").values_list("code", flat=True))
+    exploring = sorted(
+        edition.initiatives.filter(status="exploration").values_list("code", flat=True)
+    )
     assert roadmap_codes(reader_client, "?status=exploration") == exploring
     unit = edition.initiatives.get(code="2.3.1").unit
     in_unit = sorted(edition.initiatives.filter(unit=unit).values_list("code", flat=True))
@@ -73,12 +77,19 @@ def test_filters_by_status_unit_and_topic_combine(reader_client, edition):
     topic = Contribution.objects.get(initiative__code="2.2.2").topic
     assert "2.2.2" in roadmap_codes(reader_client, f"?topic={topic.pk}")
     simplification = Contribution.objects.filter(topic__section__key="simplification").first().topic
-    assert roadmap_codes(reader_client, f"?topic={simplification.pk}") == ["1.1.1", "1.2.1", "1.2.2", "2.1.3"]
+    assert roadmap_codes(reader_client, f"?topic={simplification.pk}") == [
+        "1.1.1",
+        "1.2.1",
+        "1.2.2",
+        "2.1.3",
+    ]
     assert roadmap_codes(reader_client, f"?topic={simplification.pk}&q=donnees") == ["1.2.1"]
 
 
 def test_a_filtered_view_keeps_its_filters_in_the_form(reader_client):
-    response = reader_client.get(reverse("roadmap:roadmap", args=[YEAR]) + "?q=infonuagique&status=planned")
+    response = reader_client.get(
+        reverse("roadmap:roadmap", args=[YEAR]) + "?q=infonuagique&status=planned"
+    )
     html = response.content.decode()
     assert 'value="infonuagique"' in html
     assert '<option value="planned" selected>' in html
@@ -86,7 +97,9 @@ def test_a_filtered_view_keeps_its_filters_in_the_form(reader_client):
 
 
 def test_an_invalid_filter_is_explained_in_french_and_ignored(reader_client):
-    response = reader_client.get(reverse("roadmap:roadmap", args=[YEAR]) + "?status=pirate&unit=abc")
+    response = reader_client.get(
+        reverse("roadmap:roadmap", args=[YEAR]) + "?status=pirate&unit=abc"
+    )
     page = text_of(response)
     assert "Sélectionnez un choix valide" in page
     assert len(roadmap_codes(reader_client, "?status=pirate")) == 14
@@ -163,13 +176,17 @@ def test_every_section_reads_in_order_with_its_title(reader_client, edition):
 
 
 def test_messages_show_the_signature_block(reader_client):
-    page = text_of(reader_client.get(reverse("roadmap:section", args=[YEAR, "message-sous-ministre"])))
+    page = text_of(
+        reader_client.get(reverse("roadmap:section", args=[YEAR, "message-sous-ministre"]))
+    )
     assert "Chers collègues" in page
     assert "(Signature à insérer) Jonathan Gignac Sous-ministre" in page
 
 
 def test_principles_keep_their_footnotes(reader_client):
-    html = reader_client.get(reverse("roadmap:section", args=[YEAR, "principes-directeurs"])).content.decode()
+    html = reader_client.get(
+        reverse("roadmap:section", args=[YEAR, "principes-directeurs"])
+    ).content.decode()
     assert 'class="footnote"' in html
     assert "Un citoyen est une personne physique ou une personne morale" in html
 
@@ -186,20 +203,27 @@ def test_thematic_sections_are_generated_from_contributions(reader_client, editi
 
 
 def test_ai_section_names_its_projects(reader_client):
-    page = text_of(reader_client.get(reverse("roadmap:section", args=[YEAR, "intelligence-artificielle"])))
+    page = text_of(
+        reader_client.get(reverse("roadmap:section", args=[YEAR, "intelligence-artificielle"]))
+    )
     assert "(DLP)" in page and "(EDR)" in page and "hyper-automatisation" in page
 
 
 def test_annex_shows_the_integration_schema(reader_client):
     page = text_of(reader_client.get(reverse("roadmap:section", args=[YEAR, "annexe"])))
-    assert re.search(r"Orientation 3 — Assurer une gestion responsable de nos ressources.*?Orientation 2 — Mettre en place une organisation efficace", page)
+    assert re.search(
+        r"Orientation 3 — Assurer une gestion responsable de nos ressources.*?Orientation 2 — Mettre en place une organisation efficace",
+        page,
+    )
 
 
 def test_narrative_text_is_sanitised_on_the_page(reader_client, edition):
     section = edition.sections.get(key="note-au-lecteur")
     section.body = 'Texte <script>alert("x")</script><img src="http://127.0.0.1:9/x">'
     section.save()
-    html = reader_client.get(reverse("roadmap:section", args=[YEAR, "note-au-lecteur"])).content.decode()
+    html = reader_client.get(
+        reverse("roadmap:section", args=[YEAR, "note-au-lecteur"])
+    ).content.decode()
     assert 'alert("x")' not in html and "127.0.0.1:9" not in html
 
 
@@ -214,5 +238,7 @@ def test_english_switch_translates_the_interface(reader_client):
 
 
 def test_french_is_served_whatever_the_browser_asks(reader_client):
-    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[YEAR]), HTTP_ACCEPT_LANGUAGE="en-US,en"))
+    page = text_of(
+        reader_client.get(reverse("roadmap:roadmap", args=[YEAR]), HTTP_ACCEPT_LANGUAGE="en-US,en")
+    )
     assert "Feuille de route" in page and "Financée" in page
