@@ -5,9 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
+from roadmap.models import Versioned
 
 
-class Benefit(models.Model):
+class Benefit(Versioned):
     class Kind(models.TextChoices):
         FINANCIAL = "financial", _("Financier")
         NON_FINANCIAL = "non_financial", _("Non financier")
@@ -43,7 +44,7 @@ class Benefit(models.Model):
             raise ValidationError({"amount": _("Un bénéfice non financier n'a pas de montant.")})
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     class Direction(models.TextChoices):
         INCREASE = "increase", _("À la hausse")
         DECREASE = "decrease", _("À la baisse")
@@ -86,7 +87,7 @@ class Indicator(models.Model):
         return measurements[-1] if measurements else None
 
 
-class Measurement(models.Model):
+class Measurement(Versioned):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
     measured_on = models.DateField(_("date de la mesure"))
     value = models.DecimalField(_("valeur mesurée"), max_digits=14, decimal_places=2)

@@ -10,7 +10,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from roadmap.models import Ambition, Edition, MitigationBase, RiskBase, Topic, fiscal_year_label
+from roadmap.models import (
+    Ambition,
+    Edition,
+    MitigationBase,
+    RiskBase,
+    Topic,
+    Versioned,
+    fiscal_year_label,
+)
 
 CODE_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
@@ -35,7 +43,7 @@ class InitiativeQuerySet(models.QuerySet):
         return qs
 
 
-class Initiative(models.Model):
+class Initiative(Versioned):
     """An initiative of the roadmap. Its code is the ambition's code plus a number (2.2.3)."""
 
     class Status(models.TextChoices):
@@ -171,7 +179,7 @@ class Initiative(models.Model):
             raise ValidationError(errors)
 
 
-class Dependency(models.Model):
+class Dependency(Versioned):
     """An initiative depends on, or must be coordinated with, another one of the same edition."""
 
     initiative = models.ForeignKey(
@@ -210,7 +218,7 @@ class Dependency(models.Model):
                 raise ValidationError(_("Les deux initiatives doivent être de la même édition."))
 
 
-class Contribution(models.Model):
+class Contribution(Versioned):
     """What an initiative brings to a topic of sections 6 to 9 (simplification, data, AI…)."""
 
     initiative = models.ForeignKey(
@@ -258,7 +266,7 @@ class InitiativeRiskMitigation(MitigationBase):
         verbose_name_plural = _("mesures d'atténuation (risques d'initiative)")
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title = models.CharField(_("jalon"), max_length=300)

@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, render
 
 from benefits.models import Benefit, Indicator
 from initiatives.models import Contribution, Dependency, Initiative
-from roadmap.access import get_edition, plan_reader_required
+from roadmap.access import can_edit_initiative, get_edition, plan_reader_required
+from roadmap.history import changes, initiative_sources
 
 
 @plan_reader_required
@@ -34,6 +35,15 @@ def detail(request: HttpRequest, fiscal_year: str, code: str) -> HttpResponse:
         edition=edition,
         code=code,
     )
+    initiative.edition = edition
     return render(
-        request, "initiatives/detail.html", {"edition": edition, "initiative": initiative}
+        request,
+        "initiatives/detail.html",
+        {
+            "edition": edition,
+            "initiative": initiative,
+            "obj": initiative,
+            "can_edit": can_edit_initiative(request.user, initiative),
+            "history": changes(initiative_sources([initiative.pk]), limit=50),
+        },
     )

@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from ptn.converters import FiscalYearConverter, InitiativeCodeConverter
+from roadmap import edit_views as roadmap_edit_views
 from roadmap import views as roadmap_views
 
 register_converter(FiscalYearConverter, "fy")
@@ -17,6 +18,7 @@ urlpatterns = [
     # The language switch must also work on the login page.
     path("langue/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("apercu/", roadmap_edit_views.preview, name="markdown_preview"),
     path("plan/<fy:fiscal_year>/", include("roadmap.urls")),
     path("plan/<fy:fiscal_year>/initiatives/", include("initiatives.urls")),
     path("plan/<fy:fiscal_year>/benefices/", include("benefits.urls")),

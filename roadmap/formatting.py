@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_compact_decimal, format_currency
+from babel.numbers import format_compact_decimal, format_currency, format_decimal
 from django.utils import translation
 
 NBSP = "\u00a0"
@@ -45,3 +45,8 @@ def long_date(value: datetime.date | None) -> str:
     if locale.startswith("fr") and value.day == 1:
         text = "1er" + text[1:]
     return text
+
+
+def decimal(value: Decimal) -> str:
+    """« 2,3 » in French, « 2.3 » in English."""
+    return format_decimal(value, locale=babel_locale())

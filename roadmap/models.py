@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 FISCAL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
 
@@ -24,13 +25,24 @@ def validate_fiscal_year(value: str) -> None:
         )
 
 
+class Versioned(models.Model):
+    """A row edited by people: its version number detects concurrent edits (no lost update)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Every change to every record is kept: who, when, and the values before and after.
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
 class EditionQuerySet(models.QuerySet):
     def current(self) -> "Edition | None":
         """The newest edition: the one people mean when they say « the plan »."""
         return self.order_by("-fiscal_year").first()
 
 
-class Edition(models.Model):
+class Edition(Versioned):
     """One annual edition of the plan (the plan is « évolutif et mis à jour annuellement »)."""
 
     class Status(models.TextChoices):
@@ -68,8 +80,13 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return f"PTN {self.fiscal_year}"
 
+    @property
+    def is_content_editable(self) -> bool:
+        """Content can change while in draft or under the DI's review, never once recommended."""
+        return self.status in {self.Status.DRAFT, self.Status.SUBMITTED}
 
-class Section(models.Model):
+
+class Section(Versioned):
     """A narrative section of the plan, in the order of the report. Text is Markdown."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
@@ -98,7 +115,7 @@ class Section(models.Model):
         return self.title
 
 
-class SectionItem(models.Model):
+class SectionItem(Versioned):
     """An entry of a section's list that is data: a stakeholder statement, a theme, an action."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
@@ -115,7 +132,7 @@ class SectionItem(models.Model):
         return self.title
 
 
-class Topic(models.Model):
+class Topic(Versioned):
     """A topic of a generated section (e.g. « Mobilité des données »): initiatives contribute to it."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="topics")
@@ -132,7 +149,7 @@ class Topic(models.Model):
         return self.title
 
 
-class StrategicOrientation(models.Model):
+class StrategicOrientation(Versioned):
     """An orientation of the ministry's strategic plan, to which the PTN is aligned."""
 
     edition = models.ForeignKey(
@@ -155,7 +172,7 @@ class StrategicOrientation(models.Model):
         return _("Orientation %(number)s du plan stratégique") % {"number": self.number}
 
 
-class Orientation(models.Model):
+class Orientation(Versioned):
     """An orientation of the PTN itself."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="orientations")
@@ -185,7 +202,7 @@ class Orientation(models.Model):
         return str(self.number)
 
 
-class Ambition(models.Model):
+class Ambition(Versioned):
     """An « ambition d'affaires » of an orientation; its code is « orientation.number » (e.g. 2.2)."""
 
     orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="ambitions")
@@ -208,7 +225,7 @@ class Ambition(models.Model):
         return f"{self.orientation.number}.{self.number}"
 
 
-class Maturity(models.Model):
+class Maturity(Versioned):
     """Digital maturity of the ministry (MCN-CQEN scale), measured and targeted."""
 
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="maturity")
@@ -236,7 +253,7 @@ class Maturity(models.Model):
             )
 
 
-class Radar(models.Model):
+class Radar(Versioned):
     """The Radar numériQc assessment: an overall score and one score per category."""
 
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="radar")
@@ -252,7 +269,7 @@ class Radar(models.Model):
         return f"Radar numériQc {self.edition.fiscal_year}"
 
 
-class RadarScore(models.Model):
+class RadarScore(Versioned):
     radar = models.ForeignKey(Radar, on_delete=models.CASCADE, related_name="scores")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     category = models.CharField(_("catégorie"), max_length=200)
@@ -272,7 +289,7 @@ class RadarScore(models.Model):
         return f"{self.category} : {self.score}"
 
 
-class RiskBase(models.Model):
+class RiskBase(Versioned):
     """What plan-level and initiative-level risks have in common."""
 
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
@@ -287,7 +304,7 @@ class RiskBase(models.Model):
         return self.title
 
 
-class MitigationBase(models.Model):
+class MitigationBase(Versioned):
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     text = models.TextField(_("mesure de gestion ou d'atténuation"))
 

@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from benefits.selectors import benefits_by_initiative
 from initiatives.models import Contribution, Initiative, InitiativeRisk
-from roadmap.access import get_edition, plan_reader_required
+from roadmap.access import can_edit_edition, get_edition, plan_reader_required
 from roadmap.charts import radar_chart
 from roadmap.forms import RoadmapFilterForm
+from roadmap.history import changes, edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
 
 
@@ -51,6 +52,7 @@ def home(request: HttpRequest, fiscal_year: str) -> HttpResponse:
             "orientations": _orientations(edition),
             "status_counts": status_counts,
             "initiative_count": sum(counts.values()),
+            "can_edit": can_edit_edition(request.user, edition),
         },
     )
 
@@ -82,6 +84,7 @@ def roadmap(request: HttpRequest, fiscal_year: str) -> HttpResponse:
             "form": form,
             "groups": groups,
             "result_count": len(initiatives),
+            "can_edit": can_edit_edition(request.user, edition),
         },
     )
 
@@ -99,7 +102,12 @@ def risks(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     return render(
         request,
         "roadmap/risks.html",
-        {"edition": edition, "plan_risks": plan_risks, "initiative_risks": initiative_risks},
+        {
+            "edition": edition,
+            "plan_risks": plan_risks,
+            "initiative_risks": initiative_risks,
+            "can_edit": can_edit_edition(request.user, edition),
+        },
     )
 
 
@@ -166,6 +174,17 @@ def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
             "section": section,
             "previous": siblings[position - 1] if position > 0 else None,
             "next": siblings[position + 1] if position + 1 < len(siblings) else None,
+            "can_edit": can_edit_edition(request.user, edition),
             **_section_extras(section),
         },
+    )
+
+
+@plan_reader_required
+def history(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    return render(
+        request,
+        "roadmap/history.html",
+        {"edition": edition, "history": changes(edition_sources(edition), limit=300)},
     )

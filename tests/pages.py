@@ -20,4 +20,5 @@ def plan_pages() -> dict[str, str]:
         "section_generated": reverse("roadmap:section", args=[YEAR, "donnees"]),
         "section_radar": reverse("roadmap:section", args=[YEAR, "radar"]),
         "section_benefits": reverse("roadmap:section", args=[YEAR, "benefices"]),
+        "history": reverse("roadmap:history", args=[YEAR]),
     }

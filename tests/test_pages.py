@@ -132,7 +132,7 @@ def test_initiative_page_shows_indicators_and_measurements(reader_client, editio
     page = text_of(reader_client.get(reverse("initiatives:detail", args=[YEAR, "2.2.3"])))
     assert f"Indicateur : {indicator.name} (%)" in page
     assert "Valeur de départ 40,00" in page and "Cible 80,00" in page and "Seuil 60,00" in page
-    assert "Mesure du 1er avril 2024 55,50" in page
+    assert "Mesure du 1er avril 2024 : 55,50" in page
 
 
 def test_dependencies_show_on_both_initiatives(reader_client):

@@ -5,6 +5,7 @@ import itertools
 from decimal import Decimal
 
 from django.db.models import Max
+from simple_history.utils import bulk_create_with_history
 
 from benefits.models import Benefit, Indicator, Measurement
 from initiatives.models import (
@@ -21,7 +22,7 @@ STATUSES = [value for value, _label in Initiative.Status.choices]
 
 
 def add_generated_initiatives(edition: Edition, count: int) -> list[Initiative]:
-    """Add ``count`` initiatives spread over the edition's ambitions, each with a financial and
+    """Add ``count`` initiatives (with their history, as any write of the portal) spread over the edition's ambitions, each with a financial and
     a measurable benefit, an indicator with two measurements, a risk with two mitigations,
     a milestone, a contribution and a dependency on the previous one."""
     ambitions = list(
@@ -52,7 +53,7 @@ def add_generated_initiatives(edition: Edition, count: int) -> list[Initiative]:
         )
         initiative.search_text = initiative.compute_search_text()
         initiatives.append(initiative)
-    Initiative.objects.bulk_create(initiatives)
+    bulk_create_with_history(initiatives, Initiative)
     benefits, indicators, measurements = [], [], []
     risks, mitigations, milestones, contributions, dependencies = [], [], [], [], []
     for n, initiative in enumerate(initiatives):
@@ -95,7 +96,7 @@ def add_generated_initiatives(edition: Edition, count: int) -> list[Initiative]:
             )
         if n:
             dependencies.append(Dependency(initiative=initiative, depends_on=initiatives[n - 1]))
-    Benefit.objects.bulk_create(benefits)
+    bulk_create_with_history(benefits, Benefit)
     for benefit in benefits[1::2]:
         indicators.append(
             Indicator(
@@ -109,7 +110,7 @@ def add_generated_initiatives(edition: Edition, count: int) -> list[Initiative]:
                 threshold=Decimal("20"),
             )
         )
-    Indicator.objects.bulk_create(indicators)
+    bulk_create_with_history(indicators, Indicator)
     for indicator in indicators:
         measurements.append(
             Measurement(
@@ -121,15 +122,15 @@ def add_generated_initiatives(edition: Edition, count: int) -> list[Initiative]:
                 indicator=indicator, measured_on=datetime.date(2025, 3, 31), value=Decimal("20")
             )
         )
-    Measurement.objects.bulk_create(measurements)
-    InitiativeRisk.objects.bulk_create(risks)
+    bulk_create_with_history(measurements, Measurement)
+    bulk_create_with_history(risks, InitiativeRisk)
     for risk in risks:
         mitigations.append(InitiativeRiskMitigation(risk=risk, order=1, text="Dossier de décision"))
         mitigations.append(
             InitiativeRiskMitigation(risk=risk, order=2, text="Priorisation ministérielle")
         )
-    InitiativeRiskMitigation.objects.bulk_create(mitigations)
-    Milestone.objects.bulk_create(milestones)
-    Contribution.objects.bulk_create(contributions)
-    Dependency.objects.bulk_create(dependencies)
+    bulk_create_with_history(mitigations, InitiativeRiskMitigation)
+    bulk_create_with_history(milestones, Milestone)
+    bulk_create_with_history(contributions, Contribution)
+    bulk_create_with_history(dependencies, Dependency)
     return initiatives

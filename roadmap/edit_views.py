@@ -1,0 +1,264 @@
+"""In-place editing of every editable record (see roadmap/editing.py for the kinds).
+
+GET renders the form (a fragment for htmx, a page otherwise); a valid POST saves and returns the
+record's display fragment (htmx) or redirects back to the page it lives on (no JavaScript);
+an invalid POST re-renders the form with its errors (422); a stale one, with what changed (409).
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from roadmap.access import get_edition, plan_reader_required
+from roadmap.editing import (
+    KINDS,
+    ConflictError,
+    Kind,
+    VersionedForm,
+    changes_since,
+    delete_record,
+    limit_choices,
+    new_record,
+    save_record,
+)
+from roadmap.markdown import render_markdown
+from roadmap.models import Edition
+
+PREVIEW_MAX_CHARS = 100_000
+
+
+def _kind(slug: str) -> Kind:
+    kind = KINDS.get(slug)
+    if kind is None:
+        raise Http404
+    return kind
+
+
+def _record_for_edit(request: HttpRequest, fiscal_year: str, slug: str, pk: int):
+    kind = _kind(slug)
+    edition = get_edition(fiscal_year)
+    obj = get_object_or_404(kind.queryset(edition), pk=pk)
+    if not kind.can_edit(request.user, obj, edition):
+        raise PermissionDenied
+    return kind, edition, obj
+
+
+def _announce(response: HttpResponse, message: str, focus: str = "") -> HttpResponse:
+    return trigger_client_event(response, "ptn:announce", {"message": message, "focus": focus})
+
+
+def _display(request: HttpRequest, kind: Kind, obj: models.Model, edition: Edition) -> HttpResponse:
+    obj = kind.queryset(edition).get(pk=obj.pk)  # fresh, with what the fragment shows
+    return render(
+        request,
+        kind.template,
+        {"obj": obj, "edition": edition, "can_edit": True, "focus": True},
+    )
+
+
+def _form_response(
+    request: HttpRequest,
+    kind: Kind,
+    form: VersionedForm,
+    edition: Edition,
+    *,
+    action: str,
+    element_id: str,
+    cancel_url: str,
+    page_url: str,
+    adding: bool,
+    status: int = 200,
+    conflict: dict | None = None,
+) -> HttpResponse:
+    for name in kind.markdown_fields:
+        if name in form.fields:
+            bound = form[name]
+            # Live preview while typing (htmx); without JavaScript, « Prévisualiser » does it.
+            form.fields[name].widget.attrs.update(
+                {
+                    "hx-post": reverse("markdown_preview"),
+                    "hx-trigger": "load, input changed delay:400ms",
+                    "hx-target": f"#{bound.auto_id}-preview",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                    "hx-vals": json.dumps({"_field": bound.html_name}),
+                }
+            )
+    previews = {}
+    if "_preview" in request.POST:
+        previews = {
+            name: render_markdown(form.data.get(form.add_prefix(name), "")[:PREVIEW_MAX_CHARS])
+            for name in kind.markdown_fields
+        }
+    context = {
+        "form": form,
+        "kind": kind,
+        "edition": edition,
+        "action": action,
+        "element_id": element_id,
+        "cancel_url": cancel_url,
+        "page_url": page_url,
+        "adding": adding,
+        "conflict": conflict,
+        "previews": previews,
+        "markdown_fields": kind.markdown_fields,
+    }
+    template = "editing/form.html" if request.htmx else "editing/form_page.html"
+    return render(request, template, context, status=status)
+
+
+def _saved(
+    request: HttpRequest,
+    kind: Kind,
+    obj: models.Model,
+    edition: Edition,
+    message: str,
+    *,
+    inline: bool = True,
+) -> HttpResponse:
+    if request.htmx and inline and kind.inline:
+        return _announce(_display(request, kind, obj, edition), message)
+    messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(kind.page_url(obj, edition))
+    return redirect(kind.page_url(obj, edition))
+
+
+@plan_reader_required
+def edit(request: HttpRequest, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
+    kind_, edition, obj = _record_for_edit(request, fiscal_year, kind, pk)
+    if request.method == "GET" and "afficher" in request.GET:
+        return _display(request, kind_, obj, edition)  # « Annuler » in htmx
+    form_class = kind_.form_class(request.user)
+    form = form_class(request.POST or None, instance=obj)
+    limit_choices(form, edition)
+    url = reverse("roadmap:edit", args=[fiscal_year, kind, pk])
+    options = {
+        "action": url,
+        "element_id": f"{kind}-{pk}",
+        "cancel_url": f"{url}?afficher=1",
+        "page_url": kind_.page_url(obj, edition),
+        "adding": False,
+    }
+    if request.method != "POST":
+        return _form_response(request, kind_, form, edition, **options)
+    if "_preview" in request.POST or not form.is_valid():
+        status = 200 if "_preview" in request.POST else 422
+        return _form_response(request, kind_, form, edition, status=status, **options)
+    expected = form.cleaned_data.get("expected_version")
+    try:
+        save_record(form, expected_version=expected)
+    except ConflictError as error:
+        return _conflict(request, kind_, form, edition, error, expected, options)
+    return _saved(request, kind_, obj, edition, _("Modification enregistrée."))
+
+
+def _conflict(request, kind, form, edition, error, expected, options) -> HttpResponse:
+    """Keep what the person typed; show what someone else changed meanwhile."""
+    current = error.current
+    if current is None:
+        conflict = {"deleted": True}
+    else:
+        conflict = changes_since(current, expected, tuple(form._meta.fields))
+        # Saving again now is a deliberate choice to replace the other person's values.
+        data = form.data.copy()
+        data[form.add_prefix("expected_version")] = current.version
+        form.data = data
+    return _form_response(request, kind, form, edition, status=409, conflict=conflict, **options)
+
+
+@plan_reader_required
+def add(
+    request: HttpRequest, fiscal_year: str, kind: str, parent_pk: int | None = None
+) -> HttpResponse:
+    kind_ = _kind(kind)
+    if not kind_.can_add:
+        raise Http404
+    edition = get_edition(fiscal_year)
+    if kind_.parent_kind:
+        if parent_pk is None:
+            raise Http404
+        parent = get_object_or_404(KINDS[kind_.parent_kind].queryset(edition), pk=parent_pk)
+    elif parent_pk is None:
+        parent = edition
+    else:
+        raise Http404
+    obj = new_record(kind_, parent, edition)
+    if not kind_.can_edit(request.user, obj, edition):
+        raise PermissionDenied
+    url = request.path
+    if request.method == "GET" and "annuler" in request.GET:
+        return HttpResponse("")  # « Annuler » in htmx: the empty form goes away
+    form = kind_.form_class(request.user)(request.POST or None, instance=obj)
+    limit_choices(form, edition)
+    if kind_.parent_kind:
+        page_url = KINDS[kind_.parent_kind].page_url(parent, edition)
+    else:
+        page_url = kind_.page_url(obj, edition)
+    options = {
+        "action": url,
+        "element_id": f"{kind}-new-{parent_pk or 0}",
+        "cancel_url": f"{url}?annuler=1",
+        "page_url": page_url,
+        "adding": True,
+    }
+    if request.method != "POST":
+        return _form_response(request, kind_, form, edition, **options)
+    if "_preview" in request.POST or not form.is_valid():
+        status = 200 if "_preview" in request.POST else 422
+        return _form_response(request, kind_, form, edition, status=status, **options)
+    obj = save_record(form, expected_version=None)
+    return _saved(request, kind_, obj, edition, _("Ajout enregistré."), inline=kind_.inline_add)
+
+
+@plan_reader_required
+def delete(request: HttpRequest, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
+    kind_, edition, obj = _record_for_edit(request, fiscal_year, kind, pk)
+    if not kind_.can_delete:
+        raise Http404
+    page_url = kind_.page_url(obj, edition).split("#")[0]
+    if request.method != "POST":
+        return render(
+            request,
+            "editing/delete_page.html",
+            {"obj": obj, "kind": kind_, "edition": edition, "page_url": page_url},
+        )
+    try:
+        expected = int(request.POST.get("expected_version", ""))
+    except ValueError:
+        expected = None
+    try:
+        delete_record(obj, expected_version=expected)
+    except ConflictError as error:
+        message = _(
+            "Cet élément a été modifié par quelqu'un d'autre depuis que vous l'avez affiché : "
+            "il n'a pas été supprimé. Vérifiez-le puis recommencez."
+        )
+        if request.htmx:
+            gone = error.current is None
+            response = HttpResponse("") if gone else _display(request, kind_, obj, edition)
+            return _announce(response, message)
+        messages.error(request, message)
+        return redirect(page_url)
+    message = _("Suppression enregistrée.")
+    if request.htmx:
+        return _announce(HttpResponse(""), message, focus=f"#{kind_.slug}-list")
+    messages.success(request, message)
+    return redirect(page_url)
+
+
+@require_POST
+@plan_reader_required
+def preview(request: HttpRequest) -> HttpResponse:
+    """Live preview of Markdown being typed: the same sanitised rendering as the pages."""
+    name = request.POST.get("_field", "")
+    text = request.POST.get(name, "")[:PREVIEW_MAX_CHARS] if name else ""
+    return HttpResponse(render_markdown(text, id_prefix="apercu"))

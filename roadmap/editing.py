@@ -1,0 +1,509 @@
+"""What can be edited in place, by whom, and how a save guards against lost updates.
+
+Each editable kind of record is described once here (its model, fields, where it sits in an
+edition, who may change it, which fragment displays it); one set of views (roadmap/edit_views.py)
+serves them all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import attrgetter
+
+from django import forms
+from django.db import models, transaction
+from django.db.models import F, Max
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from accounts.models import User
+from benefits.models import Benefit, Indicator, Measurement
+from initiatives.models import (
+    Contribution,
+    Dependency,
+    Initiative,
+    InitiativeRisk,
+    InitiativeRiskMitigation,
+    Milestone,
+)
+from roadmap.access import can_edit_edition, can_edit_initiative, is_coordinator
+from roadmap.models import (
+    Ambition,
+    Edition,
+    Maturity,
+    Orientation,
+    PlanRisk,
+    PlanRiskMitigation,
+    RadarScore,
+    Section,
+    SectionItem,
+    Topic,
+    Versioned,
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    model: type[Versioned]
+    fields: tuple[str, ...]
+    label: str
+    edition_path: str  # ORM path from the record to its edition
+    # Path to the initiative the record belongs to ("" when it is the initiative itself);
+    # None for plan-level records, which only the coordinator edits.
+    initiative_path: str | None = None
+    parent_field: str | None = None  # the foreign key set when adding (None: the edition)
+    parent_kind: str | None = None
+    can_add: bool = True
+    can_delete: bool = True
+    inline: bool = True  # edited in place with htmx (False: on a page of its own)
+    inline_add: bool = True
+    markdown_fields: tuple[str, ...] = ()
+    lead_excluded_fields: tuple[str, ...] = ()  # fields only the coordinator may change
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple = ()
+    page: Callable[[models.Model, Edition], str] | None = None
+
+    @property
+    def template(self) -> str:
+        return f"editing/display/{self.slug}.html"
+
+    def initiative_of(self, obj: models.Model) -> Initiative | None:
+        if self.initiative_path is None:
+            return None
+        if self.initiative_path == "":
+            return obj  # type: ignore[return-value]
+        return attrgetter(self.initiative_path.replace("__", "."))(obj)
+
+    def queryset(self, edition: Edition) -> models.QuerySet:
+        related = list(self.select_related)
+        if self.initiative_path:
+            related.append(f"{self.initiative_path}__edition")
+        qs = self.model.objects.filter(**{self.edition_path: edition})
+        if related:
+            qs = qs.select_related(*related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+    def can_edit(self, user: User, obj: models.Model, edition: Edition) -> bool:
+        initiative = self.initiative_of(obj)
+        if initiative is not None:
+            return can_edit_initiative(user, initiative)
+        return can_edit_edition(user, edition)
+
+    def form_class(self, user: User) -> type[forms.ModelForm]:
+        fields = self.fields
+        if not is_coordinator(user):
+            fields = tuple(f for f in fields if f not in self.lead_excluded_fields)
+        return forms.modelform_factory(
+            self.model, fields=fields, formfield_callback=_formfield, form=VersionedForm
+        )
+
+    def page_url(self, obj: models.Model, edition: Edition) -> str:
+        initiative = self.initiative_of(obj)
+        if initiative is not None:
+            url = reverse("initiatives:detail", args=[edition.fiscal_year, initiative.code])
+        elif self.page is not None:
+            url = self.page(obj, edition)
+        else:
+            url = reverse("roadmap:home", args=[edition.fiscal_year])
+        return f"{url}#{self.slug}-{obj.pk}" if obj.pk else url
+
+
+def _formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    if isinstance(db_field, models.BooleanField):
+        kwargs["widget"] = forms.CheckboxInput(attrs={"class": "qc-choicefield"})
+    if isinstance(db_field, models.DateField):
+        kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    if isinstance(db_field, models.TextField):
+        kwargs["widget"] = forms.Textarea(attrs={"rows": 6})
+    return db_field.formfield(**kwargs)
+
+
+class VersionedForm(forms.ModelForm):
+    """A model form that carries the version the person started from."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["expected_version"] = self.instance.version
+
+
+class ConflictError(Exception):
+    """Someone else saved the record since the person opened it."""
+
+    def __init__(self, current: models.Model | None) -> None:
+        super().__init__("conflict")
+        self.current = current
+
+
+@transaction.atomic
+def save_record(form: VersionedForm, *, expected_version: int | None) -> models.Model:
+    """Save a valid form; refuse it if the record changed since ``expected_version``.
+
+    The version check and the write happen in one transaction: the conditional UPDATE holds
+    the row (PostgreSQL) or the database (SQLite) until commit, so two concurrent saves of the
+    same version cannot both succeed.
+    """
+    obj = form.instance
+    model = type(obj)
+    if obj.pk is not None:
+        claimed = model.objects.filter(pk=obj.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise ConflictError(model.objects.filter(pk=obj.pk).first())
+        obj.version = (expected_version or 0) + 1
+        changed = [
+            name for name in form.changed_data if name in {f.name for f in model._meta.fields}
+        ]
+        obj.save(update_fields=[*changed, "version"])
+    else:
+        obj.save()
+    return obj
+
+
+@transaction.atomic
+def delete_record(obj: Versioned, *, expected_version: int | None) -> None:
+    model = type(obj)
+    claimed = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise ConflictError(model.objects.filter(pk=obj.pk).first())
+    obj.refresh_from_db()
+    obj.delete()
+
+
+def changes_since(obj: Versioned, version: int | None, fields: tuple[str, ...]) -> dict:
+    """What changed in ``obj`` since ``version``, from its history: who, when, which fields."""
+    history = obj.history.all()
+    before = history.filter(version=version).first() if version else None
+    latest = history.select_related("history_user").first()
+    changed = []
+    for name in fields:
+        model_field = obj._meta.get_field(name)
+        old = getattr(before, model_field.attname, None) if before else None
+        new = getattr(obj, model_field.attname)
+        if before is None or old != new:
+            changed.append((model_field.verbose_name, _display(obj, model_field)))
+    return {
+        "who": latest.history_user if latest else None,
+        "when": latest.history_date if latest else None,
+        "fields": changed,
+    }
+
+
+def _display(obj: models.Model, model_field: models.Field) -> str:
+    value = getattr(obj, model_field.name)
+    if model_field.choices:
+        return str(getattr(obj, f"get_{model_field.name}_display")())
+    if isinstance(value, bool):
+        return str(_("Oui") if value else _("Non"))
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.date):
+        from roadmap.formatting import long_date
+
+        return long_date(value)
+    return str(value)
+
+
+def next_initiative_number(ambition: Ambition) -> int:
+    last = ambition.initiatives.aggregate(last=Max("number"))["last"]
+    return (last or 0) + 1
+
+
+def new_record(kind: Kind, parent: models.Model, edition: Edition) -> Versioned:
+    """An unsaved record of ``kind`` under ``parent``, placed last among its siblings."""
+    obj = kind.model(**{kind.parent_field: parent})
+    if isinstance(obj, Initiative):
+        obj.edition = edition
+        obj.number = next_initiative_number(parent)
+        obj.code = f"{parent.code}.{obj.number}"
+    if any(f.name == "order" for f in kind.model._meta.fields):
+        siblings = kind.model.objects.filter(**{kind.parent_field: parent})
+        obj.order = (siblings.aggregate(last=Max("order"))["last"] or 0) + 1
+    return obj
+
+
+def _home(obj: models.Model, edition: Edition) -> str:
+    return reverse("roadmap:home", args=[edition.fiscal_year])
+
+
+def _risks(obj: models.Model, edition: Edition) -> str:
+    return reverse("roadmap:risks", args=[edition.fiscal_year])
+
+
+def _section(obj: models.Model, edition: Edition) -> str:
+    section = obj if isinstance(obj, Section) else obj.section
+    return reverse("roadmap:section", args=[edition.fiscal_year, section.key])
+
+
+INITIATIVE_FIELDS = (
+    "title",
+    "acronym",
+    "description",
+    "lead",
+    "unit",
+    "status",
+    "funded",
+    "qualified_project",
+    "phase",
+    "horizon_start",
+    "horizon_end",
+    "budget",
+)
+
+KINDS: dict[str, Kind] = {
+    kind.slug: kind
+    for kind in [
+        Kind(
+            "initiative",
+            Initiative,
+            INITIATIVE_FIELDS,
+            _("initiative"),
+            "edition",
+            initiative_path="",
+            parent_field="ambition",
+            parent_kind="ambition",
+            markdown_fields=("description",),
+            lead_excluded_fields=("lead",),
+            select_related=("ambition__orientation", "lead", "unit"),
+            can_delete=False,
+            inline_add=False,
+        ),
+        Kind(
+            "benefit",
+            Benefit,
+            ("kind", "description", "amount", "horizon_years", "measurable"),
+            _("bénéfice"),
+            "initiative__edition",
+            initiative_path="initiative",
+            parent_field="initiative",
+            parent_kind="initiative",
+            prefetch_related=("indicators__measurements",),
+        ),
+        Kind(
+            "indicator",
+            Indicator,
+            ("name", "unit", "direction", "baseline", "target", "threshold"),
+            _("indicateur"),
+            "benefit__initiative__edition",
+            initiative_path="benefit__initiative",
+            parent_field="benefit",
+            parent_kind="benefit",
+            prefetch_related=("measurements",),
+        ),
+        Kind(
+            "measurement",
+            Measurement,
+            ("measured_on", "value", "note"),
+            _("mesure"),
+            "indicator__benefit__initiative__edition",
+            initiative_path="indicator__benefit__initiative",
+            parent_field="indicator",
+            parent_kind="indicator",
+        ),
+        Kind(
+            "risk",
+            InitiativeRisk,
+            ("title", "description"),
+            _("risque"),
+            "initiative__edition",
+            initiative_path="initiative",
+            parent_field="initiative",
+            parent_kind="initiative",
+            prefetch_related=("mitigations",),
+        ),
+        Kind(
+            "mitigation",
+            InitiativeRiskMitigation,
+            ("text",),
+            _("mesure d'atténuation"),
+            "risk__initiative__edition",
+            initiative_path="risk__initiative",
+            parent_field="risk",
+            parent_kind="risk",
+        ),
+        Kind(
+            "milestone",
+            Milestone,
+            ("title", "due_date", "done"),
+            _("jalon"),
+            "initiative__edition",
+            initiative_path="initiative",
+            parent_field="initiative",
+            parent_kind="initiative",
+        ),
+        Kind(
+            "dependency",
+            Dependency,
+            ("depends_on", "description"),
+            _("interdépendance"),
+            "initiative__edition",
+            initiative_path="initiative",
+            parent_field="initiative",
+            parent_kind="initiative",
+            select_related=("depends_on",),
+        ),
+        Kind(
+            "contribution",
+            Contribution,
+            ("topic", "title", "text"),
+            _("contribution"),
+            "initiative__edition",
+            initiative_path="initiative",
+            parent_field="initiative",
+            parent_kind="initiative",
+            markdown_fields=("text",),
+            select_related=("topic__section",),
+        ),
+        Kind(
+            "edition",
+            Edition,
+            ("vision",),
+            _("énoncé de vision"),
+            "pk",
+            can_add=False,
+            can_delete=False,
+            page=_home,
+        ),
+        Kind(
+            "orientation",
+            Orientation,
+            ("title",),
+            _("orientation"),
+            "edition",
+            can_add=False,
+            can_delete=False,
+            page=_home,
+            prefetch_related=("ambitions",),
+        ),
+        Kind(
+            "ambition",
+            Ambition,
+            ("title",),
+            _("ambition"),
+            "orientation__edition",
+            select_related=("orientation",),
+            can_add=False,
+            can_delete=False,
+            page=_home,
+        ),
+        Kind(
+            "maturity",
+            Maturity,
+            (
+                "score",
+                "current_stage",
+                "current_stage_label",
+                "target_stage",
+                "target_stage_label",
+                "target_date",
+                "source",
+            ),
+            _("maturité numérique"),
+            "edition",
+            can_add=False,
+            can_delete=False,
+            page=_home,
+        ),
+        Kind(
+            "radar-score",
+            RadarScore,
+            ("category", "score"),
+            _("résultat du Radar numériQc"),
+            "radar__edition",
+            can_add=False,
+            can_delete=False,
+            inline=False,  # a table row: edited on a page of its own
+            page=_home,
+        ),
+        Kind(
+            "plan-risk",
+            PlanRisk,
+            ("title", "description"),
+            _("risque du plan"),
+            "edition",
+            parent_field="edition",
+            prefetch_related=("mitigations",),
+            page=_risks,
+        ),
+        Kind(
+            "plan-mitigation",
+            PlanRiskMitigation,
+            ("text",),
+            _("mesure d'atténuation"),
+            "risk__edition",
+            parent_field="risk",
+            parent_kind="plan-risk",
+            page=_risks,
+        ),
+        Kind(
+            "section",
+            Section,
+            ("title", "body", "conclusion", "signatory_name", "signatory_title"),
+            _("section"),
+            "edition",
+            markdown_fields=("body", "conclusion"),
+            can_add=False,
+            can_delete=False,
+            inline=False,
+            page=_section,
+        ),
+        Kind(
+            "section-item",
+            SectionItem,
+            ("title", "text"),
+            _("élément"),
+            "section__edition",
+            parent_field="section",
+            parent_kind="section",
+            markdown_fields=("text",),
+            select_related=("section",),
+            page=_section,
+        ),
+        Kind(
+            "topic",
+            Topic,
+            ("title", "intro"),
+            _("sujet"),
+            "section__edition",
+            markdown_fields=("intro",),
+            select_related=("section",),
+            can_add=False,
+            can_delete=False,
+            page=_section,
+        ),
+    ]
+}
+
+EDITOR_ROLES = {roles.COORDINATOR, roles.LEAD}
+
+
+def limit_choices(form: forms.ModelForm, edition: Edition) -> None:
+    """Choices offered by a form are those of the same edition (and real people for leads)."""
+    fields = form.fields
+    if "depends_on" in fields:
+        qs = Initiative.objects.filter(edition=edition).order_by("code")
+        if form.instance.initiative_id:
+            qs = qs.exclude(pk=form.instance.initiative_id)
+        fields["depends_on"].queryset = qs
+    if "topic" in fields:
+        fields["topic"].queryset = Topic.objects.filter(section__edition=edition).select_related(
+            "section"
+        )
+        fields["topic"].label_from_instance = lambda t: f"{t.section.title} — {t.title}"
+    if "lead" in fields:
+        fields["lead"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=EDITOR_ROLES)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )

@@ -1,0 +1,75 @@
+/*
+ * Portail PTN — the small amount of JavaScript on top of htmx. Everything works without it:
+ * links have an href and forms an action. This file only manages focus and announcements
+ * after htmx swaps a part of the page, so keyboard and screen-reader users know what happened.
+ * No inline script, no eval (CSP-ready).
+ */
+(function () {
+  "use strict";
+
+  var live = null;
+  var focusAfterRemoval = null;
+
+  function announce(message) {
+    if (!live || !message) return;
+    live.textContent = "";
+    // A fresh text node is announced even when the same message repeats.
+    window.setTimeout(function () { live.textContent = message; }, 50);
+  }
+
+  function focusElement(element) {
+    if (!element) return;
+    var field = element.querySelector(
+      "form input:not([type=hidden]), form select, form textarea"
+    );
+    var target = field || element;
+    if (!target.hasAttribute("tabindex") && !field) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: false });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    live = document.getElementById("ptn-live");
+  });
+
+  // Server events: {"ptn:announce": {"message": "…", "focus": "#selector"}}.
+  document.body.addEventListener("ptn:announce", function (event) {
+    announce(event.detail.message);
+    if (event.detail.focus) focusElement(document.querySelector(event.detail.focus));
+  });
+
+  // When a part is removed (deletion, cancelled addition), focus the list it was in.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    focusAfterRemoval = null;
+    if (event.detail.serverResponse === "" && target) {
+      var parent = target.parentElement && target.parentElement.closest(".ptn-editable, [data-ptn-list]");
+      if (parent) {
+        focusAfterRemoval = parent.querySelector("h2[tabindex], h3") || parent;
+      }
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var marked = document.querySelector("[data-ptn-focus]");
+    if (marked) {
+      marked.removeAttribute("data-ptn-focus");
+      focusElement(marked);
+    } else if (focusAfterRemoval) {
+      focusElement(focusAfterRemoval);
+    }
+    focusAfterRemoval = null;
+  });
+
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 403) {
+      announce("Action refusée : vous n'avez pas le droit de modifier cet élément.");
+    } else {
+      announce("L'action n'a pas pu être effectuée. Rechargez la page et réessayez.");
+    }
+  });
+
+  document.body.addEventListener("htmx:sendError", function () {
+    announce("Le serveur ne répond pas. Vos saisies sont conservées : réessayez dans un instant.");
+  });
+})();
