@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 
 export DEBUG ?= 1
 
-.PHONY: run test venv demo lint messages clean
+.PHONY: run test venv demo lint messages clean browser-deps
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -34,7 +34,13 @@ run: demo
 	@$(PY) manage.py demo_logins
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: venv
+# The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+browser-deps:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Erreur : les tests de navigateur demandent Chromium (sudo apt-get install chromium)." >&2; exit 1; fi; }
+
+test: venv browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv

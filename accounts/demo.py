@@ -34,8 +34,9 @@ DEMO_USERS = [
 ]
 
 
-def demo_password(username: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"demo:{username}".encode(), hashlib.sha256)
+def demo_password(username: str, secret_key: str | None = None) -> str:
+    key = secret_key if secret_key is not None else settings.SECRET_KEY
+    digest = hmac.new(key.encode(), f"demo:{username}".encode(), hashlib.sha256)
     return f"ptn-{digest.hexdigest()[:12]}"
 
 

@@ -250,7 +250,7 @@ def delete(request: HttpRequest, fiscal_year: str, kind: str, pk: int) -> HttpRe
         return redirect(page_url)
     message = _("Suppression enregistrée.")
     if request.htmx:
-        return _announce(HttpResponse(""), message, focus=f"#{kind_.slug}-list")
+        return _announce(HttpResponse(""), message)  # ptn.js focuses the list it was in
     messages.success(request, message)
     return redirect(page_url)
 

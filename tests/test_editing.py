@@ -1,0 +1,338 @@
+"""Editing in place: what a lead and the coordinator see and keep, with and without htmx."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from benefits.models import Benefit
+from initiatives.models import Initiative
+from roadmap.demo.generate import add_generated_initiatives
+from roadmap.editing import ConflictError, KINDS, save_record
+from roadmap.models import Section
+from tests.test_pages import text_of
+
+YEAR = "2023-2024"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def edit_url(kind: str, pk: int) -> str:
+    return reverse("roadmap:edit", args=[YEAR, kind, pk])
+
+
+def fiche_data(initiative: Initiative, **changes) -> dict:
+    data = {
+        "title": initiative.title,
+        "acronym": initiative.acronym,
+        "description": initiative.description,
+        "unit": initiative.unit_id or "",
+        "status": initiative.status,
+        "phase": initiative.phase,
+        "horizon_start": initiative.horizon_start or "",
+        "horizon_end": initiative.horizon_end or "",
+        "budget": initiative.budget or "",
+        "expected_version": initiative.version,
+    }
+    if initiative.lead_id:
+        data["lead"] = initiative.lead_id
+    if initiative.funded:
+        data["funded"] = "on"
+    if initiative.qualified_project:
+        data["qualified_project"] = "on"
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def pslu(edition) -> Initiative:
+    return Initiative.objects.get(edition=edition, code="1.1.1")
+
+
+def test_lead_edits_the_status_inline_and_gets_the_updated_display(lead_client, pslu):
+    response = lead_client.get(edit_url("initiative", pslu.pk), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'hx-post="' in html and "<html" not in html  # a fragment, not a page
+    assert 'name="lead"' not in html  # only the coordinator reassigns an initiative
+
+    response = lead_client.post(
+        edit_url("initiative", pslu.pk), fiche_data(pslu, status="completed", lead=None), **HTMX
+    )
+    assert response.status_code == 200
+    assert "Réalisée" in text_of(response)
+    assert (
+        json.loads(response["HX-Trigger"])["ptn:announce"]["message"] == "Modification enregistrée."
+    )
+    pslu.refresh_from_db()
+    assert pslu.status == "completed" and pslu.version == 2
+    assert pslu.lead.username == "responsable"  # unchanged
+
+
+def test_without_javascript_a_save_redirects_back_to_the_page(lead_client, pslu):
+    form_page = lead_client.get(edit_url("initiative", pslu.pk))
+    assert "<html" in form_page.content.decode() and 'action="' in form_page.content.decode()
+    response = lead_client.post(edit_url("initiative", pslu.pk), fiche_data(pslu, phase="Phase 2"))
+    assert response.status_code == 302
+    assert (
+        response["Location"]
+        == reverse("initiatives:detail", args=[YEAR, "1.1.1"]) + f"#initiative-{pslu.pk}"
+    )
+    page = lead_client.get(response["Location"])
+    assert "Modification enregistrée." in text_of(page) and "Phase 2" in text_of(page)
+
+
+def test_errors_are_in_french_next_to_the_field_and_input_is_kept(lead_client, pslu):
+    response = lead_client.post(
+        edit_url("initiative", pslu.pk),
+        fiche_data(pslu, title="", phase="Phase tapée", horizon_start=2026, horizon_end=2024),
+        **HTMX,
+    )
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "Ce champ est obligatoire." in page
+    assert "La fin de l'horizon précède son début." in page
+    assert 'value="Phase tapée"' in response.content.decode()
+    pslu.refresh_from_db()
+    assert pslu.phase == "" and pslu.version == 1
+
+
+def test_a_stale_save_is_refused_and_shows_what_changed_meanwhile(
+    coordinator_client, lead_client, pslu
+):
+    opened_by_lead = fiche_data(pslu, lead=None)  # both opened version 1
+    first = coordinator_client.post(
+        edit_url("initiative", pslu.pk), fiche_data(pslu, title="Titre du coordonnateur"), **HTMX
+    )
+    assert first.status_code == 200
+
+    second = lead_client.post(
+        edit_url("initiative", pslu.pk),
+        {**opened_by_lead, "title": "Titre de la responsable"},
+        **HTMX,
+    )
+    assert second.status_code == 409
+    page = text_of(second)
+    assert "Démo Coordonnateur PTN a enregistré une modification" in page
+    assert "pendant que vous modifiiez cet élément" in page
+    assert "Titre : Titre du coordonnateur" in page
+    assert 'value="Titre de la responsable"' in second.content.decode()  # nothing typed is lost
+    pslu.refresh_from_db()
+    assert pslu.title == "Titre du coordonnateur"
+
+    # Saving again from the conflict form is a deliberate choice: it carries the new version.
+    version = re.search(r'name="expected_version" value="(\d+)"', second.content.decode())[1]
+    third = lead_client.post(
+        edit_url("initiative", pslu.pk),
+        {**opened_by_lead, "title": "Titre de la responsable", "expected_version": version},
+        **HTMX,
+    )
+    assert third.status_code == 200
+    pslu.refresh_from_db()
+    assert pslu.title == "Titre de la responsable"
+
+
+def test_save_record_claims_the_version_in_the_same_transaction(pslu, coordinator_client):
+    form_class = KINDS["initiative"].form_class(User.objects.get(pk=pslu.lead_id))
+    form = form_class(fiche_data(pslu, title="A", lead=None), instance=pslu)
+    assert form.is_valid(), form.errors
+    Initiative.objects.filter(pk=pslu.pk).update(version=5)  # someone else saved meanwhile
+    with pytest.raises(ConflictError):
+        save_record(form, expected_version=1)
+    pslu.refresh_from_db()
+    assert pslu.title != "A" and pslu.version == 5
+
+
+def test_a_deleted_row_cannot_be_saved_over(lead_client, pslu):
+    benefit = pslu.benefits.filter(kind=Benefit.Kind.NON_FINANCIAL).first()
+    data = {
+        "kind": benefit.kind,
+        "description": "Nouveau texte",
+        "expected_version": benefit.version,
+    }
+    Benefit.objects.filter(pk=benefit.pk).delete()
+    response = lead_client.post(edit_url("benefit", benefit.pk), data, **HTMX)
+    assert response.status_code == 404
+
+
+def test_rows_are_added_edited_and_deleted_without_leaving_the_page(lead_client, pslu):
+    add = reverse("roadmap:add_under", args=[YEAR, "risk", pslu.pk])
+    form = lead_client.get(add, **HTMX)
+    assert form.status_code == 200 and "Ajouter : risque" in text_of(form)
+    created = lead_client.post(add, {"title": "Retard du fournisseur", "description": ""}, **HTMX)
+    assert created.status_code == 200 and "Retard du fournisseur" in text_of(created)
+    risk = pslu.risks.get()
+
+    mitigation_add = reverse("roadmap:add_under", args=[YEAR, "mitigation", risk.pk])
+    lead_client.post(mitigation_add, {"text": "Pénalités au contrat"}, **HTMX)
+    assert [m.text for m in risk.mitigations.all()] == ["Pénalités au contrat"]
+
+    edited = lead_client.post(
+        edit_url("risk", risk.pk),
+        {"title": "Retard du fournisseur principal", "description": "", "expected_version": 1},
+        **HTMX,
+    )
+    assert "Retard du fournisseur principal" in text_of(edited)
+    assert "Pénalités au contrat" in text_of(edited)  # the swapped part shows its rows
+
+    deleted = lead_client.post(
+        reverse("roadmap:delete", args=[YEAR, "risk", risk.pk]), {"expected_version": 2}, **HTMX
+    )
+    assert deleted.status_code == 200 and deleted.content == b""
+    assert (
+        json.loads(deleted["HX-Trigger"])["ptn:announce"]["message"] == "Suppression enregistrée."
+    )
+    assert not pslu.risks.exists()
+
+
+def test_cancel_restores_the_display(lead_client, pslu):
+    response = lead_client.get(edit_url("initiative", pslu.pk) + "?afficher=1", **HTMX)
+    assert response.status_code == 200
+    assert f'id="initiative-{pslu.pk}"' in response.content.decode()
+    assert "<form" not in response.content.decode()
+
+
+def test_coordinator_creates_an_initiative_with_the_next_free_code(coordinator_client, edition):
+    ambition = edition.initiatives.get(code="2.2.5").ambition
+    url = reverse("roadmap:add_under", args=[YEAR, "initiative", ambition.pk])
+    response = coordinator_client.post(url, {"title": "Nouvelle initiative", "status": "ideation"})
+    assert response.status_code == 302
+    created = edition.initiatives.get(title="Nouvelle initiative")
+    assert created.code == "2.2.6"  # 2.2.5 is the highest of ambition 2.2
+    assert response["Location"].startswith(reverse("initiatives:detail", args=[YEAR, "2.2.6"]))
+
+
+def test_coordinator_edits_a_narrative_section_with_a_preview(coordinator_client, edition):
+    section = edition.sections.get(key="note-au-lecteur")
+    url = edit_url("section", section.pk)
+    data = {
+        "title": section.title,
+        "body": "Texte **révisé** <script>alert(1)</script>",
+        "conclusion": "",
+        "expected_version": section.version,
+    }
+    preview = coordinator_client.post(url, {**data, "_preview": "1"})
+    assert preview.status_code == 200
+    assert "<strong>révisé</strong>" in preview.content.decode()
+    assert "alert(1)" not in preview.content.decode().split('id="id_body"')[0]
+    assert Section.objects.get(pk=section.pk).body == section.body  # a preview saves nothing
+
+    saved = coordinator_client.post(url, data)
+    assert saved.status_code == 302
+    page = coordinator_client.get(saved["Location"]).content.decode()
+    assert "<strong>révisé</strong>" in page and "<script>alert(1)" not in page
+
+
+def test_live_preview_renders_sanitised_markdown(lead_client):
+    response = lead_client.post(
+        reverse("markdown_preview"),
+        {"_field": "description", "description": "- un\n- deux\n\n<img src=http://x/y>"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<li>un</li>" in html and "<img" not in html
+
+
+def test_live_preview_needs_a_role(outsider_client):
+    response = outsider_client.post(reverse("markdown_preview"), {"_field": "x", "x": "texte"})
+    assert response.status_code == 403
+
+
+def test_every_change_is_in_the_history_with_author_and_values(coordinator_client, pslu):
+    coordinator_client.post(edit_url("initiative", pslu.pk), fiche_data(pslu, status="suspended"))
+    page = text_of(coordinator_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"])))
+    history = page.split("Historique", 1)[1]
+    assert "Démo Coordonnateur PTN — Modification : initiative « 1.1.1 »" in history
+    assert "Statut : En cours → Suspendue" in history
+    edition_page = text_of(coordinator_client.get(reverse("roadmap:history", args=[YEAR])))
+    assert "Statut : En cours → Suspendue" in edition_page
+
+
+def test_history_keeps_rows_deleted_since(lead_client, pslu):
+    benefit = pslu.benefits.first()
+    lead_client.post(
+        reverse("roadmap:delete", args=[YEAR, "benefit", benefit.pk]),
+        {"expected_version": benefit.version},
+    )
+    history = text_of(lead_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"])))
+    assert f"Suppression : bénéfice « {benefit.description[:40]}" in history
+
+
+def test_a_stale_delete_is_refused(lead_client, pslu):
+    benefit = pslu.benefits.first()
+    Benefit.objects.filter(pk=benefit.pk).update(version=9)
+    response = lead_client.post(
+        reverse("roadmap:delete", args=[YEAR, "benefit", benefit.pk]), {"expected_version": 1}
+    )
+    assert response.status_code == 302
+    assert Benefit.objects.filter(pk=benefit.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("get", "form"), ("post", "save"), ("get", "cancel")],
+)
+def test_queries_per_htmx_request_stay_flat_as_the_plan_grows(
+    lead_client, pslu, edition, method, path
+):
+    def run() -> int:
+        fresh = Initiative.objects.get(pk=pslu.pk)
+        url = edit_url("initiative", pslu.pk) + ("?afficher=1" if path == "cancel" else "")
+        with CaptureQueriesContext(connection) as queries:
+            if method == "get":
+                response = lead_client.get(url, **HTMX)
+            else:
+                response = lead_client.post(
+                    url, fiche_data(fresh, lead=None, phase=f"v{fresh.version}"), **HTMX
+                )
+        assert response.status_code == 200
+        return len(queries)
+
+    before = run()
+    add_generated_initiatives(edition, 200)
+    assert run() == before
+    # Session, user, roles, edition, the record with its relations, form choices (units,
+    # leads); a save adds the version claim, the write, its history row and the fresh display.
+    expected = {"form": 7, "save": 14, "cancel": 7}
+    assert before == expected[path]
+
+
+def test_an_htmx_client_that_is_refused_gets_a_403_without_a_page(reader_client, pslu):
+    response = reader_client.post(edit_url("initiative", pslu.pk), fiche_data(pslu), **HTMX)
+    assert response.status_code == 403
+
+
+def test_edition_content_is_frozen_once_recommended(coordinator_client, pslu, edition):
+    edition.status = edition.Status.RECOMMENDED
+    edition.save()
+    response = coordinator_client.post(edit_url("initiative", pslu.pk), fiche_data(pslu, title="X"))
+    assert response.status_code == 403
+    pslu.refresh_from_db()
+    assert pslu.title != "X"
+
+
+def test_readers_see_no_edit_buttons_but_the_coordinator_does(reader_client, coordinator_client):
+    url = reverse("initiatives:detail", args=[YEAR, "1.1.1"])
+    assert "Modifier" not in text_of(reader_client.get(url)).split("Historique")[0]
+    assert "Modifier" in text_of(coordinator_client.get(url))
+
+
+def test_no_inline_style_or_script_in_pages(coordinator_client):
+    html = coordinator_client.get(
+        reverse("initiatives:detail", args=[YEAR, "1.1.1"])
+    ).content.decode()
+    assert "style=" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert not re.search(r"<[^>]+\s(on[a-z]+|hx-on[:a-z-]*)=", html)  # no inline handlers
+
+
+def test_htmx_is_served_from_our_static_files_with_history_cache_off(reader_client):
+    html = reader_client.get(reverse("roadmap:home", args=[YEAR])).content.decode()
+    assert re.search(r'<script src="/static/django_htmx/htmx-2[^"]*\.js"', html)
+    assert '"historyCacheSize": 0' in html
+    assert "https://" not in re.sub(r'href="https://[^"]*"', "", html)
