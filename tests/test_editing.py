@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -13,7 +12,7 @@ from accounts.models import User
 from benefits.models import Benefit
 from initiatives.models import Initiative
 from roadmap.demo.generate import add_generated_initiatives
-from roadmap.editing import ConflictError, KINDS, save_record
+from roadmap.editing import KINDS, ConflictError, save_record
 from roadmap.models import Section
 from tests.test_pages import text_of
 
