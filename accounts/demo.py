@@ -21,6 +21,7 @@ class DemoUser:
     unit: str | None = None  # unit acronym
     body: str | None = None  # body acronym
     superuser: bool = False
+    job_title: str = ""
 
 
 DEMO_USERS = [
@@ -28,8 +29,15 @@ DEMO_USERS = [
     DemoUser("organisme", "Démo", "Organisme participant", None, body="RDE"),
     DemoUser("responsable", "Démo", "Responsable d'initiative", roles.LEAD, unit="DPSE"),
     DemoUser("coordonnateur", "Démo", "Coordonnateur PTN", roles.COORDINATOR, unit="DPPC"),
-    DemoUser("di", "Démo", "Dirigeante de l'information", roles.INFORMATION_DIRECTOR, unit="DRI"),
-    DemoUser("sm", "Démo", "Sous-ministre", roles.DEPUTY_MINISTER),
+    DemoUser(
+        "di",
+        "Démo",
+        "Dirigeante de l'information",
+        roles.INFORMATION_DIRECTOR,
+        unit="DRI",
+        job_title="Dirigeante de l'information",
+    ),
+    DemoUser("sm", "Démo", "Sous-ministre", roles.DEPUTY_MINISTER, job_title="Sous-ministre"),
     DemoUser("admin", "Démo", "Administrateur", roles.ADMINISTRATOR, superuser=True),
 ]
 
@@ -52,6 +60,8 @@ def ensure_demo_users() -> dict[str, User]:
         wanted = {
             "first_name": demo.first_name,
             "last_name": demo.last_name,
+            "email": f"{demo.username}@ptn.example",  # a reserved domain: mail goes nowhere
+            "job_title": demo.job_title,
             "is_demo": True,
             "is_staff": demo.superuser,
             "is_superuser": demo.superuser,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from benefits.models import Benefit, Indicator, Measurement
+from roadmap.admin import FrozenEditionAdmin
 
 
 class IndicatorInline(admin.StackedInline):
@@ -10,7 +11,7 @@ class IndicatorInline(admin.StackedInline):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(admin.ModelAdmin):
+class BenefitAdmin(FrozenEditionAdmin):
     list_display = ("description", "initiative", "kind", "amount", "horizon_years")
     list_filter = ("kind", "initiative__edition")
     list_select_related = ("initiative",)
@@ -23,11 +24,11 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(FrozenEditionAdmin):
     list_display = ("name", "benefit", "unit", "baseline", "target", "threshold")
     inlines = [MeasurementInline]
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(FrozenEditionAdmin):
     list_display = ("indicator", "measured_on", "value")

@@ -9,6 +9,8 @@ from roadmap.models import Versioned
 
 
 class Benefit(Versioned):
+    edition_path = "initiative__edition"
+
     class Kind(models.TextChoices):
         FINANCIAL = "financial", _("Financier")
         NON_FINANCIAL = "non_financial", _("Non financier")
@@ -45,6 +47,8 @@ class Benefit(Versioned):
 
 
 class Indicator(Versioned):
+    edition_path = "benefit__initiative__edition"
+
     class Direction(models.TextChoices):
         INCREASE = "increase", _("À la hausse")
         DECREASE = "decrease", _("À la baisse")
@@ -88,6 +92,7 @@ class Indicator(Versioned):
 
 
 class Measurement(Versioned):
+    edition_path = "indicator__benefit__initiative__edition"
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
     measured_on = models.DateField(_("date de la mesure"))
     value = models.DecimalField(_("valeur mesurée"), max_digits=14, decimal_places=2)

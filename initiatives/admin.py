@@ -8,6 +8,7 @@ from initiatives.models import (
     InitiativeRiskMitigation,
     Milestone,
 )
+from roadmap.admin import FrozenEditionAdmin
 
 
 class ContributionInline(admin.StackedInline):
@@ -29,7 +30,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(FrozenEditionAdmin):
     list_display = ("code", "title", "acronym", "status", "funded", "lead", "unit", "edition")
     list_filter = ("edition", "status", "funded", "qualified_project", "unit")
     list_select_related = ("lead", "unit", "edition")
@@ -40,13 +41,13 @@ class InitiativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Dependency)
-class DependencyAdmin(admin.ModelAdmin):
+class DependencyAdmin(FrozenEditionAdmin):
     list_display = ("initiative", "depends_on")
     list_select_related = ("initiative", "depends_on")
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(FrozenEditionAdmin):
     list_display = ("initiative", "topic", "title")
     list_select_related = ("initiative", "topic")
 
@@ -57,17 +58,17 @@ class InitiativeRiskMitigationInline(admin.TabularInline):
 
 
 @admin.register(InitiativeRisk)
-class InitiativeRiskAdmin(admin.ModelAdmin):
+class InitiativeRiskAdmin(FrozenEditionAdmin):
     list_display = ("title", "initiative")
     list_select_related = ("initiative",)
     inlines = [InitiativeRiskMitigationInline]
 
 
 @admin.register(InitiativeRiskMitigation)
-class InitiativeRiskMitigationAdmin(admin.ModelAdmin):
+class InitiativeRiskMitigationAdmin(FrozenEditionAdmin):
     list_display = ("text", "risk")
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(FrozenEditionAdmin):
     list_display = ("title", "initiative", "due_date", "done")

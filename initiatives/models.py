@@ -13,6 +13,7 @@ from accounts.models import Unit
 from roadmap.models import (
     Ambition,
     Edition,
+    GuardedQuerySet,
     MitigationBase,
     RiskBase,
     Topic,
@@ -31,7 +32,7 @@ def normalize_for_search(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class InitiativeQuerySet(models.QuerySet):
+class InitiativeQuerySet(GuardedQuerySet):
     def with_roadmap_relations(self) -> "InitiativeQuerySet":
         return self.select_related("ambition__orientation", "lead", "unit")
 
@@ -45,6 +46,8 @@ class InitiativeQuerySet(models.QuerySet):
 
 class Initiative(Versioned):
     """An initiative of the roadmap. Its code is the ambition's code plus a number (2.2.3)."""
+
+    edition_path = "edition"
 
     class Status(models.TextChoices):
         IDEATION = "ideation", _("Idéation")
@@ -182,6 +185,8 @@ class Initiative(Versioned):
 class Dependency(Versioned):
     """An initiative depends on, or must be coordinated with, another one of the same edition."""
 
+    edition_path = "initiative__edition"
+
     initiative = models.ForeignKey(
         Initiative, on_delete=models.CASCADE, related_name="dependencies"
     )
@@ -221,6 +226,8 @@ class Dependency(Versioned):
 class Contribution(Versioned):
     """What an initiative brings to a topic of sections 6 to 9 (simplification, data, AI…)."""
 
+    edition_path = "initiative__edition"
+
     initiative = models.ForeignKey(
         Initiative, on_delete=models.CASCADE, related_name="contributions"
     )
@@ -249,6 +256,7 @@ class Contribution(Versioned):
 
 
 class InitiativeRisk(RiskBase):
+    edition_path = "initiative__edition"
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="risks")
 
     class Meta(RiskBase.Meta):
@@ -258,6 +266,7 @@ class InitiativeRisk(RiskBase):
 
 
 class InitiativeRiskMitigation(MitigationBase):
+    edition_path = "risk__initiative__edition"
     risk = models.ForeignKey(InitiativeRisk, on_delete=models.CASCADE, related_name="mitigations")
 
     class Meta(MitigationBase.Meta):
@@ -267,6 +276,7 @@ class InitiativeRiskMitigation(MitigationBase):
 
 
 class Milestone(Versioned):
+    edition_path = "initiative__edition"
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title = models.CharField(_("jalon"), max_length=300)

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from benefits.models import Benefit, Indicator
 from initiatives.models import Contribution, Dependency, Initiative
 from roadmap.access import can_edit_initiative, get_edition, plan_reader_required
+from roadmap.edition_views import CommentForm, can_comment, can_resolve
 from roadmap.history import changes, initiative_sources
 
 
@@ -36,6 +37,10 @@ def detail(request: HttpRequest, fiscal_year: str, code: str) -> HttpResponse:
         code=code,
     )
     initiative.edition = edition
+    comments = list(initiative.review_comments.select_related("author", "resolved_by"))
+    for comment in comments:
+        comment.initiative = initiative
+        comment.can_resolve = can_resolve(request.user, comment)
     return render(
         request,
         "initiatives/detail.html",
@@ -45,5 +50,7 @@ def detail(request: HttpRequest, fiscal_year: str, code: str) -> HttpResponse:
             "obj": initiative,
             "can_edit": can_edit_initiative(request.user, initiative),
             "history": changes(initiative_sources([initiative.pk]), limit=50),
+            "comments": comments,
+            "comment_form": CommentForm() if can_comment(request.user, edition) else None,
         },
     )

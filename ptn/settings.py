@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "roadmap.context_processors.editions",
             ],
         },
     },
@@ -138,6 +139,29 @@ CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# E-mail: the workflow tells the next actor. Console in development, SMTP otherwise.
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Portail PTN <ne-pas-repondre@ptn.example>"
+)
+_email_backend = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {
+    "default": {"BACKEND": _email_backend}
+    if "smtp" not in _email_backend
+    else {
+        "BACKEND": _email_backend,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+        },
+    }
+}
 
 LOGGING = {
     "version": 1,

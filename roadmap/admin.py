@@ -9,11 +9,30 @@ from roadmap.models import (
     PlanRiskMitigation,
     Radar,
     RadarScore,
+    ReviewComment,
     Section,
     SectionItem,
     StrategicOrientation,
     Topic,
+    Transition,
 )
+
+
+class FrozenEditionAdmin(admin.ModelAdmin):
+    """Records of a recommended or approved edition are read-only in the admin too.
+
+    (The models refuse the write anyway; this shows it instead of failing on save.)
+    """
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_in_frozen_edition():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_in_frozen_edition():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class SectionInline(admin.TabularInline):
@@ -24,7 +43,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(FrozenEditionAdmin):
     list_display = ("fiscal_year", "update_number", "ministry_acronym", "status", "created_at")
     list_filter = ("status",)
     inlines = [SectionInline]
@@ -42,7 +61,7 @@ class TopicInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(FrozenEditionAdmin):
     list_display = ("title", "key", "edition", "order", "level")
     list_filter = ("edition",)
     search_fields = ("title", "body")
@@ -50,20 +69,20 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SectionItem)
-class SectionItemAdmin(admin.ModelAdmin):
+class SectionItemAdmin(FrozenEditionAdmin):
     list_display = ("title", "section", "order")
     list_filter = ("section__edition",)
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(FrozenEditionAdmin):
     list_display = ("title", "section", "order")
     list_filter = ("section__edition",)
     search_fields = ("title",)
 
 
 @admin.register(StrategicOrientation)
-class StrategicOrientationAdmin(admin.ModelAdmin):
+class StrategicOrientationAdmin(FrozenEditionAdmin):
     list_display = ("number", "title", "edition")
     list_filter = ("edition",)
 
@@ -74,7 +93,7 @@ class AmbitionInline(admin.TabularInline):
 
 
 @admin.register(Orientation)
-class OrientationAdmin(admin.ModelAdmin):
+class OrientationAdmin(FrozenEditionAdmin):
     list_display = ("number", "title", "edition")
     list_filter = ("edition",)
     filter_horizontal = ("strategic_orientations",)
@@ -82,14 +101,14 @@ class OrientationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ambition)
-class AmbitionAdmin(admin.ModelAdmin):
+class AmbitionAdmin(FrozenEditionAdmin):
     list_display = ("code", "title", "orientation")
     list_filter = ("orientation__edition",)
     list_select_related = ("orientation",)
 
 
 @admin.register(Maturity)
-class MaturityAdmin(admin.ModelAdmin):
+class MaturityAdmin(FrozenEditionAdmin):
     list_display = ("edition", "score", "current_stage", "target_stage", "target_date")
 
 
@@ -99,13 +118,13 @@ class RadarScoreInline(admin.TabularInline):
 
 
 @admin.register(Radar)
-class RadarAdmin(admin.ModelAdmin):
+class RadarAdmin(FrozenEditionAdmin):
     list_display = ("edition", "overall")
     inlines = [RadarScoreInline]
 
 
 @admin.register(RadarScore)
-class RadarScoreAdmin(admin.ModelAdmin):
+class RadarScoreAdmin(FrozenEditionAdmin):
     list_display = ("category", "score", "radar")
 
 
@@ -115,12 +134,35 @@ class PlanRiskMitigationInline(admin.TabularInline):
 
 
 @admin.register(PlanRisk)
-class PlanRiskAdmin(admin.ModelAdmin):
+class PlanRiskAdmin(FrozenEditionAdmin):
     list_display = ("title", "edition", "order")
     list_filter = ("edition",)
     inlines = [PlanRiskMitigationInline]
 
 
 @admin.register(PlanRiskMitigation)
-class PlanRiskMitigationAdmin(admin.ModelAdmin):
+class PlanRiskMitigationAdmin(FrozenEditionAdmin):
     list_display = ("text", "risk")
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    """The workflow's record: read only (steps are taken on the edition page)."""
+
+    list_display = ("edition", "action", "from_status", "to_status", "user", "at")
+    list_filter = ("edition", "action")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(admin.ModelAdmin):
+    list_display = ("edition", "initiative", "author", "created_at", "resolved_at")
+    list_filter = ("edition",)

@@ -51,7 +51,6 @@ class Kind:
     model: type[Versioned]
     fields: tuple[str, ...]
     label: str
-    edition_path: str  # ORM path from the record to its edition
     # Path to the initiative the record belongs to ("" when it is the initiative itself);
     # None for plan-level records, which only the coordinator edits.
     initiative_path: str | None = None
@@ -82,7 +81,8 @@ class Kind:
         related = list(self.select_related)
         if self.initiative_path:
             related.append(f"{self.initiative_path}__edition")
-        qs = self.model.objects.filter(**{self.edition_path: edition})
+        # Each model knows its path to the edition; the edition itself is found by its key.
+        qs = self.model.objects.filter(**{self.model.edition_path or "pk": edition})
         if related:
             qs = qs.select_related(*related)
         if self.prefetch_related:
@@ -269,7 +269,6 @@ KINDS: dict[str, Kind] = {
             Initiative,
             INITIATIVE_FIELDS,
             _("initiative"),
-            "edition",
             initiative_path="",
             parent_field="ambition",
             parent_kind="ambition",
@@ -284,7 +283,6 @@ KINDS: dict[str, Kind] = {
             Benefit,
             ("kind", "description", "amount", "horizon_years", "measurable"),
             _("bénéfice"),
-            "initiative__edition",
             initiative_path="initiative",
             parent_field="initiative",
             parent_kind="initiative",
@@ -295,7 +293,6 @@ KINDS: dict[str, Kind] = {
             Indicator,
             ("name", "unit", "direction", "baseline", "target", "threshold"),
             _("indicateur"),
-            "benefit__initiative__edition",
             initiative_path="benefit__initiative",
             parent_field="benefit",
             parent_kind="benefit",
@@ -306,7 +303,6 @@ KINDS: dict[str, Kind] = {
             Measurement,
             ("measured_on", "value", "note"),
             _("mesure"),
-            "indicator__benefit__initiative__edition",
             initiative_path="indicator__benefit__initiative",
             parent_field="indicator",
             parent_kind="indicator",
@@ -316,7 +312,6 @@ KINDS: dict[str, Kind] = {
             InitiativeRisk,
             ("title", "description"),
             _("risque"),
-            "initiative__edition",
             initiative_path="initiative",
             parent_field="initiative",
             parent_kind="initiative",
@@ -327,7 +322,6 @@ KINDS: dict[str, Kind] = {
             InitiativeRiskMitigation,
             ("text",),
             _("mesure d'atténuation"),
-            "risk__initiative__edition",
             initiative_path="risk__initiative",
             parent_field="risk",
             parent_kind="risk",
@@ -337,7 +331,6 @@ KINDS: dict[str, Kind] = {
             Milestone,
             ("title", "due_date", "done"),
             _("jalon"),
-            "initiative__edition",
             initiative_path="initiative",
             parent_field="initiative",
             parent_kind="initiative",
@@ -347,7 +340,6 @@ KINDS: dict[str, Kind] = {
             Dependency,
             ("depends_on", "description"),
             _("interdépendance"),
-            "initiative__edition",
             initiative_path="initiative",
             parent_field="initiative",
             parent_kind="initiative",
@@ -358,7 +350,6 @@ KINDS: dict[str, Kind] = {
             Contribution,
             ("topic", "title", "text"),
             _("contribution"),
-            "initiative__edition",
             initiative_path="initiative",
             parent_field="initiative",
             parent_kind="initiative",
@@ -370,7 +361,6 @@ KINDS: dict[str, Kind] = {
             Edition,
             ("vision",),
             _("énoncé de vision"),
-            "pk",
             can_add=False,
             can_delete=False,
             page=_home,
@@ -380,7 +370,6 @@ KINDS: dict[str, Kind] = {
             Orientation,
             ("title",),
             _("orientation"),
-            "edition",
             can_add=False,
             can_delete=False,
             page=_home,
@@ -391,7 +380,6 @@ KINDS: dict[str, Kind] = {
             Ambition,
             ("title",),
             _("ambition"),
-            "orientation__edition",
             select_related=("orientation",),
             can_add=False,
             can_delete=False,
@@ -410,7 +398,6 @@ KINDS: dict[str, Kind] = {
                 "source",
             ),
             _("maturité numérique"),
-            "edition",
             can_add=False,
             can_delete=False,
             page=_home,
@@ -420,7 +407,6 @@ KINDS: dict[str, Kind] = {
             RadarScore,
             ("category", "score"),
             _("résultat du Radar numériQc"),
-            "radar__edition",
             can_add=False,
             can_delete=False,
             inline=False,  # a table row: edited on a page of its own
@@ -431,7 +417,6 @@ KINDS: dict[str, Kind] = {
             PlanRisk,
             ("title", "description"),
             _("risque du plan"),
-            "edition",
             parent_field="edition",
             prefetch_related=("mitigations",),
             page=_risks,
@@ -441,7 +426,6 @@ KINDS: dict[str, Kind] = {
             PlanRiskMitigation,
             ("text",),
             _("mesure d'atténuation"),
-            "risk__edition",
             parent_field="risk",
             parent_kind="plan-risk",
             page=_risks,
@@ -451,7 +435,6 @@ KINDS: dict[str, Kind] = {
             Section,
             ("title", "body", "conclusion", "signatory_name", "signatory_title"),
             _("section"),
-            "edition",
             markdown_fields=("body", "conclusion"),
             can_add=False,
             can_delete=False,
@@ -463,7 +446,6 @@ KINDS: dict[str, Kind] = {
             SectionItem,
             ("title", "text"),
             _("élément"),
-            "section__edition",
             parent_field="section",
             parent_kind="section",
             markdown_fields=("text",),
@@ -475,7 +457,6 @@ KINDS: dict[str, Kind] = {
             Topic,
             ("title", "intro"),
             _("sujet"),
-            "section__edition",
             markdown_fields=("intro",),
             select_related=("section",),
             can_add=False,

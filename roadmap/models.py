@@ -1,8 +1,9 @@
 """An edition of the plan and everything in it that is not about one initiative."""
 
 import re
+from typing import ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,21 +26,135 @@ def validate_fiscal_year(value: str) -> None:
         )
 
 
+# Once the DI recommends an edition its content is frozen (until it is returned to draft);
+# once approved, for good. The statuses are Edition.Status values.
+FROZEN_STATUSES = ("recommended", "approved", "transmitted")
+
+
+class EditionFrozenError(PermissionDenied):
+    """A write to the content of an edition that is recommended, approved or transmitted."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or _(
+                "Cette édition est recommandée ou approuvée : son contenu ne peut plus être "
+                "modifié (elle doit d'abord être retournée en brouillon, ce qui n'est plus "
+                "possible une fois approuvée)."
+            )
+        )
+
+
+class GuardedQuerySet(models.QuerySet):
+    """Bulk writes (update, delete, bulk_create, bulk_update) refuse frozen editions too.
+
+    This is the layer under the views, the admin, imports and management commands: whatever
+    the path, a frozen edition's content does not change.
+    """
+
+    def _refuse_if_frozen(self) -> None:
+        path = self.model.edition_path
+        if self.filter(**{f"{path}__status__in": FROZEN_STATUSES}).exists():
+            raise EditionFrozenError
+
+    def update(self, **kwargs):
+        self._refuse_if_frozen()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        self._refuse_if_frozen()
+        return super().delete()
+
+    delete.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _refuse_objects_in_frozen_editions(self.model, objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        _refuse_objects_in_frozen_editions(self.model, objs)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+def _frozen_lookup(model: type[models.Model]) -> tuple[models.Field, dict]:
+    """The first foreign key on the way to the edition, and the lookup that finds a frozen one."""
+    first, _sep, rest = model.edition_path.partition("__")
+    field = model._meta.get_field(first)
+    status = f"{rest}__status__in" if rest else "status__in"
+    return field, {status: FROZEN_STATUSES}
+
+
+def _refuse_objects_in_frozen_editions(model: type[models.Model], objs: list) -> None:
+    field, lookup = _frozen_lookup(model)
+    parents = {getattr(obj, field.attname) for obj in objs} - {None}
+    if parents and field.related_model._base_manager.filter(pk__in=parents, **lookup).exists():
+        raise EditionFrozenError
+
+
 class Versioned(models.Model):
-    """A row edited by people: its version number detects concurrent edits (no lost update)."""
+    """A row of an edition's content, edited by people.
+
+    Its version number detects concurrent edits (no lost update); its history keeps every
+    change; and it refuses to change once its edition is frozen.
+    """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Every change to every record is kept: who, when, and the values before and after.
     history = HistoricalRecords(inherit=True)
 
+    # ORM path from the row to its edition, set by every concrete model.
+    edition_path: ClassVar[str] = ""
+
+    objects = GuardedQuerySet.as_manager()
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+    def is_in_frozen_edition(self) -> bool:
+        field, lookup = _frozen_lookup(type(self))
+        parent = getattr(self, field.attname)
+        return parent is not None and (
+            field.related_model._base_manager.filter(pk=parent, **lookup).exists()
+        )
+
+    def refuse_if_frozen(self) -> None:
+        if self.is_in_frozen_edition():
+            raise EditionFrozenError
 
 
 class EditionQuerySet(models.QuerySet):
     def current(self) -> "Edition | None":
         """The newest edition: the one people mean when they say « the plan »."""
         return self.order_by("-fiscal_year").first()
+
+    def update(self, **kwargs):
+        if (
+            set(kwargs) & set(Edition.CONTENT_FIELDS)
+            and self.filter(status__in=FROZEN_STATUSES).exists()
+        ):
+            raise EditionFrozenError
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        if self.filter(status__in=FROZEN_STATUSES).exists():
+            raise EditionFrozenError
+        return super().delete()
+
+    delete.alters_data = True
 
 
 class Edition(Versioned):
@@ -70,6 +185,9 @@ class Edition(Versioned):
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
+    # What the freeze protects; the status itself keeps moving through the workflow.
+    CONTENT_FIELDS = ("fiscal_year", "update_number", "ministry", "ministry_acronym", "vision")
+
     objects = EditionQuerySet.as_manager()
 
     class Meta:
@@ -80,6 +198,30 @@ class Edition(Versioned):
     def __str__(self) -> str:
         return f"PTN {self.fiscal_year}"
 
+    def delete(self, *args, **kwargs):
+        if self.is_in_frozen_edition():
+            raise EditionFrozenError
+        return super().delete(*args, **kwargs)
+
+    def is_in_frozen_edition(self) -> bool:
+        return (
+            self.pk is not None
+            and Edition._base_manager.filter(pk=self.pk, status__in=FROZEN_STATUSES).exists()
+        )
+
+    def refuse_if_frozen(self) -> None:
+        if self.pk is None:
+            return
+        stored = (
+            Edition._base_manager.filter(pk=self.pk).values("status", *self.CONTENT_FIELDS).first()
+        )
+        if (
+            stored
+            and stored["status"] in FROZEN_STATUSES
+            and any(getattr(self, name) != stored[name] for name in self.CONTENT_FIELDS)
+        ):
+            raise EditionFrozenError
+
     @property
     def is_content_editable(self) -> bool:
         """Content can change while in draft or under the DI's review, never once recommended."""
@@ -88,6 +230,8 @@ class Edition(Versioned):
 
 class Section(Versioned):
     """A narrative section of the plan, in the order of the report. Text is Markdown."""
+
+    edition_path = "edition"
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
     key = models.SlugField(_("clé"), max_length=60)
@@ -118,6 +262,8 @@ class Section(Versioned):
 class SectionItem(Versioned):
     """An entry of a section's list that is data: a stakeholder statement, a theme, an action."""
 
+    edition_path = "section__edition"
+
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title = models.CharField(_("titre"), max_length=500)
@@ -135,6 +281,8 @@ class SectionItem(Versioned):
 class Topic(Versioned):
     """A topic of a generated section (e.g. « Mobilité des données »): initiatives contribute to it."""
 
+    edition_path = "section__edition"
+
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="topics")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title = models.CharField(_("titre"), max_length=300)
@@ -151,6 +299,8 @@ class Topic(Versioned):
 
 class StrategicOrientation(Versioned):
     """An orientation of the ministry's strategic plan, to which the PTN is aligned."""
+
+    edition_path = "edition"
 
     edition = models.ForeignKey(
         Edition, on_delete=models.CASCADE, related_name="strategic_orientations"
@@ -174,6 +324,8 @@ class StrategicOrientation(Versioned):
 
 class Orientation(Versioned):
     """An orientation of the PTN itself."""
+
+    edition_path = "edition"
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="orientations")
     number = models.PositiveSmallIntegerField(_("numéro"), validators=[MinValueValidator(1)])
@@ -205,6 +357,8 @@ class Orientation(Versioned):
 class Ambition(Versioned):
     """An « ambition d'affaires » of an orientation; its code is « orientation.number » (e.g. 2.2)."""
 
+    edition_path = "orientation__edition"
+
     orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="ambitions")
     number = models.PositiveSmallIntegerField(_("numéro"), validators=[MinValueValidator(1)])
     title = models.TextField(_("libellé"))
@@ -227,6 +381,8 @@ class Ambition(Versioned):
 
 class Maturity(Versioned):
     """Digital maturity of the ministry (MCN-CQEN scale), measured and targeted."""
+
+    edition_path = "edition"
 
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="maturity")
     score = models.DecimalField(_("maturité mesurée"), max_digits=3, decimal_places=1)
@@ -256,6 +412,8 @@ class Maturity(Versioned):
 class Radar(Versioned):
     """The Radar numériQc assessment: an overall score and one score per category."""
 
+    edition_path = "edition"
+
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="radar")
     overall = models.DecimalField(_("résultat global"), max_digits=3, decimal_places=2)
     scale_max = models.PositiveSmallIntegerField(_("maximum de l'échelle"), default=4)
@@ -270,6 +428,7 @@ class Radar(Versioned):
 
 
 class RadarScore(Versioned):
+    edition_path = "radar__edition"
     radar = models.ForeignKey(Radar, on_delete=models.CASCADE, related_name="scores")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     category = models.CharField(_("catégorie"), max_length=200)
@@ -319,6 +478,8 @@ class MitigationBase(Versioned):
 class PlanRisk(RiskBase):
     """A risk of the plan as a whole (« Plan de gestion des risques »)."""
 
+    edition_path = "edition"
+
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="plan_risks")
 
     class Meta(RiskBase.Meta):
@@ -328,9 +489,88 @@ class PlanRisk(RiskBase):
 
 
 class PlanRiskMitigation(MitigationBase):
+    edition_path = "risk__edition"
     risk = models.ForeignKey(PlanRisk, on_delete=models.CASCADE, related_name="mitigations")
 
     class Meta(MitigationBase.Meta):
         ordering = ["risk", "order"]
         verbose_name = _("mesure d'atténuation (risque du plan)")
         verbose_name_plural = _("mesures d'atténuation (risques du plan)")
+
+
+class Transition(models.Model):
+    """A step of an edition through the approval workflow: who, when, why. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Création")
+        SUBMIT = "submit", _("Soumission à la DI")
+        RETURN = "return", _("Retour en brouillon")
+        RECOMMEND = "recommend", _("Recommandation")
+        APPROVE = "approve", _("Approbation")
+        TRANSMIT = "transmit", _("Transmission")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("statut de départ"), max_length=20, choices=Edition.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("nouveau statut"), max_length=20, choices=Edition.Status.choices)
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("par"), null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(_("le"), auto_now_add=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    transmitted_on = models.DateField(_("date de transmission"), null=True, blank=True)
+    recipient = models.CharField(_("destinataire"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["edition", "at", "pk"]
+        verbose_name = _("étape du cheminement")
+        verbose_name_plural = _("étapes du cheminement")
+
+    def __str__(self) -> str:
+        return f"{self.edition.fiscal_year} : {self.get_action_display()}"
+
+
+class ReviewComment(models.Model):
+    """A comment of the DI or the deputy minister during review, on the edition or an initiative."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="comments")
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        verbose_name=_("initiative"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="review_comments",
+    )
+    author = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("auteur"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="review_comments",
+    )
+    text = models.TextField(_("commentaire"))
+    created_at = models.DateTimeField(_("écrit le"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("réglé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("réglé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["edition", "created_at", "pk"]
+        verbose_name = _("commentaire de révision")
+        verbose_name_plural = _("commentaires de révision")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from roadmap import edit_views, views
+from roadmap import edit_views, edition_views, views
 
 app_name = "roadmap"
 urlpatterns = [
@@ -10,6 +10,12 @@ urlpatterns = [
     path("sections/", views.sections, name="sections"),
     path("sections/<slug:key>/", views.section, name="section"),
     path("historique/", views.history, name="history"),
+    path("edition/", edition_views.edition, name="edition"),
+    path("edition/<slug:step>/", edition_views.transition, name="transition"),
+    path("comparaison/", edition_views.comparison, name="compare"),
+    path("commentaires/", edition_views.comment_add, name="comment_add"),
+    path("commentaires/<code:code>/", edition_views.comment_add, name="comment_add_initiative"),
+    path("commentaires/<int:pk>/regler/", edition_views.comment_resolve, name="comment_resolve"),
     path("modifier/<slug:kind>/<int:pk>/", edit_views.edit, name="edit"),
     path("modifier/<slug:kind>/<int:pk>/supprimer/", edit_views.delete, name="delete"),
     path("modifier/<slug:kind>/ajouter/", edit_views.add, name="add"),

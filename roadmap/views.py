@@ -4,6 +4,8 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts import roles
+from accounts.roles import role_names
 from benefits.selectors import benefits_by_initiative
 from initiatives.models import Contribution, Initiative, InitiativeRisk
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
@@ -11,14 +13,31 @@ from roadmap.charts import radar_chart
 from roadmap.forms import RoadmapFilterForm
 from roadmap.history import changes, edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
+from roadmap.workflow import awaiting, signatures
+
+WORKING_ROLES = {
+    roles.COORDINATOR,
+    roles.LEAD,
+    roles.INFORMATION_DIRECTOR,
+    roles.DEPUTY_MINISTER,
+}
 
 
 @plan_reader_required
 def index(request: HttpRequest) -> HttpResponse:
-    edition = Edition.objects.current()
+    edition = default_edition(request.user)
     if edition is None:
         return render(request, "roadmap/no_edition.html")
     return redirect("roadmap:home", fiscal_year=edition.fiscal_year)
+
+
+def default_edition(user) -> Edition | None:
+    """Editors and reviewers land on the edition in preparation; readers on the approved one."""
+    editions = Edition.objects.order_by("-fiscal_year")
+    if role_names(user) & WORKING_ROLES:
+        return editions.first()
+    published = [Edition.Status.APPROVED, Edition.Status.TRANSMITTED]
+    return editions.filter(status__in=published).first() or editions.first()
 
 
 def _radar(edition: Edition) -> tuple[Radar | None, object]:
@@ -53,6 +72,7 @@ def home(request: HttpRequest, fiscal_year: str) -> HttpResponse:
             "status_counts": status_counts,
             "initiative_count": sum(counts.values()),
             "can_edit": can_edit_edition(request.user, edition),
+            "notices": awaiting(request.user),
         },
     )
 
@@ -175,6 +195,7 @@ def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
             "previous": siblings[position - 1] if position > 0 else None,
             "next": siblings[position + 1] if position + 1 < len(siblings) else None,
             "can_edit": can_edit_edition(request.user, edition),
+            "signature": signatures(edition).get(section.key) if section.signatory_name else None,
             **_section_extras(section),
         },
     )

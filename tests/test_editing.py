@@ -296,8 +296,9 @@ def test_queries_per_htmx_request_stay_flat_as_the_plan_grows(
     add_generated_initiatives(edition, 200)
     assert run() == before
     # Session, user, roles, edition, the record with its relations, form choices (units,
-    # leads); a save adds the version claim, the write, its history row and the fresh display.
-    expected = {"form": 7, "save": 14, "cancel": 7}
+    # leads); a save adds the version claim and the write (each checking that the edition is
+    # not frozen), its history row and the fresh display.
+    expected = {"form": 7, "save": 16, "cancel": 7}
     assert before == expected[path]
 
 

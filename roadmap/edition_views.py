@@ -1,0 +1,243 @@
+"""The edition page: its workflow (timeline, steps, readiness), review comments, comparison."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from accounts.roles import role_names
+from initiatives.models import Initiative
+from roadmap.access import get_edition, is_coordinator, plan_reader_required
+from roadmap.compare import compare
+from roadmap.models import Edition, ReviewComment
+from roadmap.workflow import (
+    STEPS,
+    NotReady,
+    WorkflowError,
+    available_steps,
+    edition_create_next,
+    edition_transition,
+    readiness,
+)
+
+REVIEWERS = {roles.INFORMATION_DIRECTOR, roles.DEPUTY_MINISTER}
+REVIEW_STATUSES = {Edition.Status.SUBMITTED, Edition.Status.RECOMMENDED}
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Commentaire"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    transmitted_on = forms.DateField(
+        label=gettext_lazy("Date de transmission"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    recipient = forms.CharField(
+        label=gettext_lazy("Destinataire"),
+        required=False,
+        max_length=300,
+        initial=gettext_lazy("Chef gouvernemental de la transformation numérique"),
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Commentaire"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def previous_approved(edition: Edition) -> Edition | None:
+    return (
+        Edition.objects.filter(
+            fiscal_year__lt=edition.fiscal_year,
+            status__in=[Edition.Status.APPROVED, Edition.Status.TRANSMITTED],
+        )
+        .order_by("-fiscal_year")
+        .first()
+    )
+
+
+def can_comment(user, edition: Edition) -> bool:
+    return edition.status in REVIEW_STATUSES and bool(role_names(user) & REVIEWERS)
+
+
+def can_resolve(user, comment: ReviewComment) -> bool:
+    if comment.is_resolved:
+        return False
+    if is_coordinator(user):
+        return True
+    return comment.initiative is not None and comment.initiative.lead_id == user.pk
+
+
+@plan_reader_required
+def edition(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    user_roles = role_names(request.user)
+    comments = list(
+        edition.comments.select_related("author", "initiative", "resolved_by").order_by(
+            "resolved_at", "-created_at"
+        )
+    )
+    for comment in comments:
+        comment.can_resolve = can_resolve(request.user, comment)
+    base = previous_approved(edition)
+    shows_panel = bool(user_roles & {roles.COORDINATOR, roles.LEAD, *REVIEWERS})
+    comparison = None
+    if base is not None and edition.status == Edition.Status.SUBMITTED and user_roles & REVIEWERS:
+        comparison = compare(base, edition)  # the DI's review opens on what changed
+    return render(
+        request,
+        "roadmap/edition.html",
+        {
+            "edition": edition,
+            "transitions": edition.transitions.select_related("user"),
+            "steps": available_steps(request.user, edition),
+            "form": TransitionForm(),
+            "problems": readiness(edition) if shows_panel and edition.is_content_editable else None,
+            "comments": comments,
+            "comment_form": CommentForm() if can_comment(request.user, edition) else None,
+            "previous": base,
+            "comparison": comparison,
+            "can_start_next": is_coordinator(request.user)
+            and not Edition.objects.exclude(
+                status__in=[Edition.Status.APPROVED, Edition.Status.TRANSMITTED]
+            ).exists(),
+        },
+    )
+
+
+@require_POST
+@plan_reader_required
+def transition(request: HttpRequest, fiscal_year: str, step: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    if step not in STEPS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    url = reverse("roadmap:edition", args=[fiscal_year])
+    try:
+        done = edition_transition(
+            edition=edition,
+            user=request.user,
+            step=step,
+            comment=data.get("comment", ""),
+            transmitted_on=data.get("transmitted_on"),
+            recipient=data.get("recipient", ""),
+        )
+    except NotReady as error:
+        messages.error(
+            request,
+            _(
+                "Soumission refusée : %(count)s élément(s) à corriger (voir « Préparation de la soumission »)."
+            )
+            % {"count": len(error.problems)},
+        )
+        return redirect(url + "#preparation")
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(url)
+    messages.success(
+        request,
+        _("Étape enregistrée : %(action)s. L'édition est maintenant « %(status)s ».")
+        % {
+            "action": done.get_action_display(),
+            "status": edition.__class__.Status(done.to_status).label,
+        },
+    )
+    return redirect(url)
+
+
+@require_POST
+@plan_reader_required
+def create_next(request: HttpRequest) -> HttpResponse:
+    try:
+        created = edition_create_next(user=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("index")
+    messages.success(
+        request,
+        _("L'édition %(year)s est créée à partir de la dernière édition approuvée.")
+        % {"year": created.fiscal_year},
+    )
+    return redirect("roadmap:edition", fiscal_year=created.fiscal_year)
+
+
+@require_POST
+@plan_reader_required
+def comment_add(request: HttpRequest, fiscal_year: str, code: str | None = None) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    if not can_comment(request.user, edition):
+        raise PermissionDenied
+    initiative = get_object_or_404(Initiative, edition=edition, code=code) if code else None
+    back = (
+        reverse("initiatives:detail", args=[fiscal_year, code]) + "#review-title"
+        if initiative
+        else reverse("roadmap:edition", args=[fiscal_year]) + "#commentaires"
+    )
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Le commentaire est vide ou trop long (5 000 caractères au plus).")
+        )
+        return redirect(back)
+    ReviewComment.objects.create(
+        edition=edition, initiative=initiative, author=request.user, text=form.cleaned_data["text"]
+    )
+    messages.success(request, _("Commentaire ajouté."))
+    return redirect(back)
+
+
+@require_POST
+@plan_reader_required
+def comment_resolve(request: HttpRequest, fiscal_year: str, pk: int) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    comment = get_object_or_404(
+        ReviewComment.objects.select_related("initiative"), edition=edition, pk=pk
+    )
+    if not can_resolve(request.user, comment):
+        raise PermissionDenied
+    comment.resolved_by = request.user
+    comment.resolved_at = timezone.now()
+    comment.save(update_fields=["resolved_by", "resolved_at"])
+    messages.success(request, _("Commentaire marqué comme réglé."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("roadmap:edition", args=[fiscal_year])
+    return redirect(back)
+
+
+@plan_reader_required
+def comparison(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    other_year = request.GET.get("avec", "")
+    other = (
+        Edition.objects.filter(fiscal_year=other_year).first()
+        if other_year
+        else previous_approved(edition)
+    )
+    if other is None or other.pk == edition.pk:
+        other = None
+    old, new = (
+        (other, edition) if other and other.fiscal_year < edition.fiscal_year else (edition, other)
+    )
+    return render(
+        request,
+        "roadmap/comparison.html",
+        {
+            "edition": edition,
+            "comparison": compare(old, new) if other else None,
+            "editions": Edition.objects.exclude(pk=edition.pk).order_by("-fiscal_year"),
+            "other": other,
+        },
+    )

@@ -1,0 +1,472 @@
+"""The edition's workflow: readiness, each step × each role, e-mails, freeze, next edition."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts import roles
+from accounts.models import Unit, User
+from benefits.models import Benefit, Indicator, Measurement
+from initiatives.models import Initiative, InitiativeRisk
+from roadmap.editing import KINDS, save_record
+from roadmap.models import Edition, EditionFrozenError, ReviewComment, Section, Transition
+from roadmap.workflow import STEPS, edition_create_next, edition_transition, readiness
+from tests.test_pages import text_of
+
+YEAR = "2023-2024"
+Status = Edition.Status
+
+
+def client_for(username: str) -> Client:
+    user = User.objects.get(username=username)
+    user.is_demo = False
+    user.save(update_fields=["is_demo"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def make_ready(edition: Edition) -> None:
+    """Fix what the demo plan leaves open, as the coordinator would before submitting."""
+    lead = User.objects.get(username="responsable")
+    unit = Unit.objects.first()
+    for initiative in edition.initiatives.all():
+        initiative.lead = initiative.lead or lead
+        initiative.unit = initiative.unit or unit
+        initiative.horizon_start = initiative.horizon_start or 2023
+        initiative.save()
+        if (initiative.funded or initiative.qualified_project) and not initiative.benefits.exists():
+            Benefit.objects.create(
+                initiative=initiative, kind="non_financial", description="Services simplifiés"
+            )
+    for indicator in Indicator.objects.filter(benefit__initiative__edition=edition):
+        indicator.baseline, indicator.target = 10, 20
+        indicator.save()
+    assert readiness(edition) == []
+
+
+def move_to(edition: Edition, status: str) -> None:
+    edition.status = status
+    edition.save(update_fields=["status"])
+
+
+@pytest.fixture
+def ready(edition) -> Edition:
+    make_ready(edition)
+    return edition
+
+
+def test_readiness_lists_what_is_missing_with_links(edition):
+    problems = readiness(edition)
+    messages = [p.message for p in problems]
+    assert "Initiative 1.1.2 : responsable à préciser." in messages
+    assert any("bénéfice mesurable" in m and "2.2.3" in m for m in messages)
+    assert all(p.url.startswith("/plan/2023-2024/") for p in problems)
+    url = next(p.url for p in problems if p.message.startswith("Initiative 1.1.2"))
+    assert url == reverse("initiatives:detail", args=[YEAR, "1.1.2"])
+
+
+def test_readiness_checks_risks_ai_and_funded_initiatives(ready):
+    pslu = ready.initiatives.get(code="1.1.1")
+    InitiativeRisk.objects.create(initiative=pslu, title="Risque sans mesure")
+    pslu.benefits.all().delete()
+    from initiatives.models import Contribution
+
+    Contribution.objects.filter(topic__section__key="intelligence-artificielle").delete()
+    messages = " ".join(p.message for p in readiness(ready))
+    assert "« Risque sans mesure » n'a aucune mesure d'atténuation" in messages
+    assert "1.1.1 : financée ou projet qualifié, elle doit avoir au moins un bénéfice" in messages
+    assert "doit nommer au moins un processus" in messages
+
+
+def test_submission_is_refused_until_ready_and_nothing_changes(edition):
+    coordinator = client_for("coordonnateur")
+    response = coordinator.post(
+        reverse("roadmap:transition", args=[YEAR, "soumettre"]), follow=True
+    )
+    assert "Soumission refusée" in text_of(response)
+    assert "Préparation de la soumission" in text_of(response)
+    edition.refresh_from_db()
+    assert edition.status == Status.DRAFT and not edition.transitions.exists()
+
+
+PERSONAS = ["coordonnateur", "responsable", "lecteur", "di", "sm", "admin", "intrus", None]
+ALLOWED = {
+    "soumettre": "coordonnateur",
+    "retourner-di": "di",
+    "recommander": "di",
+    "retourner-sm": "sm",
+    "approuver": "sm",
+    "transmettre": "coordonnateur",
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p or "anonyme")
+@pytest.mark.parametrize("step", list(STEPS))
+def test_each_step_is_allowed_to_one_role_only(ready, step, persona):
+    move_to(ready, STEPS[step].from_status)
+    if persona is None:
+        client = Client()
+    elif persona == "intrus":
+        client = Client()
+        client.force_login(User.objects.create_user("intrus"))
+    else:
+        client = client_for(persona)
+    data = {"comment": "À revoir", "transmitted_on": "2024-03-20", "recipient": "CGTN"}
+    response = client.post(reverse("roadmap:transition", args=[YEAR, step]), data)
+    ready.refresh_from_db()
+    if persona == ALLOWED[step]:
+        assert response.status_code == 302
+        assert ready.status == STEPS[step].to_status
+        assert ready.transitions.get().user.username == persona
+    else:
+        assert response.status_code in (302, 403)
+        if persona is None:
+            assert response["Location"].startswith("/connexion/")
+        else:
+            assert response.status_code == 403
+        assert ready.status == STEPS[step].from_status
+        assert not ready.transitions.exists()
+
+
+def test_a_step_from_the_wrong_status_is_explained(ready):
+    response = client_for("sm").post(
+        reverse("roadmap:transition", args=[YEAR, "approuver"]), follow=True
+    )
+    assert "cette étape n'est plus possible" in text_of(response)
+    ready.refresh_from_db()
+    assert ready.status == Status.DRAFT
+
+
+def test_returning_needs_a_comment(ready):
+    move_to(ready, Status.SUBMITTED)
+    response = client_for("di").post(
+        reverse("roadmap:transition", args=[YEAR, "retourner-di"]), {"comment": "  "}, follow=True
+    )
+    assert "Expliquez dans un commentaire ce qui doit être corrigé." in text_of(response)
+    ready.refresh_from_db()
+    assert ready.status == Status.SUBMITTED
+
+
+def test_the_whole_walk_through_with_emails_timeline_and_signatures(
+    ready, django_capture_on_commit_callbacks
+):
+    coordinator, di, sm = client_for("coordonnateur"), client_for("di"), client_for("sm")
+
+    def step(client, name, **data):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("roadmap:transition", args=[YEAR, name]), data)
+        assert response.status_code == 302, name
+
+    step(coordinator, "soumettre")
+    assert [m.to for m in mail.outbox] == [["di@ptn.example"]]
+    assert (
+        "Soumission à la DI" in mail.outbox[0].body
+        and "/plan/2023-2024/edition/" in mail.outbox[0].body
+    )
+    home = text_of(di.get(reverse("roadmap:home", args=[YEAR])))
+    assert "L'édition 2023-2024 attend votre recommandation." in home
+
+    step(di, "retourner-di", comment="Préciser les cibles des indicateurs.")
+    assert "coordonnateur@ptn.example" in mail.outbox[-1].to
+    home = text_of(coordinator.get(reverse("roadmap:home", args=[YEAR])))
+    assert "vous a été retournée : Préciser les cibles des indicateurs." in home
+
+    step(coordinator, "soumettre")
+    step(di, "recommander")
+    step(sm, "approuver")
+    step(
+        coordinator,
+        "transmettre",
+        transmitted_on="2024-03-20",
+        recipient="Chef gouvernemental de la transformation numérique",
+    )
+    ready.refresh_from_db()
+    assert ready.status == Status.TRANSMITTED
+    actions = list(ready.transitions.values_list("action", flat=True))
+    assert actions == ["submit", "return", "submit", "recommend", "approve", "transmit"]
+
+    page = text_of(coordinator.get(reverse("roadmap:edition", args=[YEAR])))
+    assert "Retour en brouillon" in page and "Préciser les cibles des indicateurs." in page
+    assert (
+        "Transmise le 20 mars 2024 à : Chef gouvernemental de la transformation numérique" in page
+    )
+
+    message = text_of(
+        coordinator.get(reverse("roadmap:section", args=[YEAR, "message-sous-ministre"]))
+    )
+    assert "(Signature à insérer)" not in message
+    assert "Signé électroniquement le" in message and "Démo Sous-ministre Sous-ministre" in message
+    di_message = text_of(
+        coordinator.get(reverse("roadmap:section", args=[YEAR, "message-dirigeante-information"]))
+    )
+    assert "Démo Dirigeante de l'information" in di_message
+
+
+def test_signature_blocks_wait_for_approval(edition):
+    page = text_of(
+        client_for("lecteur").get(reverse("roadmap:section", args=[YEAR, "message-sous-ministre"]))
+    )
+    assert "(Signature à insérer) Jonathan Gignac" in page
+
+
+# --- Frozen means frozen ------------------------------------------------------------------
+
+
+@pytest.fixture
+def approved(ready) -> Edition:
+    sm = User.objects.get(username="sm")
+    move_to(ready, Status.RECOMMENDED)
+    edition_transition(edition=ready, user=sm, step="approuver")
+    ready.refresh_from_db()
+    return ready
+
+
+def snapshot(edition: Edition) -> list:
+    return [
+        list(Initiative.objects.filter(edition=edition).order_by("pk").values()),
+        list(Benefit.objects.filter(initiative__edition=edition).order_by("pk").values()),
+        list(Section.objects.filter(edition=edition).order_by("pk").values()),
+    ]
+
+
+def test_frozen_edition_refuses_a_view_post(approved):
+    before = snapshot(approved)
+    pslu = approved.initiatives.get(code="1.1.1")
+    response = client_for("coordonnateur").post(
+        reverse("roadmap:edit", args=[YEAR, "initiative", pslu.pk]),
+        {"title": "Changé", "status": "completed", "expected_version": pslu.version},
+    )
+    assert response.status_code == 403
+    assert snapshot(approved) == before
+
+
+def test_frozen_edition_refuses_an_admin_change(approved):
+    before = snapshot(approved)
+    admin = client_for("admin")
+    pslu = approved.initiatives.get(code="1.1.1")
+    url = reverse("admin:initiatives_initiative_change", args=[pslu.pk])
+    response = admin.post(url, {"title": "Changé dans l'admin", "status": "completed"})
+    assert response.status_code == 403
+    section = approved.sections.get(key="vision")
+    response = admin.post(reverse("admin:roadmap_section_change", args=[section.pk]), {"body": "x"})
+    assert response.status_code == 403
+    assert snapshot(approved) == before
+
+
+def test_frozen_edition_refuses_a_service_call_and_a_model_save(approved):
+    before = snapshot(approved)
+    pslu = approved.initiatives.get(code="1.1.1")
+    form = KINDS["initiative"].form_class(User.objects.get(username="coordonnateur"))(
+        {"title": "Changé", "status": "completed", "expected_version": pslu.version}, instance=pslu
+    )
+    assert form.is_valid(), form.errors
+    with pytest.raises(EditionFrozenError):
+        save_record(form, expected_version=pslu.version)
+    pslu.refresh_from_db()
+    pslu.title = "Changé"
+    with pytest.raises(EditionFrozenError):
+        pslu.save()
+    with pytest.raises(EditionFrozenError):
+        pslu.benefits.first().delete()
+    approved.vision = "Une autre vision"
+    with pytest.raises(EditionFrozenError):
+        approved.save()
+    assert snapshot(approved) == before
+
+
+def test_frozen_edition_refuses_bulk_writes_and_imports(approved):
+    before = snapshot(approved)
+    pslu = approved.initiatives.get(code="1.1.1")
+    with pytest.raises(EditionFrozenError):
+        Initiative.objects.filter(edition=approved).update(title="En bloc")
+    with pytest.raises(EditionFrozenError):
+        Benefit.objects.bulk_create(
+            [Benefit(initiative=pslu, kind="non_financial", description="x")]
+        )
+    with pytest.raises(EditionFrozenError):
+        Benefit.objects.filter(initiative__edition=approved).delete()
+    with pytest.raises(EditionFrozenError):
+        Measurement.objects.bulk_create(
+            [
+                Measurement(
+                    indicator=Indicator.objects.filter(
+                        benefit__initiative__edition=approved
+                    ).first(),
+                    measured_on=datetime.date(2024, 1, 1),
+                    value=1,
+                )
+            ]
+        )
+    with pytest.raises(EditionFrozenError):
+        Edition.objects.filter(pk=approved.pk).update(vision="En bloc")
+    with pytest.raises(EditionFrozenError):
+        approved.delete()
+    assert snapshot(approved) == before
+
+
+def test_frozen_edition_refuses_the_demo_loader(approved):
+    Section.objects.filter(pk=approved.sections.get(key="vision").pk)  # untouched
+    # The demo data now differs from the approved edition (leads were set): reloading would
+    # write, and the freeze refuses it.
+    before = snapshot(approved)
+    with pytest.raises(EditionFrozenError):
+        call_command("load_demo", verbosity=0)
+    assert snapshot(approved) == before
+
+
+def test_recommended_edition_is_frozen_until_returned(ready):
+    move_to(ready, Status.RECOMMENDED)
+    pslu = ready.initiatives.get(code="1.1.1")
+    pslu.title = "Pendant la recommandation"
+    with pytest.raises(EditionFrozenError):
+        pslu.save()
+    edition_transition(
+        edition=ready, user=User.objects.get(username="sm"), step="retourner-sm", comment="À revoir"
+    )
+    pslu.save()
+    assert Initiative.objects.get(pk=pslu.pk).title == "Pendant la recommandation"
+
+
+# --- The next edition ---------------------------------------------------------------------
+
+
+def test_next_edition_is_a_complete_editable_copy(approved):
+    coordinator = User.objects.get(username="coordonnateur")
+    indicator = Indicator.objects.filter(benefit__initiative__edition=approved).first()
+    Measurement.objects.bulk_create([])  # nothing
+    approved.status = Status.DRAFT  # add a measurement before freezing (setup only)
+    Edition.objects.filter(pk=approved.pk).update(status=Status.DRAFT)
+    Measurement.objects.create(
+        indicator=indicator, measured_on=datetime.date(2024, 3, 31), value=12
+    )
+    Edition.objects.filter(pk=approved.pk).update(status=Status.APPROVED)
+
+    created = edition_create_next(user=coordinator)
+    assert created.fiscal_year == "2024-2025" and created.status == Status.DRAFT
+    assert created.update_number == approved.update_number + 1
+    codes = lambda e: sorted(e.initiatives.values_list("code", flat=True))  # noqa: E731
+    assert codes(created) == codes(approved)
+    for model, path in [
+        (Section, "edition"),
+        (Benefit, "initiative__edition"),
+        (Indicator, "benefit__initiative__edition"),
+        (Measurement, "indicator__benefit__initiative__edition"),
+        (InitiativeRisk, "initiative__edition"),
+    ]:
+        assert (
+            model.objects.filter(**{path: created}).count()
+            == model.objects.filter(**{path: approved}).count()
+        )
+    new_pslu = created.initiatives.get(code="1.1.1")
+    assert (
+        new_pslu.contributions.count()
+        == approved.initiatives.get(code="1.1.1").contributions.count()
+    )
+    assert new_pslu.contributions.first().topic.section.edition == created
+    new_pslu.title = "Titre de l'édition suivante"
+    new_pslu.save()
+    assert approved.initiatives.get(code="1.1.1").title != "Titre de l'édition suivante"
+    assert created.transitions.get().action == "create"
+
+
+def test_only_one_edition_in_preparation_at_a_time(approved):
+    coordinator = User.objects.get(username="coordonnateur")
+    edition_create_next(user=coordinator)
+    from roadmap.workflow import WorkflowError
+
+    with pytest.raises(WorkflowError):
+        edition_create_next(user=coordinator)
+
+
+def test_comparison_shows_what_changed_since_the_approved_edition(approved):
+    created = edition_create_next(user=User.objects.get(username="coordonnateur"))
+    coordinator = client_for("coordonnateur")
+    pslu = created.initiatives.get(code="1.1.1")
+    pslu.status = "completed"
+    pslu.save()
+    section = created.sections.get(key="note-au-lecteur")
+    section.body = section.body.replace("document interne", "document de travail interne")
+    section.save()
+    benefit = pslu.benefits.get(kind="financial")
+    benefit.amount = 2_500_000
+    benefit.save()
+    html = coordinator.get(reverse("roadmap:compare", args=["2024-2025"])).content.decode()
+    page = text_of(coordinator.get(reverse("roadmap:compare", args=["2024-2025"])))
+    assert "De l'édition 2023-2024 à l'édition 2024-2025." in page
+    assert "Statut : En cours → Réalisée" in page
+    assert "2 000 000 $ → 2 500 000 $" in page
+    diff = html[html.index('class="ptn-diff"') :]
+    assert "document<ins> de travail</ins> interne" in diff, diff[:600]
+
+
+def test_switcher_lists_every_edition(approved):
+    edition_create_next(user=User.objects.get(username="coordonnateur"))
+    html = client_for("lecteur").get(reverse("roadmap:home", args=["2024-2025"])).content.decode()
+    assert "Changer d'édition" in html
+    assert reverse("roadmap:home", args=[YEAR]) in html
+
+
+def test_readers_open_the_approved_edition_and_editors_the_draft(approved):
+    edition_create_next(user=User.objects.get(username="coordonnateur"))
+    assert client_for("lecteur").get("/")["Location"] == reverse("roadmap:home", args=[YEAR])
+    assert client_for("coordonnateur").get("/")["Location"] == reverse(
+        "roadmap:home", args=["2024-2025"]
+    )
+
+
+# --- Review comments ----------------------------------------------------------------------
+
+
+def test_reviewers_comment_and_the_coordinator_or_lead_resolves(ready):
+    move_to(ready, Status.SUBMITTED)
+    di = client_for("di")
+    di.post(reverse("roadmap:comment_add", args=[YEAR]), {"text": "Revoir la vision."})
+    di.post(
+        reverse("roadmap:comment_add_initiative", args=[YEAR, "2.2.3"]),
+        {"text": "Cible manquante."},
+    )
+    on_edition, on_initiative = ReviewComment.objects.order_by("pk")
+    assert on_initiative.initiative.code == "2.2.3" and on_initiative.author.username == "di"
+
+    lead = client_for("responsable")
+    page = text_of(lead.get(reverse("initiatives:detail", args=[YEAR, "2.2.3"])))
+    assert "Cible manquante." in page and "Marquer comme réglé" in page
+    assert (
+        lead.post(reverse("roadmap:comment_resolve", args=[YEAR, on_edition.pk])).status_code == 403
+    )
+    lead.post(
+        reverse("roadmap:comment_resolve", args=[YEAR, on_initiative.pk]),
+        {"next": "https://evil.example/"},
+    )
+    on_initiative.refresh_from_db()
+    assert on_initiative.resolved_by.username == "responsable"
+    response = client_for("coordonnateur").post(
+        reverse("roadmap:comment_resolve", args=[YEAR, on_edition.pk]),
+        {"next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("roadmap:edition", args=[YEAR])
+    assert ReviewComment.objects.filter(resolved_at__isnull=True).count() == 0
+
+
+@pytest.mark.parametrize("persona", ["lecteur", "coordonnateur", "responsable"])
+def test_only_reviewers_comment(ready, persona):
+    move_to(ready, Status.SUBMITTED)
+    response = client_for(persona).post(reverse("roadmap:comment_add", args=[YEAR]), {"text": "x"})
+    assert response.status_code == 403
+    assert not ReviewComment.objects.exists()
+
+
+def test_no_comments_outside_review(edition):
+    response = client_for("di").post(reverse("roadmap:comment_add", args=[YEAR]), {"text": "x"})
+    assert response.status_code == 403
+
+
+def test_roles_exist_as_groups(db):
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
+    assert Transition.Action.APPROVE == "approve"
