@@ -82,7 +82,8 @@ class Kind:
         if self.initiative_path:
             related.append(f"{self.initiative_path}__edition")
         # Each model knows its path to the edition; the edition itself is found by its key.
-        qs = self.model.objects.filter(**{self.model.edition_path or "pk": edition})
+        path = self.model.edition_path
+        qs = self.model.objects.filter(**({path: edition} if path else {"pk": edition.pk}))
         if related:
             qs = qs.select_related(*related)
         if self.prefetch_related:

@@ -1,0 +1,397 @@
+"""Who may change the plan: every write endpoint × every persona, built from the KINDS registry.
+
+The rules (enforced in the views, not by hiding buttons): the PTN coordinator edits everything in
+the edition; an initiative's lead edits that initiative and its rows, nothing else; everyone else
+(reader, participating body, DI, deputy minister, administrator, a user without a role) only
+reads, and an anonymous visitor is sent to the login page. Allowed → the change is saved;
+refused → 403 (or the login redirect) and the database is unchanged.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from benefits.models import Benefit, Indicator, Measurement
+from initiatives.models import (
+    Dependency,
+    Initiative,
+    InitiativeRisk,
+    InitiativeRiskMitigation,
+    Milestone,
+)
+from roadmap.editing import KINDS, Kind
+from roadmap.models import Ambition, Edition, Orientation, Topic
+from tests.conftest import DEMO_YEAR, _client_for
+
+OWN, OTHER = "1.1.1", "1.2.1"  # led by « responsable »; not led by them (the IDOR case)
+LOGIN_PREFIX = "/connexion/?next="
+
+# Personas, by id; the client of each comes from the conftest fixtures or a demo account.
+PLAN_PERSONAS = [
+    "anonyme", "intrus", "lecteur", "organisme", "responsable", "coordonnateur", "di", "sm", "admin",
+]  # fmt: skip
+INITIATIVE_PERSONAS = [*PLAN_PERSONAS, "responsable-autre"]  # the lead, on an initiative of another
+CLIENT_FIXTURES = {
+    "intrus": "outsider_client",
+    "lecteur": "reader_client",
+    "organisme": "body_client",
+    "responsable": "lead_client",
+    "responsable-autre": "lead_client",
+    "coordonnateur": "coordinator_client",
+}
+
+# Minimal valid data to add a record of each kind (a new kind with can_add must be added here).
+ADD_PAYLOADS = {
+    "initiative": lambda ed: {"title": "Nouvelle initiative", "status": "ideation"},
+    "benefit": lambda ed: {"kind": "non_financial", "description": "Nouveau bénéfice"},
+    "indicator": lambda ed: {"name": "Nouvel indicateur", "direction": "increase"},
+    "measurement": lambda ed: {"measured_on": "2024-06-30", "value": "12.50"},
+    "risk": lambda ed: {"title": "Nouveau risque"},
+    "mitigation": lambda ed: {"text": "Nouvelle mesure d'atténuation"},
+    "milestone": lambda ed: {"title": "Nouveau jalon", "due_date": "2024-12-31"},
+    "dependency": lambda ed: {
+        "depends_on": Initiative.objects.get(edition=ed, code="2.2.3").pk,
+        "description": "Nouvelle interdépendance",
+    },
+    "contribution": lambda ed: {
+        "topic": Topic.objects.filter(section__edition=ed).first().pk,
+        "text": "Nouvelle contribution",
+    },
+    "plan-risk": lambda ed: {"title": "Nouveau risque du plan"},
+    "plan-mitigation": lambda ed: {"text": "Nouvelle mesure du plan"},
+    "section-item": lambda ed: {"title": "Nouvel élément"},
+}
+
+
+def actions_of(kind: Kind) -> list[str]:
+    return ["edit"] + ["add"] * kind.can_add + ["delete"] * kind.can_delete
+
+
+def is_allowed(kind: Kind, action: str, persona: str) -> bool:
+    if persona == "coordonnateur":
+        return True
+    on_initiative = kind.initiative_path is not None
+    creates_an_initiative = action == "add" and kind.initiative_path == ""
+    return persona == "responsable" and on_initiative and not creates_an_initiative
+
+
+def matrix(personas_for=None):
+    for kind in KINDS.values():
+        on_initiative = kind.initiative_path is not None
+        personas = personas_for or (INITIATIVE_PERSONAS if on_initiative else PLAN_PERSONAS)
+        for action in actions_of(kind):
+            for persona in personas:
+                yield pytest.param(kind.slug, action, persona, id=f"{kind.slug}-{action}-{persona}")
+
+
+@pytest.fixture
+def rows(edition):
+    """Initiatives 1.1.1 and 1.2.1 get a row of every kind the demo lacks (in bulk: it is fast)."""
+    own = Initiative.objects.get(edition=edition, code=OWN)
+    other = Initiative.objects.get(edition=edition, code=OTHER)
+    assert own.lead.username == "responsable" and other.lead_id != own.lead_id
+    pairs = [(own, other), (other, own)]
+    benefits = [
+        i.benefits.order_by("pk").first()
+        or Benefit(initiative=i, kind="non_financial", description="Bénéfice d'essai")
+        for i, _ in pairs
+    ]
+    Benefit.objects.bulk_create([b for b in benefits if b.pk is None])
+    indicators = Indicator.objects.bulk_create(
+        [Indicator(benefit=b, name="Indicateur", unit="jours") for b in benefits]
+    )
+    day = datetime.date(2024, 3, 31)
+    Measurement.objects.bulk_create(
+        [Measurement(indicator=i, measured_on=day, value=Decimal("10")) for i in indicators]
+    )
+    risks = InitiativeRisk.objects.bulk_create(
+        [InitiativeRisk(initiative=i, title="Risque", description="…") for i, _ in pairs]
+    )
+    InitiativeRiskMitigation.objects.bulk_create(
+        [InitiativeRiskMitigation(risk=r, text="Mesure d'atténuation") for r in risks]
+    )
+    Milestone.objects.bulk_create(
+        [Milestone(initiative=i, title="Jalon", due_date=day) for i, _ in pairs]
+    )
+    Dependency.objects.bulk_create(
+        [Dependency(initiative=i, depends_on=p, description="Données") for i, p in pairs]
+    )
+    return {"edition": edition, "own": own, "other": other}
+
+
+@pytest.fixture
+def client_of(request, db):
+    def get(persona: str) -> Client:
+        if persona == "anonyme":
+            return Client()
+        if persona in CLIENT_FIXTURES:
+            return request.getfixturevalue(CLIENT_FIXTURES[persona])
+        return _client_for(persona)  # di, sm, admin: the demo accounts of those roles
+
+    return get
+
+
+def path_to_edition(model) -> str:
+    """The shortest chain of foreign keys from ``model`` to its edition (found, not declared)."""
+    paths = [("pk" if model is Edition else "", model)]
+    while paths:
+        path, current = paths.pop(0)
+        if current is Edition:
+            return path
+        for field in current._meta.concrete_fields:
+            if field.many_to_one or field.one_to_one:
+                if field.null or field.related_model is current:
+                    continue  # optional links (lead, unit) do not say where a record lives
+                next_path = f"{path}__{field.name}" if path else field.name
+                paths.append((next_path, field.related_model))
+    raise AssertionError(f"{model.__name__} does not lead to an edition")
+
+
+def row_of(kind: Kind, edition: Edition, initiative: Initiative | None = None):
+    """A record of ``kind`` in ``edition`` (belonging to ``initiative`` for initiative kinds)."""
+    qs = kind.model.objects.filter(**{path_to_edition(kind.model): edition.pk})
+    if initiative is not None:
+        path = f"{kind.initiative_path}__pk" if kind.initiative_path else "pk"
+        qs = qs.filter(**{path: initiative.pk})
+    obj = qs.order_by("pk").first()
+    assert obj is not None, f"no « {kind.slug} » record to test with"
+    return obj
+
+
+def url_of(action: str, kind: Kind, obj, year: str = DEMO_YEAR) -> str:
+    """The endpoint; adding is done under the same parent as ``obj``."""
+    if action != "add":
+        return reverse(f"roadmap:{action}", args=[year, kind.slug, obj.pk])
+    if kind.parent_kind:
+        parent_pk = getattr(obj, f"{kind.parent_field}_id")
+        return reverse("roadmap:add_under", args=[year, kind.slug, parent_pk])
+    return reverse("roadmap:add", args=[year, kind.slug])
+
+
+def edit_payload(client: Client, url: str) -> tuple[dict, str, object]:
+    """The edit form's values as POST data with one value changed: (data, field name, new value).
+
+    The form is fetched as htmx does (the fragment is cheaper to render than the whole page)."""
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    form = response.context["form"]
+    data, changed = {}, None
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"  # an unchecked box is simply not sent
+            continue
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        value = "" if value is None else str(value)
+        if changed is None and type(field) is forms.CharField and value:
+            value += " (modifié)"
+            changed = (name, value)
+        data[name] = value
+    if changed is None:  # numeric-only records: one more unit on the first number
+        name = next(
+            n
+            for n, f in form.fields.items()
+            if isinstance(f, forms.IntegerField) and n != "expected_version" and data[n]
+        )
+        data[name] = str(Decimal(data[name]) + 1)
+        changed = (name, Decimal(data[name]))
+    return data, *changed
+
+
+def snapshot(obj) -> dict | None:
+    return type(obj).objects.filter(pk=obj.pk).values().first()
+
+
+def assert_refused(response, persona: str) -> None:
+    if persona == "anonyme":
+        assert response.status_code == 302, response.status_code
+        assert response["Location"].startswith(LOGIN_PREFIX)
+    else:
+        assert response.status_code == 403, response.status_code
+
+
+def check_endpoint(slug, action, persona, request, client_of, htmx=False):
+    kind, edition = KINDS[slug], request.getfixturevalue("edition")
+    initiative = None
+    if kind.initiative_path is not None:  # only then are the initiatives' rows needed
+        rows = request.getfixturevalue("rows")
+        initiative = rows["other"] if persona == "responsable-autre" else rows["own"]
+    obj = row_of(kind, edition, initiative)
+    url = url_of(action, kind, obj)
+    if action == "edit":
+        data, field, new_value = edit_payload(client_of("coordonnateur"), url)
+    elif action == "add":
+        data = ADD_PAYLOADS[slug](edition)
+    else:
+        data = {"expected_version": obj.version}
+    before, count = snapshot(obj), kind.model.objects.count()
+    if action == "add":  # the new record must land under the parent named in the URL
+        siblings = kind.model.objects.filter(**{kind.parent_field: getattr(obj, kind.parent_field)})
+        siblings_count = siblings.count()
+    client = client_of(persona)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+
+    if not is_allowed(kind, action, persona):
+        assert_refused(client.get(url, **headers), persona)
+        assert_refused(client.post(url, data, **headers), persona)
+        assert snapshot(obj) == before
+        assert kind.model.objects.count() == count
+        return
+
+    assert client.get(url, **headers).status_code == 200
+    response = client.post(url, data, **headers)
+    assert response.status_code == (200 if htmx else 302), response.content.decode()[:2000]
+    if action == "edit":
+        obj.refresh_from_db()
+        assert getattr(obj, field) == new_value
+        assert obj.version == before["version"] + 1
+    elif action == "add":
+        assert kind.model.objects.count() == count + 1
+        assert siblings.count() == siblings_count + 1
+    else:
+        assert snapshot(obj) is None
+        assert kind.model.objects.count() == count - 1
+
+
+def test_the_add_payloads_cover_every_kind_that_can_be_added():
+    assert set(ADD_PAYLOADS) == {slug for slug, kind in KINDS.items() if kind.can_add}
+
+
+@pytest.mark.parametrize(("slug", "action", "persona"), list(matrix()))
+def test_each_persona_can_do_exactly_what_the_rules_allow(
+    slug, action, persona, request, client_of
+):
+    check_endpoint(slug, action, persona, request, client_of)
+
+
+@pytest.mark.parametrize(
+    ("slug", "action", "persona"), list(matrix(personas_for=["coordonnateur", "lecteur"]))
+)
+def test_htmx_requests_follow_the_same_rules(slug, action, persona, request, client_of):
+    check_endpoint(slug, action, persona, request, client_of, htmx=True)
+
+
+INITIATIVE_KINDS = [s for s, k in KINDS.items() if k.initiative_path is not None]
+
+
+@pytest.mark.parametrize("slug", INITIATIVE_KINDS)
+def test_a_lead_replaying_their_own_form_on_another_initiatives_row_is_refused(
+    slug, rows, lead_client
+):
+    kind = KINDS[slug]
+    own, other = (
+        row_of(kind, rows["edition"], rows["own"]),
+        row_of(kind, rows["edition"], rows["other"]),
+    )
+    data, _, _ = edit_payload(lead_client, url_of("edit", kind, own))  # their own form: allowed
+    data["expected_version"] = other.version
+    before = snapshot(other), snapshot(own)
+    assert lead_client.post(url_of("edit", kind, other), data).status_code == 403
+    if kind.can_delete:
+        assert lead_client.post(url_of("delete", kind, other), data).status_code == 403
+    assert (snapshot(other), snapshot(own)) == before
+
+
+@pytest.mark.parametrize("slug", INITIATIVE_KINDS)
+def test_a_lead_cannot_add_under_another_initiative(slug, rows, lead_client):
+    kind = KINDS[slug]
+    other = row_of(kind, rows["edition"], rows["other"])
+    count = kind.model.objects.count()
+    url = url_of("add", kind, other)
+    assert lead_client.post(url, ADD_PAYLOADS[slug](rows["edition"])).status_code == 403
+    assert kind.model.objects.count() == count
+
+
+def test_a_lead_cannot_move_their_row_to_another_initiative_by_posting_its_id(rows, lead_client):
+    kind = KINDS["risk"]
+    risk = row_of(kind, rows["edition"], rows["own"])
+    data, _, _ = edit_payload(lead_client, url_of("edit", kind, risk))
+    data["initiative"] = rows["other"].pk
+    assert lead_client.post(url_of("edit", kind, risk), data).status_code == 302
+    risk.refresh_from_db()
+    assert risk.initiative_id == rows["own"].pk
+
+
+def test_a_lead_cannot_hand_their_initiative_over_to_someone_else(rows, lead_client):
+    kind, initiative = KINDS["initiative"], rows["own"]
+    data, _, _ = edit_payload(lead_client, url_of("edit", kind, initiative))
+    data["lead"] = User.objects.get(username="coordonnateur").pk
+    assert lead_client.post(url_of("edit", kind, initiative), data).status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.lead.username == "responsable"
+
+
+@pytest.mark.parametrize("persona", ["coordonnateur", "responsable"])
+def test_nothing_can_change_once_the_edition_is_recommended(persona, rows, client_of):
+    kind, edition = KINDS["risk"], rows["edition"]
+    risk = row_of(kind, edition, rows["own"])
+    data, _, _ = edit_payload(client_of("coordonnateur"), url_of("edit", kind, risk))
+    edition.status = Edition.Status.RECOMMENDED
+    edition.save(update_fields=["status"])
+    before = snapshot(risk)
+    assert client_of(persona).post(url_of("edit", kind, risk), data).status_code == 403
+    assert snapshot(risk) == before
+
+
+@pytest.mark.parametrize("url_name", ["edit", "delete", "add", "add_under"])
+def test_an_unknown_kind_is_not_found(url_name, edition, coordinator_client):
+    args = {"edit": [1], "delete": [1], "add": [], "add_under": [1]}[url_name]
+    url = reverse(f"roadmap:{url_name}", args=[DEMO_YEAR, "inconnu", *args])
+    assert coordinator_client.get(url).status_code == 404
+    assert coordinator_client.post(url, {"title": "x"}).status_code == 404
+
+
+@pytest.fixture
+def next_edition(db):
+    """A second edition, 2024-2025, with one orientation, ambition, initiative and benefit."""
+    edition = Edition.objects.create(
+        fiscal_year="2024-2025", ministry="Ministère de l'Économie", ministry_acronym="MEIE"
+    )
+    orientation = Orientation.objects.create(edition=edition, number=1, title="Orientation")
+    ambition = Ambition.objects.create(orientation=orientation, number=1, title="Ambition")
+    initiative = Initiative.objects.create(
+        edition=edition, ambition=ambition, number=1, code="1.1.1", title="Initiative"
+    )
+    Benefit.objects.create(initiative=initiative, kind="non_financial", description="Bénéfice")
+    return edition
+
+
+@pytest.mark.parametrize("persona", ["coordonnateur", "responsable"])
+@pytest.mark.parametrize(
+    ("slug", "action"),
+    [
+        ("initiative", "edit"),
+        ("orientation", "edit"),
+        ("ambition", "edit"),
+        ("benefit", "edit"),
+        ("benefit", "delete"),
+        ("benefit", "add"),
+        ("initiative", "add"),
+    ],
+    ids=lambda value: value,
+)
+def test_a_record_of_another_edition_is_not_found(
+    slug, action, persona, edition, next_edition, client_of
+):
+    kind = KINDS[slug]
+    client = client_of(persona)
+    if persona == "responsable":  # the lead of the other edition's initiative, too
+        lead = User.objects.get(username="responsable")
+        Initiative.objects.filter(edition=next_edition).update(lead=lead)
+    for obj, year in [
+        (row_of(kind, next_edition), DEMO_YEAR),  # a 2024-2025 record under the 2023-2024 URL
+        (row_of(kind, edition), next_edition.fiscal_year),  # and the other way around
+    ]:
+        before, count = snapshot(obj), kind.model.objects.count()
+        data = ADD_PAYLOADS[slug](edition) if action == "add" else {"expected_version": obj.version}
+        url = url_of(action, kind, obj, year=year)
+        assert client.get(url).status_code == 404
+        assert client.post(url, data).status_code == 404
+        assert snapshot(obj) == before and kind.model.objects.count() == count
