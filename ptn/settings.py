@@ -128,6 +128,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Generated files (archived PDFs, cached drafts) go through Django's storage, so they can move
+# to object storage later by changing STORAGES only.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"  # never served directly: PDFs go through a permission-checked view
+PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "120"))
 
 # History is read in the portal, never edited: no « revert » in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

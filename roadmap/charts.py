@@ -86,3 +86,43 @@ def radar_chart(scores: list[tuple[str, Decimal]], scale_max: int) -> RadarChart
     ]
     polygon = _points([(a.point_x, a.point_y) for a in axes])
     return RadarChart(SIZE, CENTER, axes, rings, ring_labels, polygon)
+
+
+@dataclass(frozen=True)
+class MaturityChart:
+    width: int
+    height: int
+    stages: list[tuple[int, float, float, str]]  # (stage, x, width, label)
+    score_x: float
+    target_x: float
+    axis_y: float
+
+
+MATURITY_STAGE_LABELS = {
+    1: "Débute",
+    2: "Fait du numérique",
+    3: "Devient numérique",
+    4: "Est numérique",
+}
+
+
+def maturity_chart(maturity) -> MaturityChart:
+    """The maturity stages as equal bands (stage 2 runs from 2,0 to 3,0), with the measured
+    score and the target stage marked."""
+    width, height, left, right = 640, 150, 20, 620
+    low, high = maturity.scale_min, maturity.scale_max
+    band = (right - left) / (high - low + 1)
+
+    def x(value: float) -> float:
+        return round(left + band * (float(value) - low), 1)
+
+    stages = []
+    for stage in range(low, high + 1):
+        if stage == maturity.current_stage:
+            label = maturity.current_stage_label
+        elif stage == maturity.target_stage:
+            label = maturity.target_stage_label
+        else:
+            label = MATURITY_STAGE_LABELS.get(stage, "")
+        stages.append((stage, x(stage), round(band, 1), label))
+    return MaturityChart(width, height, stages, x(maturity.score), x(maturity.target_stage), 70)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal
-from django.utils import translation
+from django.utils import timezone, translation
 
 NBSP = "\u00a0"
 
@@ -40,6 +40,8 @@ def long_date(value: datetime.date | None) -> str:
     """« 31 mars 2027 », « 1er avril 2026 » (the ordinal for the first, as French requires)."""
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     locale = babel_locale()
     text = format_date(value, format="long", locale=locale)
     if locale.startswith("fr") and value.day == 1:

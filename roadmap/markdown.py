@@ -31,11 +31,15 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "div": {"class"},
     "li": {"id"},
     "sup": {"id"},
     "ol": {"start"},
     "th": {"scope"},
+}
+# Only the footnote markup's own classes (the PDF hides the back-links by class).
+ALLOWED_CLASSES = {
+    "a": {"footnote-ref", "footnote-backref"},
+    "div": {"footnote"},
 }
 # No image at all (no remote fetch), no style, no script; links only to the web or a footnote.
 URL_SCHEMES = {"https", "http", "mailto"}
@@ -64,6 +68,7 @@ def render_markdown(text: str, *, id_prefix: str = "md") -> SafeString:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        allowed_classes=ALLOWED_CLASSES,
         strip_comments=True,
     )
     # Safe: the HTML above went through nh3 with an allow-list (see tests/test_markdown.py).

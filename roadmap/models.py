@@ -184,6 +184,10 @@ class Edition(Versioned):
         _("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # The PDF rendered once at approval: what is served from then on, byte for byte.
+    archived_pdf = models.FileField(_("PDF approuvé"), upload_to="plans/", blank=True)
+    archived_pdf_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
 
     # What the freeze protects; the status itself keeps moving through the workflow.
     CONTENT_FIELDS = ("fiscal_year", "update_number", "ministry", "ministry_acronym", "vision")

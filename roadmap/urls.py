@@ -10,6 +10,7 @@ urlpatterns = [
     path("sections/", views.sections, name="sections"),
     path("sections/<slug:key>/", views.section, name="section"),
     path("historique/", views.history, name="history"),
+    path("pdf/", views.plan_pdf, name="pdf"),
     path("edition/", edition_views.edition, name="edition"),
     path("edition/<slug:step>/", edition_views.transition, name="transition"),
     path("comparaison/", edition_views.comparison, name="compare"),

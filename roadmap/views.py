@@ -1,5 +1,6 @@
 from collections import defaultdict
 
+from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from roadmap.charts import radar_chart
 from roadmap.forms import RoadmapFilterForm
 from roadmap.history import changes, edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
+from roadmap.report import RenderError, pdf_for_edition
 from roadmap.workflow import awaiting, signatures
 
 WORKING_ROLES = {
@@ -209,3 +211,19 @@ def history(request: HttpRequest, fiscal_year: str) -> HttpResponse:
         "roadmap/history.html",
         {"edition": edition, "history": changes(edition_sources(edition), limit=300)},
     )
+
+
+@plan_reader_required
+def plan_pdf(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    """The plan as a PDF: the archived file of an approved edition, else a cached render."""
+    edition = get_edition(fiscal_year)
+    try:
+        pdf = pdf_for_edition(edition)
+    except RenderError as error:
+        messages.error(request, str(error))
+        return redirect("roadmap:edition", fiscal_year=fiscal_year)
+    response = HttpResponse(pdf.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf.filename}"'
+    response["ETag"] = f'"{pdf.sha256}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -191,6 +191,11 @@ def edition_transition(
         recipient=recipient.strip(),
     )
     transaction.on_commit(lambda: _notify(edition, definition, done))
+    if definition.action == Action.APPROVE:
+        # The approved plan is rendered once and archived; from then on that file is served.
+        from roadmap.report import archive_quietly  # the report reads signatures from here
+
+        transaction.on_commit(lambda: archive_quietly(edition))
     return done
 
 

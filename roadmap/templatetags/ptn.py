@@ -26,3 +26,8 @@ def money_short(amount):
 @register.filter
 def long_date(value):
     return formatting.long_date(value)
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key) if mapping else None

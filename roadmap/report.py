@@ -1,0 +1,251 @@
+"""The plan as a PDF: one HTML template with its print stylesheet, rendered by WeasyPrint.
+
+One function (`pdf_for_edition`) serves the download button, the management command and the
+archive made at approval. An approved edition's PDF is rendered once, stored with its SHA-256,
+and served byte for byte from then on; a draft's PDF is cached until the edition next changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Max, Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from benefits.models import Benefit, Indicator
+from initiatives.models import Contribution, Initiative, InitiativeRisk
+from roadmap import pdf_worker
+from roadmap.charts import maturity_chart, radar_chart
+from roadmap.history import edition_sources
+from roadmap.models import Edition, Maturity, PlanRisk, Radar, Topic
+from roadmap.workflow import signatures
+
+logger = logging.getLogger(__name__)
+
+# Bump when the template or stylesheet changes, so cached drafts are rendered again.
+REPORT_VERSION = "1"
+STATIC_DIR = settings.BASE_DIR / "static"
+STYLESHEET = STATIC_DIR / "report" / "plan.css"
+
+
+class RenderError(Exception):
+    """The PDF could not be produced; the message is for the person who asked, in French."""
+
+
+@dataclass(frozen=True)
+class PlanPdf:
+    content: bytes
+    sha256: str
+    filename: str
+    archived: bool
+
+
+def report_context(edition: Edition) -> dict:
+    sections = list(
+        edition.sections.prefetch_related(
+            "items",
+            Prefetch(
+                "topics",
+                queryset=Topic.objects.prefetch_related(
+                    Prefetch(
+                        "contributions", queryset=Contribution.objects.select_related("initiative")
+                    )
+                ),
+            ),
+        )
+    )
+    initiatives = list(
+        edition.initiatives.with_roadmap_relations().prefetch_related(
+            Prefetch(
+                "benefits",
+                queryset=Benefit.objects.prefetch_related(
+                    Prefetch(
+                        "indicators", queryset=Indicator.objects.prefetch_related("measurements")
+                    )
+                ),
+            ),
+            Prefetch("risks", queryset=InitiativeRisk.objects.prefetch_related("mitigations")),
+        )
+    )
+    initiatives.sort(key=lambda i: i.sort_key)
+    orientations = list(
+        edition.orientations.prefetch_related("ambitions", "strategic_orientations")
+    )
+    by_ambition: dict[int, list[Initiative]] = {}
+    for initiative in initiatives:
+        by_ambition.setdefault(initiative.ambition_id, []).append(initiative)
+    roadmap = [
+        (orientation, [(a, by_ambition.get(a.pk, [])) for a in orientation.ambitions.all()])
+        for orientation in orientations
+    ]
+    radar = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
+    radar_scores = list(radar.scores.all()) if radar else []
+    maturity = Maturity.objects.filter(edition=edition).first()
+    signed = signatures(edition)
+    approval = signed.get("message-sous-ministre")
+    return {
+        "edition": edition,
+        "sections": sections,
+        "initiatives": initiatives,
+        "benefit_initiatives": [i for i in initiatives if i.benefits.all()],
+        "risk_initiatives": [i for i in initiatives if i.risks.all()],
+        "orientations": orientations,
+        "strategic_orientations": list(
+            edition.strategic_orientations.prefetch_related("orientations")
+        ),
+        "roadmap": roadmap,
+        "maturity": maturity,
+        "maturity_chart": maturity_chart(maturity) if maturity else None,
+        "radar": radar,
+        "radar_scores": radar_scores,
+        "chart": radar_chart([(s.category, s.score) for s in radar_scores], radar.scale_max)
+        if radar
+        else None,
+        "plan_risks": list(
+            PlanRisk.objects.filter(edition=edition).prefetch_related("mitigations")
+        ),
+        "signatures": signed,
+        "approval": approval,
+        "generated_at": timezone.now(),
+    }
+
+
+FRENCH_SPACE_RE = re.compile(r"(?<=>)([^<]+)")
+NBSP = "\u00a0"
+ENTITY_RE = re.compile(r"(&#?\w+;)")
+
+
+def french_typography(html: str) -> str:
+    """Non-breaking spaces before « : ; ? ! » and inside « », in text only (not in tags)."""
+
+    def fix_text(text: str) -> str:
+        text = re.sub(r"[ \u00a0\u202f]*([:;?!»])", NBSP + r"\1", text)
+        text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
+        # Times and URLs are not punctuation: undo « 12 : 30 » and « https : ».
+        text = re.sub(r"(\d)\u00a0:(\d)", r"\1:\2", text)
+        return re.sub(r"(https?)\u00a0:", r"\1:", text)
+
+    def fix(match: re.Match) -> str:
+        # HTML entities (« &#x27; ») end with a semicolon that is not punctuation.
+        parts = ENTITY_RE.split(match.group(1))
+        return "".join(p if ENTITY_RE.fullmatch(p) else fix_text(p) for p in parts)
+
+    return FRENCH_SPACE_RE.sub(fix, html)
+
+
+def plan_html(edition: Edition) -> str:
+    with translation.override("fr-ca"):
+        html = render_to_string("report/plan.html", report_context(edition))
+    return french_typography(html)
+
+
+_pool_context = None
+
+
+def _context():
+    """A forkserver: children are forked from a clean, single-threaded process (not the
+    threaded web server), with WeasyPrint already imported."""
+    global _pool_context
+    if _pool_context is None:
+        _pool_context = multiprocessing.get_context("forkserver")
+        _pool_context.set_forkserver_preload(["roadmap.pdf_worker"])
+    return _pool_context
+
+
+def render_pdf(edition: Edition, *, timeout: float | None = None) -> bytes:
+    """Render the edition's PDF in a child process, killed if it takes longer than ``timeout``."""
+    html = plan_html(edition)
+    timeout = timeout or settings.PDF_RENDER_TIMEOUT
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=pdf_worker.child, args=(html, str(STATIC_DIR), str(STYLESHEET), sender)
+    )
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            process.kill()
+            raise RenderError(
+                f"La production du PDF a dépassé {timeout:.0f} secondes et a été arrêtée."
+            )
+        status, payload = receiver.recv()
+    except EOFError as error:
+        raise RenderError("La production du PDF a échoué.") from error
+    finally:
+        receiver.close()
+        process.join(timeout=5)
+    if status != "ok":
+        logger.error("PDF render of %s failed: %s", edition, payload)
+        raise RenderError("La production du PDF a échoué. L'équipe du portail a été avertie.")
+    return payload
+
+
+def content_fingerprint(edition: Edition) -> str:
+    """Changes whenever any record of the edition changes (the history only grows)."""
+    parts = [REPORT_VERSION, edition.status, str(edition.version)]
+    for model, queryset in edition_sources(edition):
+        parts.append(f"{model.__name__}:{queryset.aggregate(last=Max('history_id'))['last']}")
+    parts.append(str(edition.transitions.aggregate(last=Max("pk"))["last"]))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def filename_for(edition: Edition) -> str:
+    return f"PTN-{edition.ministry_acronym}-{edition.fiscal_year}.pdf"
+
+
+def pdf_for_edition(edition: Edition) -> PlanPdf:
+    """The PDF to hand out: the archive of an approved edition, else a cached or fresh render."""
+    if edition.archived_pdf:
+        with edition.archived_pdf.open("rb") as stored:
+            content = stored.read()
+        return PlanPdf(content, edition.archived_pdf_sha256, filename_for(edition), True)
+    if edition.status in (Edition.Status.APPROVED, Edition.Status.TRANSMITTED):
+        archive(edition)
+        return pdf_for_edition(edition)
+    name = f"pdf-cache/{edition.fiscal_year}/{content_fingerprint(edition)}.pdf"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as cached:
+            content = cached.read()
+    else:
+        content = render_pdf(edition)
+        _drop_old_cache(edition)
+        default_storage.save(name, ContentFile(content))
+    return PlanPdf(content, hashlib.sha256(content).hexdigest(), filename_for(edition), False)
+
+
+def _drop_old_cache(edition: Edition) -> None:
+    folder = f"pdf-cache/{edition.fiscal_year}"
+    if default_storage.exists(folder):
+        for old in default_storage.listdir(folder)[1]:
+            default_storage.delete(f"{folder}/{old}")
+
+
+def archive(edition: Edition) -> None:
+    """Render an approved edition once and keep the file and its SHA-256 (write once)."""
+    edition.refresh_from_db()
+    if edition.archived_pdf:
+        return
+    content = render_pdf(edition)
+    edition.archived_pdf.save(
+        f"{edition.fiscal_year}/{filename_for(edition)}", ContentFile(content), save=False
+    )
+    edition.archived_pdf_sha256 = hashlib.sha256(content).hexdigest()
+    edition.archived_at = timezone.now()
+    edition.save(update_fields=["archived_pdf", "archived_pdf_sha256", "archived_at"])
+
+
+def archive_quietly(edition: Edition) -> None:
+    """At approval: archive now if possible; if not, the first download will."""
+    try:
+        archive(edition)
+    except RenderError:
+        logger.exception("Archiving the PDF of %s failed; it will be retried on download", edition)
