@@ -212,7 +212,7 @@ def _notify(edition: Edition, step: Step, done: Transition) -> None:
     url = settings.PORTAL_URL.rstrip("/") + reverse("roadmap:edition", args=[edition.fiscal_year])
     subject = _("PTN %(year)s : %(action)s") % {
         "year": edition.fiscal_year,
-        "action": done.get_action_display().lower(),
+        "action": done.get_action_display(),
     }
     lines = [
         _("Bonjour,"),
