@@ -1,6 +1,7 @@
 from django.urls import path
 
 from roadmap import edit_views, edition_views, views
+from roadmap.exchange import views as exchange_views
 
 app_name = "roadmap"
 urlpatterns = [
@@ -11,6 +12,9 @@ urlpatterns = [
     path("sections/<slug:key>/", views.section, name="section"),
     path("historique/", views.history, name="history"),
     path("pdf/", views.plan_pdf, name="pdf"),
+    path("exporter/", exchange_views.export, name="export"),
+    path("importer/", exchange_views.import_upload, name="import"),
+    path("importer/confirmer/", exchange_views.import_confirm, name="import_confirm"),
     path("edition/", edition_views.edition, name="edition"),
     path("edition/<slug:step>/", edition_views.transition, name="transition"),
     path("comparaison/", edition_views.comparison, name="compare"),

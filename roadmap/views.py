@@ -11,6 +11,7 @@ from benefits.selectors import benefits_by_initiative
 from initiatives.models import Contribution, Initiative, InitiativeRisk
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
 from roadmap.charts import radar_chart
+from roadmap.exchange.resources import RESOURCES
 from roadmap.forms import RoadmapFilterForm
 from roadmap.history import changes, edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
@@ -107,6 +108,7 @@ def roadmap(request: HttpRequest, fiscal_year: str) -> HttpResponse:
             "groups": groups,
             "result_count": len(initiatives),
             "can_edit": can_edit_edition(request.user, edition),
+            "export_sheets": [r.sheet for r in RESOURCES],
         },
     )
 

@@ -1,0 +1,220 @@
+"""Reading and writing workbooks safely: hostile files are refused before they are parsed.
+
+Refused, with a French message: files over 10 Mo; anything that is not a real XLSX or CSV
+(a PDF renamed, an .xlsm with macros, an .xls); zip bombs (the declared uncompressed size and
+the number of entries are checked before anything is decompressed); XML entity expansion
+(openpyxl parses with defusedxml when it is installed, and it is a dependency); sheets declaring
+more rows than a plan can have.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass
+
+import openpyxl
+import tablib
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
+MAX_ZIP_ENTRIES = 300
+MAX_COMPRESSION_RATIO = 150
+MAX_ROWS = 20_000
+MAX_COLUMNS = 60
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ImportFileError(Exception):
+    """The file is refused as a whole; the message says why, in French."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    headers: list[str]
+    rows: list[list]  # data rows only; row i is spreadsheet row i + 2
+
+
+def read_upload(filename: str, data: bytes) -> list[Sheet]:
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFileError("Le fichier dépasse 10 Mo : il est refusé.")
+    name = filename.lower()
+    if name.endswith((".xlsm", ".xltm", ".xlsb")):
+        raise ImportFileError(
+            "Les classeurs avec macros (.xlsm) sont refusés : enregistrez le classeur en .xlsx."
+        )
+    if name.endswith(".xls"):
+        raise ImportFileError("L'ancien format .xls n'est pas accepté : enregistrez en .xlsx.")
+    if name.endswith(".xlsx"):
+        return _read_xlsx(data)
+    if name.endswith(".csv"):
+        return [_read_csv(filename, data)]
+    raise ImportFileError("Seuls les fichiers .xlsx et .csv sont acceptés.")
+
+
+def _read_xlsx(data: bytes) -> list[Sheet]:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportFileError("Ce fichier n'est pas un classeur Excel (.xlsx) valide.")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+        names = {e.filename for e in entries}
+        if len(entries) > MAX_ZIP_ENTRIES:
+            raise ImportFileError("Le classeur contient trop d'éléments : il est refusé.")
+        total = sum(e.file_size for e in entries)
+        packed = sum(e.compress_size for e in entries) or 1
+        if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
+            raise ImportFileError(
+                "Le classeur se décompresse en un volume anormal (bombe de décompression) : "
+                "il est refusé."
+            )
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise ImportFileError("Ce fichier n'est pas un classeur Excel (.xlsx) valide.")
+        content_types = archive.read("[Content_Types].xml")
+        if (
+            b"vbaProject" in content_types
+            or b"macroEnabled" in content_types
+            or any(n.endswith("vbaProject.bin") for n in names)
+        ):
+            raise ImportFileError(
+                "Les classeurs avec macros (.xlsm) sont refusés : enregistrez le classeur en .xlsx."
+            )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # defusedxml, a broken zip, a malformed sheet…
+        raise ImportFileError(
+            "Le classeur n'a pas pu être lu (il est endommagé ou contient du XML refusé)."
+        ) from error
+    sheets = []
+    try:
+        for worksheet in workbook.worksheets:
+            sheets.append(_read_worksheet(worksheet))
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _read_worksheet(worksheet) -> Sheet:
+    declared = worksheet.max_row or 0
+    if declared > MAX_ROWS + 1 or (worksheet.max_column or 0) > MAX_COLUMNS:
+        raise ImportFileError(
+            f"La feuille « {worksheet.title} » déclare {declared:,} lignes : un plan n'en a pas "
+            f"tant ({MAX_ROWS:,} au plus). Supprimez les lignes vides en trop.".replace(",", " ")
+        )
+    rows = []
+    for count, values in enumerate(worksheet.iter_rows(values_only=True)):
+        if count > MAX_ROWS + 1:
+            raise ImportFileError(f"La feuille « {worksheet.title} » a trop de lignes.")
+        rows.append(list(values))
+    return _sheet(worksheet.title, rows)
+
+
+def _sheet(name: str, rows: list[list]) -> Sheet:
+    while rows and all(_empty(v) for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        return Sheet(name, [], [])
+    headers = [("" if h is None else str(h).strip()) for h in rows[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    body = [list(r[: len(headers)]) + [None] * (len(headers) - len(r)) for r in rows[1:]]
+    return Sheet(name, headers, body)
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_csv(filename: str, data: bytes) -> Sheet:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise ImportFileError(
+            "L'encodage du fichier CSV n'est pas reconnu (UTF-8 ou Windows-1252)."
+        )
+    if "\x00" in text:
+        raise ImportFileError("Ce fichier n'est pas un fichier CSV texte.")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    rows = []
+    for count, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+        if count > MAX_ROWS + 1:
+            raise ImportFileError("Le fichier CSV a trop de lignes.")
+        rows.append([_unprotect(v) for v in row])
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return _sheet(stem, rows)
+
+
+def _unprotect(value: str):
+    """Undo the apostrophe the export put before text that a spreadsheet would run."""
+    if value.startswith("'") and value[1:2] in FORMULA_PREFIXES:
+        return value[1:]
+    return value if value != "" else None
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def _safe_text(value):
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def write_xlsx(datasets: list[tuple[str, tablib.Dataset]]) -> bytes:
+    """One sheet per dataset: French headers, frozen header row, readable widths, and no cell
+    that a spreadsheet could run as a formula."""
+    workbook = openpyxl.Workbook(write_only=False)
+    workbook.remove(workbook.active)
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="223654")
+    for title, dataset in datasets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append(list(dataset.headers))
+        for cell in sheet[1]:
+            cell.font, cell.fill = header_font, header_fill
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        for row in dataset:
+            sheet.append([None if v == "" else v for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    # Text is text, even when it begins with « = » (no formula injection).
+                    cell.data_type = "s"
+                    if _safe_text(cell.value):
+                        cell.quotePrefix = True
+                elif isinstance(cell.value, datetime.date):
+                    cell.number_format = "yyyy-mm-dd"
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(dataset.headers, start=1):
+            values = [str(header)] + [
+                str(v) for v in dataset.get_col(index - 1)[:200] if v is not None
+            ]
+            width = min(max(len(v) for v in values) + 2, 60)
+            sheet.column_dimensions[get_column_letter(index)].width = max(width, 10)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(dataset: tablib.Dataset) -> bytes:
+    """UTF-8 with BOM (Excel then reads accents right), « ; » as French Excel expects; text that
+    a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(dataset.headers)
+    for row in dataset:
+        writer.writerow(
+            [
+                "'" + v
+                if _safe_text(v)
+                else ("" if v is None else v.isoformat() if isinstance(v, datetime.date) else v)
+                for v in row
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,595 @@
+"""django-import-export resources: one sheet of the workbook each, keyed by initiative code.
+
+Every resource is bound to one edition: codes are looked up in it, and nothing outside it can
+be reached from a file. Parents (initiative, benefit, indicator, risk, topic) are read through
+caching lookups, so an import runs a fixed number of queries per sheet, not per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from import_export import fields, resources, widgets
+
+from accounts.models import Unit, User
+from benefits.models import Benefit, Indicator, Measurement
+from initiatives.models import (
+    Contribution,
+    Initiative,
+    InitiativeRisk,
+    InitiativeRiskMitigation,
+    Milestone,
+)
+from roadmap.models import Ambition, Edition, Topic, fiscal_year_label
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text).strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """Exports a choice's French label; imports the label (or the stored value)."""
+
+    def __init__(self, choices, column: str) -> None:
+        super().__init__()
+        self.choices = list(choices)
+        self.column = column
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        wanted = _fold(value)
+        for stored, label in self.choices:
+            if wanted in (_fold(stored), _fold(label)):
+                return stored
+        labels = ", ".join(str(label) for _stored, label in self.choices)
+        raise ValueError(f"« {value} » n'est pas une valeur permise ({labels}).")
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, value or ""))
+
+
+class OuiNonWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return False
+        if isinstance(value, bool):
+            return value
+        folded = _fold(value)
+        if folded in {"oui", "o", "vrai", "1", "x", "yes", "true"}:
+            return True
+        if folded in {"non", "n", "faux", "0", "no", "false"}:
+            return False
+        raise ValueError(f"« {value} » : écrivez Oui ou Non.")
+
+    def render(self, value, obj=None, **kwargs):
+        return "Oui" if value else "Non"
+
+
+class DollarsWidget(widgets.Widget):
+    """Whole dollars; accepts « 2 000 000 », « 2000000 $ » and numbers from Excel."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        if isinstance(value, bool):
+            raise ValueError("Un montant en dollars est attendu.")
+        if isinstance(value, int | float | Decimal):
+            number = Decimal(str(value))
+        else:
+            text = re.sub(r"[\s\u00a0\u202f$]", "", str(value)).replace(",", ".")
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise ValueError(
+                    f"« {value} » n'est pas un montant : écrivez un nombre de dollars (ex. : 2000000)."
+                ) from None
+        if number != number.to_integral_value() or number < 0:
+            raise ValueError(
+                f"« {value} » : le montant doit être un nombre entier positif de dollars."
+            )
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class FrenchDecimalWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return Decimal(str(value))
+        text = re.sub(r"[\s\u00a0\u202f]", "", str(value)).replace(",", ".")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"« {value} » n'est pas un nombre.") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return None if value is None else float(value)
+
+
+class FrenchDateWidget(widgets.Widget):
+    FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        for pattern in self.FORMATS:
+            try:
+                return datetime.datetime.strptime(str(value).strip(), pattern).date()
+            except ValueError:
+                continue
+        raise ValueError(f"« {value} » n'est pas une date (ex. : 2025-03-31).")
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class FiscalYearWidget(widgets.Widget):
+    """Horizon years as fiscal years: 2024 ↔ « 2024-2025 »."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        text = str(value).strip()
+        match = re.fullmatch(r"(\d{4})(?:\.0)?(?:-(\d{4}))?", text)
+        if not match or (match[2] and int(match[2]) != int(match[1]) + 1):
+            raise ValueError(f"« {value} » n'est pas un exercice financier (ex. : 2024-2025).")
+        return int(match[1])
+
+    def render(self, value, obj=None, **kwargs):
+        return fiscal_year_label(value) if value else ""
+
+
+class LookupWidget(widgets.Widget):
+    """A foreign key found by a natural key within the edition, from a cache filled once."""
+
+    def __init__(self, lookup: dict, column: str, what: str) -> None:
+        super().__init__()
+        self.lookup = lookup
+        self.column = column
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        key = str(value).strip()
+        found = self.lookup.get(key)
+        if found is None:
+            raise ValueError(f"{self.what} inconnu(e) : « {key} ».")
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else getattr(value, "natural_key_for_export", str(value))
+
+
+class ParentField(fields.Field):
+    """The parent of a row, found from several key columns (e.g. code + N° du bénéfice)."""
+
+    def __init__(self, columns: list[str], lookup: dict, what: str, **kwargs) -> None:
+        super().__init__(attribute=kwargs.pop("attribute"), column_name=columns[-1], **kwargs)
+        self.columns = columns
+        self.lookup = lookup
+        self.what = what
+
+    def clean(self, row, **kwargs):
+        values = []
+        for column in self.columns:
+            if column not in row:
+                raise KeyError(f"Colonne manquante : « {column} ».")
+            value = row[column]
+            if _blank(value):
+                raise ValueError(f"La colonne « {column} » est vide.")
+            values.append(_key_part(value))
+        found = self.lookup.get(tuple(values))
+        if found is None:
+            raise ValueError(f"{self.what} inconnu(e) : « {' / '.join(values)} ».")
+        return found
+
+
+def _key_part(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return str(value).strip()
+
+
+class PlanResource(resources.ModelResource):
+    sheet = ""
+
+    def __init__(self, edition: Edition, **kwargs) -> None:
+        self.edition = edition
+        super().__init__(**kwargs)
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        store_instance = True
+        use_bulk = False  # every row is saved, so the history records it
+
+    @property
+    def headers(self) -> list[str]:
+        return [f.column_name for f in self.get_export_fields()]
+
+    @property
+    def key_columns(self) -> list[str]:
+        return []
+
+
+def _initiatives(edition: Edition) -> dict[str, Initiative]:
+    return {i.code: i for i in Initiative.objects.filter(edition=edition)}
+
+
+class InitiativeResource(PlanResource):
+    sheet = "Initiatives"
+
+    def __init__(self, edition: Edition, **kwargs) -> None:
+        self.ambitions = {
+            a.code: a
+            for a in Ambition.objects.filter(orientation__edition=edition).select_related(
+                "orientation"
+            )
+        }
+        self.units = {u.acronym: u for u in Unit.objects.all()}
+        self.users = {u.username: u for u in User.objects.filter(is_active=True)}
+        super().__init__(edition, **kwargs)
+        self.fields["ambition"].widget = LookupWidget(self.ambitions, "Ambition", "Ambition")
+        self.fields["unit"].widget = LookupWidget(self.units, "Unité", "Unité")
+        self.fields["lead"].widget = LookupWidget(
+            self.users, "Responsable (identifiant)", "Responsable"
+        )
+
+    code = fields.Field("code", "Code")
+    ambition = fields.Field("ambition", "Ambition")
+    title = fields.Field("title", "Titre")
+    acronym = fields.Field("acronym", "Acronyme")
+    description = fields.Field("description", "Description")
+    lead = fields.Field("lead", "Responsable (identifiant)")
+    unit = fields.Field("unit", "Unité")
+    status = fields.Field(
+        "status", "Statut", widget=ChoiceLabelWidget(Initiative.Status.choices, "Statut")
+    )
+    funded = fields.Field("funded", "Financée", widget=OuiNonWidget())
+    qualified_project = fields.Field("qualified_project", "Projet qualifié", widget=OuiNonWidget())
+    phase = fields.Field("phase", "Phase")
+    horizon_start = fields.Field("horizon_start", "Début de l'horizon", widget=FiscalYearWidget())
+    horizon_end = fields.Field("horizon_end", "Fin de l'horizon", widget=FiscalYearWidget())
+    budget = fields.Field("budget", "Budget ($)", widget=DollarsWidget())
+
+    class Meta(PlanResource.Meta):
+        model = Initiative
+        import_id_fields = ("code",)
+        fields = (
+            "code", "ambition", "title", "acronym", "description", "lead", "unit", "status",
+            "funded", "qualified_project", "phase", "horizon_start", "horizon_end", "budget",
+        )  # fmt: skip
+
+    key_columns = ["Code"]
+
+    def get_queryset(self):
+        return Initiative.objects.filter(edition=self.edition).select_related(
+            "ambition__orientation", "lead", "unit"
+        )
+
+    def init_instance(self, row=None):
+        return Initiative(edition=self.edition)
+
+    def dehydrate_ambition(self, initiative: Initiative) -> str:
+        return initiative.ambition.code
+
+    def dehydrate_lead(self, initiative: Initiative) -> str:
+        return initiative.lead.username if initiative.lead else ""
+
+    def dehydrate_unit(self, initiative: Initiative) -> str:
+        return initiative.unit.acronym if initiative.unit else ""
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        for name in ("title", "acronym", "description", "phase"):
+            if getattr(instance, name) is None:
+                setattr(instance, name, "")
+
+
+class ChildResource(PlanResource):
+    """A row that belongs to a parent found by key columns (the first is the initiative code)."""
+
+    parent_attribute = ""
+    parent_columns: list[str] = []
+    parent_what = ""
+
+    def __init__(self, edition: Edition, **kwargs) -> None:
+        super().__init__(edition, **kwargs)
+        field = ParentField(
+            self.parent_columns,
+            self.parents(edition),
+            self.parent_what,
+            attribute=self.parent_attribute,
+        )
+        field.readonly = False
+        self.fields["parent"] = field
+
+    def parents(self, edition: Edition) -> dict:
+        raise NotImplementedError
+
+    @property
+    def key_columns(self) -> list[str]:
+        return [*self.parent_columns, self.fields["order"].column_name]
+
+    def get_export_fields(self, selected_fields=None):
+        # The parent is exported as its key columns (readonly fields), not as one cell.
+        return [
+            f
+            for f in super().get_export_fields(selected_fields)
+            if f is not self.fields.get("parent")
+        ]
+
+    def get_import_id_fields(self):
+        return ["parent", "order"]
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        for f in instance._meta.fields:
+            if (
+                f.get_internal_type() in ("CharField", "TextField")
+                and getattr(instance, f.attname) is None
+            ):
+                setattr(instance, f.attname, "")
+
+
+class BenefitResource(ChildResource):
+    sheet = "Bénéfices"
+    parent_attribute = "initiative"
+    parent_columns = ["Code de l'initiative"]
+    parent_what = "Initiative"
+
+    code = fields.Field("initiative__code", "Code de l'initiative", readonly=True)
+    order = fields.Field("order", "N° du bénéfice", widget=widgets.IntegerWidget())
+    kind = fields.Field("kind", "Nature", widget=ChoiceLabelWidget(Benefit.Kind.choices, "Nature"))
+    description = fields.Field("description", "Bénéfice")
+    amount = fields.Field("amount", "Montant net ($)", widget=DollarsWidget())
+    horizon_years = fields.Field(
+        "horizon_years", "Horizon (années)", widget=widgets.IntegerWidget()
+    )
+    measurable = fields.Field("measurable", "Mesurable", widget=OuiNonWidget())
+
+    class Meta(PlanResource.Meta):
+        model = Benefit
+        fields = ("code", "order", "kind", "description", "amount", "horizon_years", "measurable")
+
+    def parents(self, edition):
+        return {(code,): i for code, i in _initiatives(edition).items()}
+
+    def get_queryset(self):
+        return Benefit.objects.filter(initiative__edition=self.edition).select_related("initiative")
+
+
+def _benefits(edition: Edition) -> dict:
+    return {
+        (b.initiative.code, str(b.order)): b
+        for b in Benefit.objects.filter(initiative__edition=edition).select_related("initiative")
+    }
+
+
+class IndicatorResource(ChildResource):
+    sheet = "Indicateurs"
+    parent_attribute = "benefit"
+    parent_columns = ["Code de l'initiative", "N° du bénéfice"]
+    parent_what = "Bénéfice"
+
+    code = fields.Field("benefit__initiative__code", "Code de l'initiative", readonly=True)
+    benefit_order = fields.Field("benefit__order", "N° du bénéfice", readonly=True)
+    order = fields.Field("order", "N° de l'indicateur", widget=widgets.IntegerWidget())
+    name = fields.Field("name", "Indicateur")
+    unit = fields.Field("unit", "Unité de mesure")
+    direction = fields.Field(
+        "direction", "Sens", widget=ChoiceLabelWidget(Indicator.Direction.choices, "Sens")
+    )
+    baseline = fields.Field("baseline", "Valeur de départ", widget=FrenchDecimalWidget())
+    target = fields.Field("target", "Cible", widget=FrenchDecimalWidget())
+    threshold = fields.Field("threshold", "Seuil", widget=FrenchDecimalWidget())
+
+    class Meta(PlanResource.Meta):
+        model = Indicator
+        fields = (
+            "code",
+            "benefit_order",
+            "order",
+            "name",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "threshold",
+        )
+
+    def parents(self, edition):
+        return _benefits(edition)
+
+    def get_queryset(self):
+        return Indicator.objects.filter(benefit__initiative__edition=self.edition).select_related(
+            "benefit__initiative"
+        )
+
+
+def _indicators(edition: Edition) -> dict:
+    return {
+        (i.benefit.initiative.code, str(i.benefit.order), str(i.order)): i
+        for i in Indicator.objects.filter(benefit__initiative__edition=edition).select_related(
+            "benefit__initiative"
+        )
+    }
+
+
+class MeasurementResource(ChildResource):
+    sheet = "Mesures"
+    parent_attribute = "indicator"
+    parent_columns = ["Code de l'initiative", "N° du bénéfice", "N° de l'indicateur"]
+    parent_what = "Indicateur"
+
+    code = fields.Field(
+        "indicator__benefit__initiative__code", "Code de l'initiative", readonly=True
+    )
+    benefit_order = fields.Field("indicator__benefit__order", "N° du bénéfice", readonly=True)
+    indicator_order = fields.Field("indicator__order", "N° de l'indicateur", readonly=True)
+    order = fields.Field("measured_on", "Date de la mesure", widget=FrenchDateWidget())
+    value = fields.Field("value", "Valeur", widget=FrenchDecimalWidget())
+    note = fields.Field("note", "Remarque")
+
+    class Meta(PlanResource.Meta):
+        model = Measurement
+        fields = ("code", "benefit_order", "indicator_order", "order", "value", "note")
+
+    def parents(self, edition):
+        return _indicators(edition)
+
+    def get_queryset(self):
+        return Measurement.objects.filter(
+            indicator__benefit__initiative__edition=self.edition
+        ).select_related("indicator__benefit__initiative")
+
+
+class RiskResource(ChildResource):
+    sheet = "Risques"
+    parent_attribute = "initiative"
+    parent_columns = ["Code de l'initiative"]
+    parent_what = "Initiative"
+
+    code = fields.Field("initiative__code", "Code de l'initiative", readonly=True)
+    order = fields.Field("order", "N° du risque", widget=widgets.IntegerWidget())
+    title = fields.Field("title", "Risque")
+    description = fields.Field("description", "Précisions")
+
+    class Meta(PlanResource.Meta):
+        model = InitiativeRisk
+        fields = ("code", "order", "title", "description")
+
+    def parents(self, edition):
+        return {(code,): i for code, i in _initiatives(edition).items()}
+
+    def get_queryset(self):
+        return InitiativeRisk.objects.filter(initiative__edition=self.edition).select_related(
+            "initiative"
+        )
+
+
+class MitigationResource(ChildResource):
+    sheet = "Atténuations"
+    parent_attribute = "risk"
+    parent_columns = ["Code de l'initiative", "N° du risque"]
+    parent_what = "Risque"
+
+    code = fields.Field("risk__initiative__code", "Code de l'initiative", readonly=True)
+    risk_order = fields.Field("risk__order", "N° du risque", readonly=True)
+    order = fields.Field("order", "N° de la mesure", widget=widgets.IntegerWidget())
+    text = fields.Field("text", "Mesure d'atténuation")
+
+    class Meta(PlanResource.Meta):
+        model = InitiativeRiskMitigation
+        fields = ("code", "risk_order", "order", "text")
+
+    def parents(self, edition):
+        return {
+            (r.initiative.code, str(r.order)): r
+            for r in InitiativeRisk.objects.filter(initiative__edition=edition).select_related(
+                "initiative"
+            )
+        }
+
+    def get_queryset(self):
+        return InitiativeRiskMitigation.objects.filter(
+            risk__initiative__edition=self.edition
+        ).select_related("risk__initiative")
+
+
+class MilestoneResource(ChildResource):
+    sheet = "Jalons"
+    parent_attribute = "initiative"
+    parent_columns = ["Code de l'initiative"]
+    parent_what = "Initiative"
+
+    code = fields.Field("initiative__code", "Code de l'initiative", readonly=True)
+    order = fields.Field("order", "N° du jalon", widget=widgets.IntegerWidget())
+    title = fields.Field("title", "Jalon")
+    due_date = fields.Field("due_date", "Échéance", widget=FrenchDateWidget())
+    done = fields.Field("done", "Atteint", widget=OuiNonWidget())
+
+    class Meta(PlanResource.Meta):
+        model = Milestone
+        fields = ("code", "order", "title", "due_date", "done")
+
+    def parents(self, edition):
+        return {(code,): i for code, i in _initiatives(edition).items()}
+
+    def get_queryset(self):
+        return Milestone.objects.filter(initiative__edition=self.edition).select_related(
+            "initiative"
+        )
+
+
+class ContributionResource(ChildResource):
+    """Contributions are keyed by their topic (section key + N° du sujet) and their order."""
+
+    sheet = "Contributions"
+    parent_attribute = "topic"
+    parent_columns = ["Section", "N° du sujet"]
+    parent_what = "Sujet"
+
+    section = fields.Field("topic__section__key", "Section", readonly=True)
+    topic_order = fields.Field("topic__order", "N° du sujet", readonly=True)
+    topic_title = fields.Field("topic__title", "Sujet (pour information)", readonly=True)
+    order = fields.Field("order", "N° de la contribution", widget=widgets.IntegerWidget())
+    initiative = fields.Field("initiative", "Code de l'initiative")
+    title = fields.Field("title", "Intitulé")
+    text = fields.Field("text", "Texte")
+
+    class Meta(PlanResource.Meta):
+        model = Contribution
+        fields = ("section", "topic_order", "topic_title", "order", "initiative", "title", "text")
+
+    def __init__(self, edition: Edition, **kwargs) -> None:
+        super().__init__(edition, **kwargs)
+        self.fields["initiative"].widget = LookupWidget(
+            _initiatives(edition), "Code de l'initiative", "Initiative"
+        )
+
+    def parents(self, edition):
+        return {
+            (t.section.key, str(t.order)): t
+            for t in Topic.objects.filter(section__edition=edition).select_related("section")
+        }
+
+    def dehydrate_initiative(self, contribution: Contribution) -> str:
+        return contribution.initiative.code
+
+    def get_queryset(self):
+        return Contribution.objects.filter(initiative__edition=self.edition).select_related(
+            "initiative", "topic__section"
+        )
+
+
+RESOURCES: list[type[PlanResource]] = [
+    InitiativeResource,
+    BenefitResource,
+    IndicatorResource,
+    MeasurementResource,
+    RiskResource,
+    MitigationResource,
+    MilestoneResource,
+    ContributionResource,
+]

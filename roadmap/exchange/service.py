@@ -1,0 +1,297 @@
+"""Export the plan as a workbook; import a workbook with a preview, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tablib
+from django.db import transaction
+from import_export.results import RowResult
+
+from initiatives.models import Initiative
+from roadmap.exchange.files import Sheet, write_csv, write_xlsx
+from roadmap.exchange.resources import RESOURCES, InitiativeResource, PlanResource
+from roadmap.models import Edition, EditionFrozenError
+
+RESOURCE_BY_SHEET = {r.sheet: r for r in RESOURCES}
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+
+def _export_datasets(edition: Edition, initiatives=None) -> list[tuple[str, tablib.Dataset]]:
+    """Each sheet's dataset; ``initiatives`` (a filtered queryset) limits every sheet."""
+    datasets = []
+    codes = None if initiatives is None else set(initiatives.values_list("code", flat=True))
+    for resource_class in RESOURCES:
+        resource = resource_class(edition)
+        queryset = resource.get_queryset()
+        if codes is not None:
+            queryset = queryset.filter(**{_code_path(resource_class): codes})
+        datasets.append((resource_class.sheet, resource.export(queryset=queryset)))
+    return datasets
+
+
+def _code_path(resource_class: type[PlanResource]) -> str:
+    paths = {
+        "Initiatives": "code__in",
+        "Bénéfices": "initiative__code__in",
+        "Indicateurs": "benefit__initiative__code__in",
+        "Mesures": "indicator__benefit__initiative__code__in",
+        "Risques": "initiative__code__in",
+        "Atténuations": "risk__initiative__code__in",
+        "Jalons": "initiative__code__in",
+        "Contributions": "initiative__code__in",
+    }
+    return paths[resource_class.sheet]
+
+
+def export_workbook(edition: Edition, initiatives=None) -> bytes:
+    return write_xlsx(_export_datasets(edition, initiatives))
+
+
+def export_csv(edition: Edition, sheet: str, initiatives=None) -> bytes:
+    for title, dataset in _export_datasets(edition, initiatives):
+        if title == sheet:
+            return write_csv(dataset)
+    raise KeyError(sheet)
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None  # spreadsheet row (the header is row 1)
+    column: str
+    message: str
+
+
+@dataclass
+class Change:
+    action: str  # "new", "update"
+    key: str
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # column, old, new
+
+
+@dataclass
+class SheetReport:
+    name: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    sheets: list[SheetReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def change_count(self) -> int:
+        """Cells changed in existing rows, plus rows created."""
+        return sum(
+            (1 if c.action == "new" else len(c.fields)) for s in self.sheets for c in s.changes
+        )
+
+
+def _check_headers(sheet: Sheet, resource: PlanResource, report: ImportReport) -> bool:
+    expected = resource.headers
+    known = set(expected)
+    unknown = [h for h in sheet.headers if h not in known]
+    missing = [h for h in expected if h not in sheet.headers and not _readonly_info(resource, h)]
+    for header in unknown:
+        report.problems.append(Problem(sheet.name, 1, header or "(vide)", "Colonne inconnue."))
+    for header in missing:
+        report.problems.append(Problem(sheet.name, 1, header, "Colonne manquante."))
+    duplicates = {h for h in sheet.headers if sheet.headers.count(h) > 1}
+    for header in duplicates:
+        report.problems.append(Problem(sheet.name, 1, header, "Colonne en double."))
+    return not (unknown or missing or duplicates)
+
+
+def _readonly_info(resource: PlanResource, header: str) -> bool:
+    """Columns shown for information only may be left out of a file."""
+    return header == "Sujet (pour information)"
+
+
+def _check_duplicate_keys(sheet: Sheet, resource: PlanResource, report: ImportReport) -> None:
+    columns = [sheet.headers.index(c) for c in resource.key_columns if c in sheet.headers]
+    seen: dict[tuple, int] = {}
+    for number, row in enumerate(sheet.rows, start=2):
+        key = tuple(_norm(row[i]) for i in columns)
+        if all(k == "" for k in key):
+            continue
+        if key in seen:
+            report.problems.append(
+                Problem(
+                    sheet.name,
+                    number,
+                    " / ".join(resource.key_columns),
+                    f"« {' / '.join(key)} » est en double (déjà à la ligne {seen[key]}).",
+                )
+            )
+        else:
+            seen[key] = number
+
+
+def _norm(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _dataset(sheet: Sheet) -> tablib.Dataset:
+    dataset = tablib.Dataset(headers=sheet.headers)
+    for row in sheet.rows:
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue  # blank lines in the middle of a sheet
+        dataset.append(row)
+    return dataset
+
+
+def _identify(sheet: Sheet, single_csv: bool) -> type[PlanResource] | None:
+    if sheet.name in RESOURCE_BY_SHEET:
+        return RESOURCE_BY_SHEET[sheet.name]
+    if single_csv:
+        # A CSV is one sheet: recognise it by its columns (the most specific sheet first).
+        for resource_class in sorted(RESOURCES, key=lambda r: -len(_headers_of(r))):
+            headers = _headers_of(resource_class)
+            if set(sheet.headers) >= {h for h in headers if h != "Sujet (pour information)"}:
+                return resource_class
+    return None
+
+
+_HEADERS: dict[type, list[str]] = {}
+
+
+def _headers_of(resource_class: type[PlanResource]) -> list[str]:
+    if resource_class not in _HEADERS:
+        _HEADERS[resource_class] = [
+            f.column_name for f in resource_class.fields.values() if f.column_name
+        ]
+    return _HEADERS[resource_class]
+
+
+def run_import(edition: Edition, sheets: list[Sheet], *, apply: bool) -> ImportReport:
+    """Check every sheet and row; write only if ``apply`` and nothing at all is wrong.
+
+    Everything runs in one transaction: the preview (``apply=False``) and any file with an
+    error roll it back, so nothing is ever half-imported. Every row is saved one by one, so the
+    history records each change like any edit.
+    """
+    if not edition.is_content_editable:
+        raise EditionFrozenError
+    report = ImportReport()
+    single_csv = len(sheets) == 1
+    planned: list[tuple[Sheet, type[PlanResource]]] = []
+    for sheet in sheets:
+        resource_class = _identify(sheet, single_csv)
+        if resource_class is None:
+            if sheet.headers:
+                report.problems.append(
+                    Problem(
+                        sheet.name,
+                        None,
+                        "",
+                        "Feuille inconnue : elle ne correspond à aucune feuille de l'export.",
+                    )
+                )
+            continue
+        planned.append((sheet, resource_class))
+    planned.sort(key=lambda pair: RESOURCES.index(pair[1]))
+    if not planned and not report.problems:
+        report.problems.append(
+            Problem("", None, "", "Le fichier ne contient aucune feuille du plan.")
+        )
+    with transaction.atomic():
+        for sheet, resource_class in planned:
+            resource = resource_class(edition)
+            if not _check_headers(sheet, resource, report):
+                continue
+            _check_duplicate_keys(sheet, resource, report)
+            result = resource.import_data(
+                _dataset(sheet),
+                dry_run=False,
+                raise_errors=False,
+                use_transactions=False,
+                collect_failed_rows=True,
+                retain_instance_in_row_result=True,
+            )
+            report.sheets.append(_sheet_report(sheet, resource, result, report))
+        report.applied = apply and not report.has_errors
+        if not report.applied:
+            transaction.set_rollback(True)
+    return report
+
+
+def _sheet_report(
+    sheet: Sheet, resource: PlanResource, result, report: ImportReport
+) -> SheetReport:
+    summary = SheetReport(sheet.name)
+    data_rows = [
+        i
+        for i, row in enumerate(sheet.rows, start=2)
+        if not all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+    ]
+    columns = {name: f.column_name for name, f in resource.fields.items()}
+    columns.update({f.attribute: f.column_name for f in resource.fields.values() if f.attribute})
+    for index, row_result in enumerate(result.rows):
+        number = data_rows[index] if index < len(data_rows) else None
+        kind = row_result.import_type
+        if kind == RowResult.IMPORT_TYPE_SKIP:
+            summary.unchanged += 1
+        elif kind in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
+            change = Change(kind, _row_key(sheet, resource, index))
+            if kind == RowResult.IMPORT_TYPE_NEW:
+                summary.created += 1
+            else:
+                summary.updated += 1
+                for field_ in resource.get_import_fields():
+                    before = field_.export(row_result.original) if row_result.original else ""
+                    after = field_.export(row_result.instance)
+                    if str(before) != str(after):
+                        change.fields.append((field_.column_name, str(before), str(after)))
+            summary.changes.append(change)
+        elif kind == RowResult.IMPORT_TYPE_INVALID:
+            error = row_result.validation_error
+            for name, messages in getattr(error, "message_dict", {"": error.messages}).items():
+                for message in messages:
+                    report.problems.append(
+                        Problem(
+                            sheet.name,
+                            number,
+                            columns.get(name, name if name != "__all__" else ""),
+                            message,
+                        )
+                    )
+        elif kind == RowResult.IMPORT_TYPE_ERROR:
+            for error in row_result.errors:
+                report.problems.append(Problem(sheet.name, number, "", _error_text(error.error)))
+    return summary
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return str(error.args[0]) if error.args else "Colonne manquante."
+    return str(error)
+
+
+def _row_key(sheet: Sheet, resource: PlanResource, index: int) -> str:
+    row = sheet.rows[index] if index < len(sheet.rows) else []
+    parts = [_norm(row[sheet.headers.index(c)]) for c in resource.key_columns if c in sheet.headers]
+    return " / ".join(parts)
+
+
+def initiative_headers() -> list[str]:
+    return _headers_of(InitiativeResource)
+
+
+__all__ = ["ImportReport", "Initiative", "export_csv", "export_workbook", "run_import"]

@@ -1,0 +1,144 @@
+"""« Exporter » on the roadmap; the coordinator's import: upload → preview → confirm."""
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from roadmap.access import can_edit_edition, get_edition, plan_reader_required
+from roadmap.exchange.files import MAX_UPLOAD_BYTES, ImportFileError, read_upload
+from roadmap.exchange.resources import RESOURCES
+from roadmap.exchange.service import export_csv, export_workbook, run_import
+from roadmap.forms import RoadmapFilterForm
+from roadmap.models import Edition
+
+SESSION_KEY = "ptn_import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Fichier .xlsx ou .csv"),
+        help_text=gettext_lazy(
+            "Le même format que l'export : un classeur, ou le CSV d'une feuille (« ; » ou « , », "
+            "UTF-8 ou Windows-1252). 10 Mo au plus."
+        ),
+    )
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@plan_reader_required
+def export(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    """The roadmap's current filters apply to the export."""
+    edition = get_edition(fiscal_year)
+    form = RoadmapFilterForm(request.GET or None, edition=edition)
+    form.is_valid()
+    initiatives = form.filter(edition.initiatives.all()) if form.is_filtering else None
+    stem = f"PTN-{edition.ministry_acronym}-{edition.fiscal_year}"
+    if request.GET.get("format") == "csv":
+        sheet = request.GET.get("feuille", "")
+        if sheet not in {r.sheet for r in RESOURCES}:
+            raise Http404
+        return _download(
+            export_csv(edition, sheet, initiatives),
+            f"{stem}-{sheet}.csv",
+            "text/csv; charset=utf-8",
+        )
+    return _download(export_workbook(edition, initiatives), f"{stem}.xlsx", XLSX)
+
+
+def _editable(request: HttpRequest, edition: Edition) -> None:
+    if not can_edit_edition(request.user, edition):
+        raise PermissionDenied
+
+
+@plan_reader_required
+def import_upload(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    _editable(request, edition)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"edition": edition, "form": form, "sheets": [r.sheet for r in RESOURCES]}
+    if request.method != "POST" or not form.is_valid():
+        return render(
+            request, "roadmap/import.html", context, status=422 if request.method == "POST" else 200
+        )
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_UPLOAD_BYTES:
+        form.add_error("file", _("Le fichier dépasse 10 Mo : il est refusé."))
+        return render(request, "roadmap/import.html", context, status=422)
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        sheets = read_upload(upload.name, data)
+    except ImportFileError as error:
+        form.add_error("file", str(error))
+        return render(request, "roadmap/import.html", context, status=422)
+    report = run_import(edition, sheets, apply=False)
+    token = ""
+    if not report.has_errors:
+        token = uuid.uuid4().hex
+        stored = default_storage.save(
+            f"imports/{token}.{upload.name.rsplit('.', 1)[-1].lower()}", ContentFile(data)
+        )
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "edition": edition.fiscal_year,
+            "path": stored,
+            "name": upload.name,
+        }
+    return render(
+        request,
+        "roadmap/import_preview.html",
+        {"edition": edition, "report": report, "token": token, "filename": upload.name},
+        status=422 if report.has_errors else 200,
+    )
+
+
+@require_POST
+@plan_reader_required
+def import_confirm(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    _editable(request, edition)
+    pending = request.session.get(SESSION_KEY) or {}
+    if (
+        not pending
+        or pending.get("token") != request.POST.get("token")
+        or pending.get("edition") != fiscal_year
+    ):
+        messages.error(
+            request, _("Cet aperçu n'est plus valide : téléversez le fichier de nouveau.")
+        )
+        return redirect("roadmap:import", fiscal_year=fiscal_year)
+    with default_storage.open(pending["path"], "rb") as stored:
+        data = stored.read()
+    sheets = read_upload(pending["name"], data)
+    report = run_import(edition, sheets, apply=True)
+    if report.has_errors:  # the plan changed since the preview
+        return render(
+            request,
+            "roadmap/import_preview.html",
+            {"edition": edition, "report": report, "token": "", "filename": pending["name"]},
+            status=422,
+        )
+    default_storage.delete(pending["path"])
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        _(
+            "Import appliqué : %(count)s modification(s) enregistrée(s) et inscrite(s) à l'historique."
+        )
+        % {"count": report.change_count},
+    )
+    return redirect("roadmap:roadmap", fiscal_year=fiscal_year)

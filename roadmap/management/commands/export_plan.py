@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from roadmap.exchange.service import export_csv, export_workbook
+from roadmap.models import Edition
+
+
+class Command(BaseCommand):
+    help = "Exporte le plan d'une édition en classeur .xlsx (ou une feuille en .csv)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--edition", required=True, help="Exercice, ex. : 2024-2025")
+        parser.add_argument(
+            "--output", required=True, help="plan.xlsx, ou feuille.csv avec --sheet"
+        )
+        parser.add_argument("--sheet", help="Pour un CSV : la feuille (ex. : Initiatives)")
+
+    def handle(self, *args, edition: str, output: str, sheet: str | None, **options) -> None:
+        found = Edition.objects.filter(fiscal_year=edition).first()
+        if found is None:
+            raise CommandError(f"L'édition « {edition} » n'existe pas.")
+        if output.lower().endswith(".csv"):
+            try:
+                content = export_csv(found, sheet or "Initiatives")
+            except KeyError as error:
+                raise CommandError(f"Feuille inconnue : « {sheet} ».") from error
+        else:
+            content = export_workbook(found)
+        Path(output).write_bytes(content)
+        self.stdout.write(self.style.SUCCESS(f"{output} : {len(content):,} octets."))

@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from roadmap.exchange.files import ImportFileError, read_upload
+from roadmap.exchange.service import run_import
+from roadmap.models import Edition, EditionFrozenError
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe un classeur .xlsx ou un CSV dans une édition. Affiche l'aperçu; n'écrit rien "
+        "si le fichier contient une erreur (code de sortie non nul) ou avec --dry-run."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--edition", required=True, help="Exercice, ex. : 2024-2025")
+        parser.add_argument("--dry-run", action="store_true", help="Aperçu seulement")
+
+    def handle(self, *args, file: str, edition: str, dry_run: bool, **options) -> None:
+        found = Edition.objects.filter(fiscal_year=edition).first()
+        if found is None:
+            raise CommandError(f"L'édition « {edition} » n'existe pas.")
+        path = Path(file)
+        try:
+            sheets = read_upload(path.name, path.read_bytes())
+            report = run_import(found, sheets, apply=not dry_run)
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        except EditionFrozenError as error:
+            raise CommandError(str(error)) from error
+        for sheet in report.sheets:
+            self.stdout.write(
+                f"{sheet.name} : {sheet.created} créée(s), {sheet.updated} modifiée(s), "
+                f"{sheet.unchanged} inchangée(s)"
+            )
+            for change in sheet.changes:
+                details = "; ".join(
+                    f"{c} : {old or '—'} → {new or '—'}" for c, old, new in change.fields
+                )
+                self.stdout.write(f"  {change.key} — {details or 'nouvelle ligne'}")
+        for problem in report.problems:
+            where = f"ligne {problem.row}" if problem.row else "fichier"
+            self.stderr.write(
+                f"{problem.sheet}, {where}, {problem.column or '—'} : {problem.message}"
+            )
+        if report.has_errors:
+            raise CommandError(f"{len(report.problems)} erreur(s) : rien n'a été importé.")
+        verb = "appliqué" if report.applied else "aperçu seulement, rien n'a été écrit"
+        self.stdout.write(self.style.SUCCESS(f"{report.change_count} changement(s) ({verb})."))
