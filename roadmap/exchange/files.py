@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import openpyxl
 import tablib
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -169,37 +170,46 @@ def _safe_text(value):
 
 def write_xlsx(datasets: list[tuple[str, tablib.Dataset]]) -> bytes:
     """One sheet per dataset: French headers, frozen header row, readable widths, and no cell
-    that a spreadsheet could run as a formula."""
-    workbook = openpyxl.Workbook(write_only=False)
-    workbook.remove(workbook.active)
+    that a spreadsheet could run as a formula. Written in openpyxl's streaming mode."""
+    workbook = openpyxl.Workbook(write_only=True)
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="223654")
     for title, dataset in datasets:
         sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(list(dataset.headers))
-        for cell in sheet[1]:
-            cell.font, cell.fill = header_font, header_fill
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        for row in dataset:
-            sheet.append([None if v == "" else v for v in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    # Text is text, even when it begins with « = » (no formula injection).
-                    cell.data_type = "s"
-                    if _safe_text(cell.value):
-                        cell.quotePrefix = True
-                elif isinstance(cell.value, datetime.date):
-                    cell.number_format = "yyyy-mm-dd"
         sheet.freeze_panes = "A2"
         for index, header in enumerate(dataset.headers, start=1):
-            values = [str(header)] + [
-                str(v) for v in dataset.get_col(index - 1)[:200] if v is not None
-            ]
-            width = min(max(len(v) for v in values) + 2, 60)
+            sample = [str(v) for v in dataset.get_col(index - 1)[:200] if v is not None]
+            width = min(max([len(str(header)), *map(len, sample)]) + 2, 60)
             sheet.column_dimensions[get_column_letter(index)].width = max(width, 10)
+        header_cells = []
+        for header in dataset.headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.font, cell.fill = header_font, header_fill
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in dataset:
+            sheet.append([_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet, value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        # Text is text, even when it begins with « = » (no formula injection).
+        cell.data_type = "s"
+        if _safe_text(value):
+            cell.quotePrefix = True
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value
 
 
 def write_csv(dataset: tablib.Dataset) -> bytes:

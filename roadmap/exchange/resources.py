@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from operator import attrgetter
 from decimal import Decimal, InvalidOperation
 
 from import_export import fields, resources, widgets
@@ -201,6 +202,10 @@ class ParentField(fields.Field):
         return found
 
 
+def _identity(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
 def _key_part(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -219,9 +224,29 @@ class PlanResource(resources.ModelResource):
     class Meta:
         skip_unchanged = True
         report_skipped = True
+        skip_html_diff = True  # the preview shows its own cell-by-cell changes
         clean_model_instances = True
         store_instance = True
         use_bulk = False  # every row is saved, so the history records it
+
+    def get_instance(self, instance_loader, row):
+        """Existing rows are read once per sheet, not queried row by row."""
+        if not hasattr(self, "_existing"):
+            id_fields = [self.fields[name] for name in self.get_import_id_fields()]
+            self._existing = {
+                tuple(_identity(attrgetter(f.attribute.replace("__", "."))(obj)) for f in id_fields): obj
+                for obj in self.get_queryset()
+            }
+        key = []
+        for name in self.get_import_id_fields():
+            field = self.fields[name]
+            if field.column_name not in row:
+                return None
+            try:
+                key.append(_identity(field.clean(row)))
+            except (ValueError, KeyError, ValidationError):
+                return None  # reported when the row is imported
+        return self._existing.get(tuple(key))
 
     @property
     def headers(self) -> list[str]:

@@ -1,0 +1,86 @@
+"""Benchmark of the workbook: export, then preview and apply an import, for a plan of
+1,000 initiatives with 3,000 benefit and indicator rows. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/import_export.py
+
+Runs on a throw-away SQLite database (or DATABASE_URL if set), never the developer's data.
+"""
+
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    root = Path(__file__).resolve().parent.parent
+    # This file's own folder comes first on sys.path and its name is the library's:
+    # replace it by the project root so « import import_export » finds the library.
+    sys.path[0] = str(root)
+    work = Path(tempfile.mkdtemp(prefix="ptn-bench-"))
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["MEDIA_ROOT"] = str(work / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ptn.settings")
+
+    import django
+
+    django.setup()
+    import openpyxl
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from benefits.models import Benefit, Indicator
+    from roadmap.demo.generate import add_generated_initiatives
+    from roadmap.exchange.files import read_upload
+    from roadmap.exchange.service import export_workbook, run_import
+    from roadmap.models import Edition
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    edition = Edition.objects.get(fiscal_year="2023-2024")
+    add_generated_initiatives(edition, 1000 - edition.initiatives.count())
+    benefit_rows = Benefit.objects.filter(initiative__edition=edition).count()
+    indicator_rows = Indicator.objects.filter(benefit__initiative__edition=edition).count()
+    print(
+        f"plan: {edition.initiatives.count()} initiatives, {benefit_rows} benefits, "
+        f"{indicator_rows} indicators ({benefit_rows + indicator_rows} benefit and indicator rows)"
+    )
+
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        data = export_workbook(edition)
+    print(f"export: {time.perf_counter() - start:.2f} s, {len(data):,} bytes, {len(queries)} queries")
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Initiatives"]
+    for row in range(2, 102):  # change 100 titles
+        sheet.cell(row=row, column=3).value = f"{sheet.cell(row=row, column=3).value} (révisé)"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    changed = buffer.getvalue()
+
+    start = time.perf_counter()
+    sheets = read_upload("plan.xlsx", changed)
+    read_time = time.perf_counter() - start
+    reset_queries()
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        preview = run_import(edition, sheets, apply=False)
+    preview_time = time.perf_counter() - start
+    print(
+        f"preview: read {read_time:.2f} s + check {preview_time:.2f} s, "
+        f"{preview.change_count} changes, {len(preview.problems)} problems, {len(queries)} queries"
+    )
+    start = time.perf_counter()
+    applied = run_import(edition, sheets, apply=True)
+    apply_time = time.perf_counter() - start
+    print(f"apply: {apply_time:.2f} s, applied={applied.applied}")
+    print(f"preview + apply: {read_time + preview_time + apply_time:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
