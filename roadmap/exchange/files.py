@@ -198,12 +198,13 @@ def write_xlsx(datasets: list[tuple[str, tablib.Dataset]]) -> bytes:
 def _cell(sheet, value):
     if value is None or value == "":
         return None
-    if isinstance(value, str):
+    if isinstance(value, str) and _safe_text(value):
+        # Text is text, even when it begins with « = » (no formula injection). openpyxl only
+        # reads a string as a formula when it begins with « = »; the other prefixes are marked
+        # too, so that a spreadsheet that re-parses the cell on edit keeps it as text.
         cell = WriteOnlyCell(sheet, value=value)
-        # Text is text, even when it begins with « = » (no formula injection).
         cell.data_type = "s"
-        if _safe_text(value):
-            cell.quotePrefix = True
+        cell.quotePrefix = True
         return cell
     if isinstance(value, datetime.date):
         cell = WriteOnlyCell(sheet, value=value)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from operator import attrgetter
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from accounts.models import Unit, User
@@ -234,7 +235,9 @@ class PlanResource(resources.ModelResource):
         if not hasattr(self, "_existing"):
             id_fields = [self.fields[name] for name in self.get_import_id_fields()]
             self._existing = {
-                tuple(_identity(attrgetter(f.attribute.replace("__", "."))(obj)) for f in id_fields): obj
+                tuple(
+                    _identity(attrgetter(f.attribute.replace("__", "."))(obj)) for f in id_fields
+                ): obj
                 for obj in self.get_queryset()
             }
         key = []
