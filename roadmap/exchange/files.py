@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import openpyxl
 import tablib
+from defusedxml import ElementTree as DefusedET
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -84,6 +85,10 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
             raise ImportFileError(
                 "Les classeurs avec macros (.xlsm) sont refusés : enregistrez le classeur en .xlsx."
             )
+        titles = _sheet_titles(archive)
+        for entry in entries:
+            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                _refuse_too_many_rows(archive, entry, titles.get(entry.filename, entry.filename))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # defusedxml, a broken zip, a malformed sheet…
@@ -99,6 +104,44 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
+ROW_TAGS = (b"<row ", b"<row>", b"<row/>")
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet file → sheet title, from the workbook's small XML files (parsed with defusedxml)."""
+    try:
+        workbook = DefusedET.fromstring(archive.read("xl/workbook.xml"))
+        rels = DefusedET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    titles = {}
+    for sheet in workbook.iter():
+        if sheet.tag.endswith("}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "").lstrip("/")
+            path = target if target.startswith("xl/") else f"xl/{target}"
+            titles[path] = sheet.get("name", path)
+    return titles
+
+
+def _refuse_too_many_rows(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, title: str) -> None:
+    """Count a sheet's rows in its XML, streaming, before openpyxl (which, without a declared
+    dimension, would parse every row just to size the sheet). Bounded by the size check."""
+    count, tail = 0, b""
+    with archive.open(entry) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            count += sum(data.count(tag) for tag in ROW_TAGS)
+            tail = data[-6:]
+            count -= sum(tail.count(tag) for tag in ROW_TAGS)  # counted again next round
+            if count > MAX_ROWS + 1:
+                raise ImportFileError(
+                    f"La feuille « {title} » a plus de {MAX_ROWS:,} lignes : un plan n'en a pas "
+                    "tant. Supprimez les lignes vides en trop.".replace(",", " ")
+                )
+
+
 def _read_worksheet(worksheet) -> Sheet:
     declared = worksheet.max_row or 0
     if declared > MAX_ROWS + 1 or (worksheet.max_column or 0) > MAX_COLUMNS:
@@ -110,8 +153,14 @@ def _read_worksheet(worksheet) -> Sheet:
     for count, values in enumerate(worksheet.iter_rows(values_only=True)):
         if count > MAX_ROWS + 1:
             raise ImportFileError(f"La feuille « {worksheet.title} » a trop de lignes.")
-        rows.append(list(values))
+        rows.append([_uncr(v) for v in values])
     return _sheet(worksheet.title, rows)
+
+
+def _uncr(value):
+    return (
+        value.replace(CR_ESCAPE, "\r") if isinstance(value, str) and CR_ESCAPE in value else value
+    )
 
 
 def _sheet(name: str, rows: list[list]) -> Sheet:
@@ -195,9 +244,18 @@ def write_xlsx(datasets: list[tuple[str, tablib.Dataset]]) -> bytes:
     return buffer.getvalue()
 
 
+CR_ESCAPE = "_x000D_"  # OOXML's escape for a carriage return, which XML would turn into « \n »
+
+
 def _cell(sheet, value):
     if value is None or value == "":
         return None
+    if isinstance(value, str) and "\r" in value:
+        value = value.replace("\r", CR_ESCAPE)
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = _safe_text(value.replace(CR_ESCAPE, "\r"))
+        return cell
     if isinstance(value, str) and _safe_text(value):
         # Text is text, even when it begins with « = » (no formula injection). openpyxl only
         # reads a string as a formula when it begins with « = »; the other prefixes are marked

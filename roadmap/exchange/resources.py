@@ -19,6 +19,7 @@ from import_export import fields, resources, widgets
 from accounts.models import Unit, User
 from benefits.models import Benefit, Indicator, Measurement
 from initiatives.models import (
+    CODE_RE,
     Contribution,
     Initiative,
     InitiativeRisk,
@@ -332,6 +333,11 @@ class InitiativeResource(PlanResource):
         for name in ("title", "acronym", "description", "phase"):
             if getattr(instance, name) is None:
                 setattr(instance, name, "")
+        if instance.number is None:
+            # A new initiative's number is the last part of its code (2.2.6 → 6); the model
+            # checks that the code sits under the ambition.
+            match = CODE_RE.match(instance.code or "")
+            instance.number = int(match[3]) if match else 0
 
 
 class ChildResource(PlanResource):

@@ -230,8 +230,6 @@ def run_import(edition: Edition, sheets: list[Sheet], *, apply: bool) -> ImportR
     error roll it back, so nothing is ever half-imported. Every row is saved one by one, so the
     history records each change like any edit.
     """
-    if not edition.is_content_editable:
-        raise EditionFrozenError
     report = ImportReport()
     single_csv = len(sheets) == 1
     planned: list[tuple[Sheet, type[PlanResource]]] = []
@@ -255,6 +253,11 @@ def run_import(edition: Edition, sheets: list[Sheet], *, apply: bool) -> ImportR
             Problem("", None, "", "Le fichier ne contient aucune feuille du plan.")
         )
     with transaction.atomic():
+        # Read the status inside the transaction (and lock it): an edition recommended since
+        # the page was loaded refuses the import as a whole.
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if not edition.is_content_editable:
+            raise EditionFrozenError
         for sheet, resource_class in planned:
             resource = resource_class(edition)
             if not _check_headers(sheet, resource, report):
@@ -284,6 +287,7 @@ def _sheet_report(
     summary = SheetReport(sheet.name)
     columns = {name: f.column_name for name, f in resource.fields.items()}
     columns.update({f.attribute: f.column_name for f in resource.fields.values() if f.attribute})
+    columns.setdefault("number", "Code")  # an initiative's number comes from its code
     for index, row_result in enumerate(result.rows):
         number = numbers[index] if index < len(numbers) else None
         kind = row_result.import_type
@@ -296,10 +300,12 @@ def _sheet_report(
             else:
                 summary.updated += 1
                 for field_ in resource.get_import_fields():
-                    before = field_.export(row_result.original) if row_result.original else ""
-                    after = field_.export(row_result.instance)
-                    if str(before) != str(after):
-                        change.fields.append((field_.column_name, str(before), str(after)))
+                    before = (
+                        _shown(field_.export(row_result.original)) if row_result.original else ""
+                    )
+                    after = _shown(field_.export(row_result.instance))
+                    if before != after:
+                        change.fields.append((field_.column_name, before, after))
             summary.changes.append(change)
         elif kind == RowResult.IMPORT_TYPE_INVALID:
             error = row_result.validation_error
@@ -317,6 +323,10 @@ def _sheet_report(
             for error in row_result.errors:
                 report.problems.append(Problem(sheet.name, number, "", _error_text(error.error)))
     return summary
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
 
 
 def _error_text(error: Exception) -> str:
