@@ -53,7 +53,9 @@ def main() -> None:
     start = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         data = export_workbook(edition)
-    print(f"export: {time.perf_counter() - start:.2f} s, {len(data):,} bytes, {len(queries)} queries")
+    print(
+        f"export: {time.perf_counter() - start:.2f} s, {len(data):,} bytes, {len(queries)} queries"
+    )
 
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["Initiatives"]
