@@ -17,7 +17,8 @@ from pathlib import Path
 
 def main() -> None:
     root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
+    # Not this folder: bench/import_export.py would shadow the django-import-export library.
+    sys.path[0] = str(root)
     work = Path(tempfile.mkdtemp(prefix="ptn-bench-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
     os.environ.setdefault("DEBUG", "1")
