@@ -90,3 +90,12 @@ def test_markdown_footnotes_get_unique_anchors():
     html = render_markdown("Citoyen[^1]\n\n[^1]: Une personne.", id_prefix="principes")
     assert 'href="#principes-fn:1"' in html
     assert 'id="principes-fn:1"' in html
+
+
+def test_word_diff_escapes_user_text_and_marks_changes():
+    from roadmap.compare import word_diff
+
+    html = word_diff("Texte <b>ancien</b>", 'Texte <script>alert("x")</script> nouveau')
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<del>" in html and "<ins>" in html
+    assert html.startswith("Texte ")
