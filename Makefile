@@ -30,8 +30,11 @@ demo: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+# The portal and its background worker (PDF renders), stopped together with Ctrl+C.
 run: demo
 	@$(PY) manage.py demo_logins
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).

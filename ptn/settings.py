@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "django_tasks_db",
     "accounts",
     "roadmap",
     "initiatives",
@@ -133,6 +134,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"  # never served directly: PDFs go through a permission-checked view
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "120"))
+
+# Background work (PDF renders) goes through Django's tasks framework with a database queue,
+# run by `manage.py db_worker` (started by `make run`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # History is read in the portal, never edited: no « revert » in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

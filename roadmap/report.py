@@ -30,10 +30,22 @@ from roadmap.workflow import signatures
 
 logger = logging.getLogger(__name__)
 
-# Bump when the template or stylesheet changes, so cached drafts are rendered again.
-REPORT_VERSION = "1"
 STATIC_DIR = settings.BASE_DIR / "static"
 STYLESHEET = STATIC_DIR / "report" / "plan.css"
+# What the document is made of besides the data: a change to any of them renders drafts again.
+REPORT_SOURCES = [
+    settings.BASE_DIR / "templates" / "report" / "plan.html",
+    settings.BASE_DIR / "templates" / "roadmap" / "includes" / "radar_svg.html",
+    settings.BASE_DIR / "templates" / "roadmap" / "includes" / "maturity_svg.html",
+    STYLESHEET,
+]
+
+
+def report_version() -> str:
+    digest = hashlib.sha256()
+    for path in REPORT_SOURCES:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class RenderError(Exception):
@@ -191,7 +203,7 @@ def render_pdf(edition: Edition, *, timeout: float | None = None) -> bytes:
 
 def content_fingerprint(edition: Edition) -> str:
     """Changes whenever any record of the edition changes (the history only grows)."""
-    parts = [REPORT_VERSION, edition.status, str(edition.version)]
+    parts = [report_version(), edition.status, str(edition.version)]
     for model, queryset in edition_sources(edition):
         parts.append(f"{model.__name__}:{queryset.aggregate(last=Max('history_id'))['last']}")
     parts.append(str(edition.transitions.aggregate(last=Max("pk"))["last"]))
@@ -200,6 +212,24 @@ def content_fingerprint(edition: Edition) -> str:
 
 def filename_for(edition: Edition) -> str:
     return f"PTN-{edition.ministry_acronym}-{edition.fiscal_year}.pdf"
+
+
+def ready_pdf(edition: Edition) -> PlanPdf | None:
+    """The PDF if it can be handed out now (archived, or cached for the current content)."""
+    if edition.archived_pdf:
+        return pdf_for_edition(edition)
+    if edition.status in (Edition.Status.APPROVED, Edition.Status.TRANSMITTED):
+        return None  # to be archived first
+    name = _cache_name(edition)
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as cached:
+        content = cached.read()
+    return PlanPdf(content, hashlib.sha256(content).hexdigest(), filename_for(edition), False)
+
+
+def _cache_name(edition: Edition) -> str:
+    return f"pdf-cache/{edition.fiscal_year}/{content_fingerprint(edition)}.pdf"
 
 
 def pdf_for_edition(edition: Edition) -> PlanPdf:
@@ -211,7 +241,7 @@ def pdf_for_edition(edition: Edition) -> PlanPdf:
     if edition.status in (Edition.Status.APPROVED, Edition.Status.TRANSMITTED):
         archive(edition)
         return pdf_for_edition(edition)
-    name = f"pdf-cache/{edition.fiscal_year}/{content_fingerprint(edition)}.pdf"
+    name = _cache_name(edition)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as cached:
             content = cached.read()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sections/<slug:key>/", views.section, name="section"),
     path("historique/", views.history, name="history"),
     path("pdf/", views.plan_pdf, name="pdf"),
+    path("pdf/production/", views.pdf_progress, name="pdf_progress"),
     path("exporter/", exchange_views.export, name="export"),
     path("importer/", exchange_views.import_upload, name="import"),
     path("importer/confirmer/", exchange_views.import_confirm, name="import_confirm"),

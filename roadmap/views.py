@@ -4,6 +4,9 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist
+from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.roles import role_names
@@ -15,7 +18,8 @@ from roadmap.exchange.resources import RESOURCES
 from roadmap.forms import RoadmapFilterForm
 from roadmap.history import changes, edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
-from roadmap.report import RenderError, pdf_for_edition
+from roadmap.report import ready_pdf
+from roadmap.tasks import render_plan
 from roadmap.workflow import awaiting, signatures
 
 WORKING_ROLES = {
@@ -217,15 +221,55 @@ def history(request: HttpRequest, fiscal_year: str) -> HttpResponse:
 
 @plan_reader_required
 def plan_pdf(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    """The plan as a PDF: the archived file of an approved edition, else a cached render."""
+    """The plan as a PDF: the archived file of an approved edition, or the cached render of
+    the current content; otherwise the render starts in the background and a page shows its
+    progress (a render takes seconds, more for a large plan)."""
     edition = get_edition(fiscal_year)
-    try:
-        pdf = pdf_for_edition(edition)
-    except RenderError as error:
-        messages.error(request, str(error))
-        return redirect("roadmap:edition", fiscal_year=fiscal_year)
+    pdf = ready_pdf(edition)
+    if pdf is None:
+        key = f"ptn-pdf-{edition.pk}"
+        result = _task_result(request.session.get(key))
+        if result is None or result.status == TaskResultStatus.FAILED or result.is_finished:
+            result = render_plan.enqueue(edition.pk)
+            request.session[key] = result.id
+        return redirect("roadmap:pdf_progress", fiscal_year=fiscal_year)
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf.filename}"'
     response["ETag"] = f'"{pdf.sha256}"'
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _task_result(result_id: str | None):
+    if not result_id:
+        return None
+    try:
+        return render_plan.get_result(result_id)
+    except TaskResultDoesNotExist:
+        return None
+
+
+@plan_reader_required
+def pdf_progress(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(fiscal_year)
+    result = _task_result(request.session.get(f"ptn-pdf-{edition.pk}"))
+    ready = ready_pdf(edition) is not None
+    failed = result is not None and result.status == TaskResultStatus.FAILED
+    if failed:
+        messages.error(
+            request,
+            _(
+                "La production du PDF a échoué. Réessayez; si l'erreur persiste, avisez l'équipe du portail."
+            ),
+        )
+    return render(
+        request,
+        "roadmap/pdf_progress.html",
+        {
+            "edition": edition,
+            "result": result,
+            "ready": ready,
+            "failed": failed,
+            "waiting": not ready and not failed,
+        },
+    )

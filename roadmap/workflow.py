@@ -192,10 +192,11 @@ def edition_transition(
     )
     transaction.on_commit(lambda: _notify(edition, definition, done))
     if definition.action == Action.APPROVE:
-        # The approved plan is rendered once and archived; from then on that file is served.
-        from roadmap.report import archive_quietly  # the report reads signatures from here
+        # The approved plan is rendered once (in the background) and archived; from then on
+        # that file is served. Without a worker, the first download archives it.
+        from roadmap.tasks import render_plan  # the report reads signatures from here
 
-        transaction.on_commit(lambda: archive_quietly(edition))
+        transaction.on_commit(lambda: render_plan.enqueue(edition.pk))
     return done
 
 

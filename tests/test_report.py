@@ -20,6 +20,7 @@ from roadmap import pdf_worker
 from roadmap.models import Edition, PlanRisk
 from roadmap.report import (
     STATIC_DIR,
+    RenderError,
     content_fingerprint,
     pdf_for_edition,
     plan_html,
@@ -180,13 +181,29 @@ def test_the_archive_is_never_rendered_again(approved):
 # --- Draft: cached until the edition changes ------------------------------------------------
 
 
-def test_a_draft_is_cached_until_the_edition_changes(edition, reader_client):
+def run_worker() -> None:
+    """What `manage.py db_worker` does in production: run the queued tasks, then stop."""
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+def test_a_draft_is_rendered_in_the_background_with_progress_then_cached(edition, reader_client):
     url = reverse("roadmap:pdf", args=[YEAR])
     first = reader_client.get(url)
-    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+    assert first.status_code == 302 and first["Location"] == reverse(
+        "roadmap:pdf_progress", args=[YEAR]
+    )
+    waiting = reader_client.get(first["Location"])
+    assert "Production du PDF en attente de démarrage" in waiting.content.decode()
+    assert 'http-equiv="refresh"' in waiting.content.decode()
+    run_worker()
+    done = reader_client.get(first["Location"]).content.decode()
+    assert "Le PDF est prêt." in done and 'http-equiv="refresh"' not in done
+    downloaded = reader_client.get(url)
+    assert downloaded.status_code == 200 and downloaded.content.startswith(b"%PDF-1.")
+
     cached = f"pdf-cache/{YEAR}/{content_fingerprint(edition)}.pdf"
     assert default_storage.exists(cached)
-    # Prove the second download comes from the cache: it returns what the cache holds.
+    # Prove the next download comes from the cache: it returns what the cache holds.
     with default_storage.open(cached, "wb") as f:
         f.write(b"%PDF-cached")
     assert reader_client.get(url).content == b"%PDF-cached"
@@ -194,6 +211,8 @@ def test_a_draft_is_cached_until_the_edition_changes(edition, reader_client):
     initiative = Initiative.objects.get(edition=edition, code="1.1.2")
     initiative.title = "Titre changé après le premier téléchargement"
     initiative.save()
+    assert reader_client.get(url).status_code == 302  # changed: rendered again
+    run_worker()
     third = reader_client.get(url)
     assert third.content.startswith(b"%PDF-1.")
     assert "Titre changé après le premier téléchargement" in " ".join(pages_text(third.content))
@@ -202,9 +221,14 @@ def test_a_draft_is_cached_until_the_edition_changes(edition, reader_client):
 
 def test_a_failed_render_gives_a_clear_message_not_an_error_page(edition, reader_client, settings):
     settings.PDF_RENDER_TIMEOUT = 0.01
-    response = reader_client.get(reverse("roadmap:pdf", args=[YEAR]), follow=True)
+    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    run_worker()
+    response = reader_client.get(reverse("roadmap:pdf_progress", args=[YEAR]))
     assert response.status_code == 200
-    assert "La production du PDF a dépassé" in response.content.decode()
+    page = response.content.decode()
+    assert "La production du PDF a échoué" in page and "Réessayer" in page
+    with pytest.raises(RenderError, match="a dépassé"):
+        render_pdf(edition)
 
 
 def test_downloading_needs_a_role(outsider_client):

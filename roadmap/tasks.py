@@ -1,0 +1,12 @@
+"""Background work, run by `manage.py db_worker` (Django's tasks framework, database queue)."""
+
+from django.tasks import task
+
+from roadmap.models import Edition
+from roadmap.report import pdf_for_edition
+
+
+@task
+def render_plan(edition_id: int) -> str:
+    """Render (and cache, or archive if approved) an edition's PDF; returns its SHA-256."""
+    return pdf_for_edition(Edition.objects.get(pk=edition_id)).sha256
