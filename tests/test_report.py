@@ -12,6 +12,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from accounts.models import User
@@ -182,8 +184,22 @@ def test_the_archive_is_never_rendered_again(approved):
 
 
 def run_worker() -> None:
-    """What `manage.py db_worker` does in production: run the queued tasks, then stop."""
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    """What `manage.py db_worker` does for each queued task: claim it and run it with the
+    worker's own code. (Not the command's polling loop: between tasks it closes database
+    connections, which would close the test's transaction on PostgreSQL.)"""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    for result in DBTaskResult.objects.ready():
+        result.claim("tests")
+        worker.run_task(result)
 
 
 def test_a_draft_is_rendered_in_the_background_with_progress_then_cached(edition, reader_client):
