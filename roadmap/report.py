@@ -271,11 +271,3 @@ def archive(edition: Edition) -> None:
     edition.archived_pdf_sha256 = hashlib.sha256(content).hexdigest()
     edition.archived_at = timezone.now()
     edition.save(update_fields=["archived_pdf", "archived_pdf_sha256", "archived_at"])
-
-
-def archive_quietly(edition: Edition) -> None:
-    """At approval: archive now if possible; if not, the first download will."""
-    try:
-        archive(edition)
-    except RenderError:
-        logger.exception("Archiving the PDF of %s failed; it will be retried on download", edition)

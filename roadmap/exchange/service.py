@@ -10,9 +10,8 @@ import tablib
 from django.db import transaction
 from import_export.results import RowResult
 
-from initiatives.models import Initiative
 from roadmap.exchange.files import Sheet, write_csv, write_xlsx
-from roadmap.exchange.resources import RESOURCES, InitiativeResource, PlanResource
+from roadmap.exchange.resources import RESOURCES, PlanResource
 from roadmap.models import Edition, EditionFrozenError
 
 RESOURCE_BY_SHEET = {r.sheet: r for r in RESOURCES}
@@ -339,10 +338,3 @@ def _row_key(sheet: Sheet, resource: PlanResource, number: int | None) -> str:
     row = sheet.rows[number - 2] if number else []
     parts = [_norm(row[sheet.headers.index(c)]) for c in resource.key_columns if c in sheet.headers]
     return " / ".join(parts)
-
-
-def initiative_headers() -> list[str]:
-    return _headers_of(InitiativeResource)
-
-
-__all__ = ["ImportReport", "Initiative", "export_csv", "export_workbook", "run_import"]
