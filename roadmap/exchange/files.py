@@ -14,13 +14,12 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 
 import openpyxl
 import tablib
+import xlsxwriter
 from defusedxml import ElementTree as DefusedET
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
@@ -157,6 +156,9 @@ def _read_worksheet(worksheet) -> Sheet:
     return _sheet(worksheet.title, rows)
 
 
+CR_ESCAPE = "_x000D_"  # OOXML's escape for a carriage return, which XML would turn into « \n »
+
+
 def _uncr(value):
     return (
         value.replace(CR_ESCAPE, "\r") if isinstance(value, str) and CR_ESCAPE in value else value
@@ -219,56 +221,53 @@ def _safe_text(value):
 
 def write_xlsx(datasets: list[tuple[str, tablib.Dataset]]) -> bytes:
     """One sheet per dataset: French headers, frozen header row, readable widths, and no cell
-    that a spreadsheet could run as a formula. Written in openpyxl's streaming mode."""
-    workbook = openpyxl.Workbook(write_only=True)
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="223654")
-    for title, dataset in datasets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.freeze_panes = "A2"
-        for index, header in enumerate(dataset.headers, start=1):
-            sample = [str(v) for v in dataset.get_col(index - 1)[:200] if v is not None]
-            width = min(max([len(str(header)), *map(len, sample)]) + 2, 60)
-            sheet.column_dimensions[get_column_letter(index)].width = max(width, 10)
-        header_cells = []
-        for header in dataset.headers:
-            cell = WriteOnlyCell(sheet, value=header)
-            cell.font, cell.fill = header_font, header_fill
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in dataset:
-            sheet.append([_cell(sheet, value) for value in row])
+    that a spreadsheet could run as a formula (text is always written as text). XlsxWriter in
+    constant-memory mode: about twice as fast as openpyxl for a large plan."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(
+        buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    header = workbook.add_format(
+        {
+            "bold": True,
+            "font_color": "#FFFFFF",
+            "bg_color": "#223654",
+            "valign": "top",
+            "text_wrap": True,
+        }
+    )
+    guarded = workbook.add_format({"quote_prefix": True})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for title, dataset in datasets:
+        sheet = workbook.add_worksheet(title[:31])
+        sheet.freeze_panes(1, 0)
+        for column, name in enumerate(dataset.headers):
+            sample = [str(v) for v in dataset.get_col(column)[:200] if v is not None]
+            width = min(max([len(str(name)), *map(len, sample)]) + 2, 60)
+            sheet.set_column(column, column, max(width, 10))
+            sheet.write_string(0, column, str(name), header)
+        for row_number, row in enumerate(dataset, start=1):
+            for column, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, str):
+                    # write_string never makes a formula; the quote prefix also keeps text
+                    # that a spreadsheet would re-read as a formula when the cell is edited.
+                    sheet.write_string(
+                        row_number, column, value, guarded if _safe_text(value) else None
+                    )
+                elif isinstance(value, bool):
+                    sheet.write_boolean(row_number, column, value)
+                elif isinstance(value, datetime.date):
+                    sheet.write_datetime(
+                        row_number, column, datetime.datetime.combine(value, datetime.time()), date
+                    )
+                elif isinstance(value, int | float | Decimal):
+                    sheet.write_number(row_number, column, float(value))
+                else:
+                    sheet.write_string(row_number, column, str(value))
+    workbook.close()
     return buffer.getvalue()
-
-
-CR_ESCAPE = "_x000D_"  # OOXML's escape for a carriage return, which XML would turn into « \n »
-
-
-def _cell(sheet, value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, str) and "\r" in value:
-        value = value.replace("\r", CR_ESCAPE)
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = _safe_text(value.replace(CR_ESCAPE, "\r"))
-        return cell
-    if isinstance(value, str) and _safe_text(value):
-        # Text is text, even when it begins with « = » (no formula injection). openpyxl only
-        # reads a string as a formula when it begins with « = »; the other prefixes are marked
-        # too, so that a spreadsheet that re-parses the cell on edit keeps it as text.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    return value
 
 
 def write_csv(dataset: tablib.Dataset) -> bytes:
