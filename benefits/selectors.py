@@ -1,6 +1,4 @@
-from django.db.models import Prefetch
-
-from benefits.models import Benefit, Indicator
+from benefits.models import Benefit
 from initiatives.models import Initiative
 from roadmap.models import Edition
 
@@ -10,9 +8,7 @@ def benefits_by_initiative(edition: Edition) -> list[tuple[Initiative, list[Bene
     benefits = (
         Benefit.objects.filter(initiative__edition=edition)
         .select_related("initiative__ambition__orientation")
-        .prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("measurements"))
-        )
+        .prefetch_related("indicators__measurements")
     )
     groups: dict[int, tuple[Initiative, list[Benefit]]] = {}
     for benefit in benefits:

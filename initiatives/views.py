@@ -2,7 +2,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from benefits.models import Benefit, Indicator
 from initiatives.models import Contribution, Dependency, Initiative
 from roadmap.access import can_edit_initiative, get_edition, plan_reader_required
 from roadmap.edition_views import CommentForm, can_comment, can_resolve
@@ -14,14 +13,7 @@ def detail(request: HttpRequest, fiscal_year: str, code: str) -> HttpResponse:
     edition = get_edition(fiscal_year)
     initiative = get_object_or_404(
         Initiative.objects.with_roadmap_relations().prefetch_related(
-            Prefetch(
-                "benefits",
-                queryset=Benefit.objects.prefetch_related(
-                    Prefetch(
-                        "indicators", queryset=Indicator.objects.prefetch_related("measurements")
-                    )
-                ),
-            ),
+            "benefits__indicators__measurements",
             "risks__mitigations",
             "milestones",
             Prefetch("dependencies", queryset=Dependency.objects.select_related("depends_on")),

@@ -20,8 +20,7 @@ from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from benefits.models import Benefit, Indicator
-from initiatives.models import Contribution, Initiative, InitiativeRisk
+from initiatives.models import Contribution, Initiative
 from roadmap import pdf_worker
 from roadmap.charts import maturity_chart, radar_chart
 from roadmap.history import edition_sources
@@ -76,15 +75,8 @@ def report_context(edition: Edition) -> dict:
     )
     initiatives = list(
         edition.initiatives.with_roadmap_relations().prefetch_related(
-            Prefetch(
-                "benefits",
-                queryset=Benefit.objects.prefetch_related(
-                    Prefetch(
-                        "indicators", queryset=Indicator.objects.prefetch_related("measurements")
-                    )
-                ),
-            ),
-            Prefetch("risks", queryset=InitiativeRisk.objects.prefetch_related("mitigations")),
+            "benefits__indicators__measurements",
+            "risks__mitigations",
         )
     )
     initiatives.sort(key=lambda i: i.sort_key)
