@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.models import User
 from roadmap.models import Edition
+from tests.personas import client_for
 
 DEMO_YEAR = "2023-2024"
 
@@ -33,36 +34,25 @@ def edition(db) -> Edition:
     return Edition.objects.get(fiscal_year=DEMO_YEAR)
 
 
-def _client_for(username: str) -> Client:
-    """Log in as the demo account's persona. Demo accounts only work with DEBUG on (tests run
-    with it off), so the persona is the same account made a regular one for this test."""
-    user = User.objects.get(username=username)
-    user.is_demo = False
-    user.save(update_fields=["is_demo"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def reader_client(db) -> Client:
-    return _client_for("lecteur")
+    return client_for("lecteur")
 
 
 @pytest.fixture
 def body_client(db) -> Client:
     """Staff of a participating body (Régie de l'énergie), with no ministry role."""
-    return _client_for("organisme")
+    return client_for("organisme")
 
 
 @pytest.fixture
 def lead_client(db) -> Client:
-    return _client_for("responsable")
+    return client_for("responsable")
 
 
 @pytest.fixture
 def coordinator_client(db) -> Client:
-    return _client_for("coordonnateur")
+    return client_for("coordonnateur")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from tests.personas import client_for
 
 ALL_MODELS = [
     model
@@ -24,12 +24,7 @@ def test_every_model_is_in_the_admin(model):
 
 @pytest.fixture
 def admin_client_(db) -> Client:
-    user = User.objects.get(username="admin")
-    user.is_demo = False
-    user.save(update_fields=["is_demo"])
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_for("admin")
 
 
 @pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m.__name__)

@@ -26,7 +26,8 @@ from initiatives.models import (
 )
 from roadmap.editing import KINDS, Kind
 from roadmap.models import Ambition, Edition, Orientation, Topic
-from tests.conftest import DEMO_YEAR, _client_for
+from tests.conftest import DEMO_YEAR
+from tests.personas import client_for
 
 OWN, OTHER = "1.1.1", "1.2.1"  # led by « responsable »; not led by them (the IDOR case)
 LOGIN_PREFIX = "/connexion/?next="
@@ -131,7 +132,7 @@ def client_of(request, db):
             return Client()
         if persona in CLIENT_FIXTURES:
             return request.getfixturevalue(CLIENT_FIXTURES[persona])
-        return _client_for(persona)  # di, sm, admin: the demo accounts of those roles
+        return client_for(persona)  # di, sm, admin: the demo accounts of those roles
 
     return get
 

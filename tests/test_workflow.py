@@ -16,19 +16,11 @@ from initiatives.models import Initiative, InitiativeRisk
 from roadmap.editing import KINDS, save_record
 from roadmap.models import Edition, EditionFrozenError, ReviewComment, Section, Transition
 from roadmap.workflow import STEPS, edition_create_next, edition_transition, readiness
+from tests.personas import client_for
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
 Status = Edition.Status
-
-
-def client_for(username: str) -> Client:
-    user = User.objects.get(username=username)
-    user.is_demo = False
-    user.save(update_fields=["is_demo"])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def make_ready(edition: Edition) -> None:
