@@ -7,29 +7,14 @@ Runs on a throw-away SQLite database (or DATABASE_URL if set), never the develop
 """
 
 import io
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from _setup import demo_database
 
 
 def main() -> None:
-    root = Path(__file__).resolve().parent.parent
-    # This file's own folder comes first on sys.path and its name is the library's:
-    # replace it by the project root so « import import_export » finds the library.
-    sys.path[0] = str(root)
-    work = Path(tempfile.mkdtemp(prefix="ptn-bench-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["MEDIA_ROOT"] = str(work / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ptn.settings")
-
-    import django
-
-    django.setup()
+    demo_database()
     import openpyxl
-    from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -39,8 +24,6 @@ def main() -> None:
     from roadmap.exchange.service import export_workbook, run_import
     from roadmap.models import Edition
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
     edition = Edition.objects.get(fiscal_year="2023-2024")
     add_generated_initiatives(edition, 1000 - edition.initiatives.count())
     benefit_rows = Benefit.objects.filter(initiative__edition=edition).count()

@@ -6,29 +6,15 @@
 Runs on a throw-away SQLite database (or DATABASE_URL if set), never the developer's data.
 """
 
-import os
 import statistics
-import sys
-import tempfile
 import time
 from io import BytesIO
-from pathlib import Path
+
+from _setup import demo_database
 
 
 def main() -> None:
-    root = Path(__file__).resolve().parent.parent
-    # Not this folder: bench/import_export.py would shadow the django-import-export library.
-    sys.path[0] = str(root)
-    work = Path(tempfile.mkdtemp(prefix="ptn-bench-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["MEDIA_ROOT"] = str(work / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ptn.settings")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    demo_database()
     from django.test import Client
     from django.test.utils import setup_test_environment
     from pypdf import PdfReader
@@ -39,8 +25,6 @@ def main() -> None:
     from roadmap.report import pdf_for_edition, render_pdf
 
     setup_test_environment()
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
     edition = Edition.objects.get(fiscal_year="2023-2024")
 
     def measure(label: str, runs: int) -> None:
