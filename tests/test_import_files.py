@@ -27,6 +27,9 @@ import openpyxl
 import pytest
 from defusedxml import EntitiesForbidden
 from django.apps import apps
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from openpyxl.worksheet import _reader as openpyxl_sheet_reader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from simple_history.models import HistoricalChanges
@@ -764,6 +767,103 @@ def test_three_changed_cells_applied_with_one_history_row_each(edition, source):
     assert initiative.history.first().title == initiative.title  # the newest history row
     after = history_counts()
     assert sum(after.values()) - sum(before.values()) == 3  # nothing else was re-saved
+
+
+# === Queries and concurrent edits ===========================================================
+
+
+def _workbook_with_changes(edition, count: int) -> bytes:
+    """The export with ``count`` initiative titles and benefit descriptions changed, and
+    ``count`` milestones added."""
+    workbook = openpyxl.load_workbook(io.BytesIO(export_workbook(edition)))
+    for sheet, column in (("Initiatives", "Titre"), ("Bénéfices", "Bénéfice")):
+        ws = workbook[sheet]
+        index = [c.value for c in ws[1]].index(column) + 1
+        for row in range(2, 2 + count):
+            ws.cell(
+                row=row, column=index
+            ).value = f"{ws.cell(row=row, column=index).value} (révisé)"
+    codes = [r[0] for r in workbook["Initiatives"].iter_rows(min_row=2, values_only=True)]
+    for code in codes[:count]:
+        workbook["Jalons"].append([code, 1, f"Jalon de {code}", "2025-03-31", "Non"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_queries_do_not_grow_with_the_number_of_changed_rows(edition):
+    """One changed row or ten per sheet (updates and new rows): the same queries. The rows of
+    a sheet are read once and written together with their history rows."""
+    counts = {}
+    for count in (1, 10):
+        sheets = read_upload("plan.xlsx", _workbook_with_changes(edition, count))
+        with CaptureQueriesContext(connection) as queries:
+            report = run_import(edition, sheets, apply=False)
+        assert problems(report) == []
+        changed = {s.name: (s.created, s.updated) for s in report.sheets if s.changes}
+        assert changed == {
+            "Initiatives": (0, count),
+            "Bénéfices": (0, count),
+            "Jalons": (count, 0),
+        }
+        counts[count] = len(queries)
+    assert counts[10] == counts[1], counts
+
+
+def test_bulk_applied_rows_have_their_history_and_next_version(edition):
+    sheets = read_upload("plan.xlsx", _workbook_with_changes(edition, 3))
+    initiatives = list(Initiative.objects.filter(edition=edition).order_by("code")[:3])
+    before = {i.pk: (i.version, i.history.count(), i.updated_at) for i in initiatives}
+
+    report = run_import(edition, sheets, apply=True)
+
+    assert problems(report) == [] and report.applied
+    for initiative in initiatives:
+        version, records, updated_at = before[initiative.pk]
+        initiative.refresh_from_db()
+        assert initiative.title.endswith(" (révisé)")
+        assert initiative.version == version + 1
+        assert initiative.updated_at > updated_at
+        assert "revise" in initiative.search_text  # kept in step, as save() does
+        assert initiative.history.count() == records + 1
+        newest = initiative.history.first()
+        assert (newest.history_type, newest.title, newest.version) == (
+            "~",
+            initiative.title,
+            initiative.version,
+        )
+    milestones = Milestone.objects.filter(initiative__in=initiatives)
+    assert milestones.count() == 3
+    assert all(m.history.get().history_type == "+" for m in milestones)
+
+
+def test_a_row_changed_by_someone_else_during_the_import_is_not_overwritten(edition, monkeypatch):
+    """Between the moment the import reads the initiatives and the moment it writes them,
+    another person saves 1.1.1 (as a concurrent request would commit): the import refuses
+    as a whole instead of overwriting that edit."""
+    from roadmap.exchange.resources import InitiativeResource
+
+    real = InitiativeResource.before_save_instance
+    done = []
+
+    def someone_else_saves_first(self, instance, row, **kwargs):
+        if not done:
+            Initiative.objects.filter(pk=instance.pk).update(
+                title="Modifié par la DI", version=F("version") + 1
+            )
+            done.append(instance.code)
+        real(self, instance, row, **kwargs)
+
+    monkeypatch.setattr(InitiativeResource, "before_save_instance", someone_else_saves_first)
+    sheets = read_upload("plan.xlsx", _workbook_with_changes(edition, 2))
+
+    report = run_import(edition, sheets, apply=True)
+
+    assert not report.applied
+    stale = [p for p in report.problems if "quelqu'un d'autre" in p.message]
+    assert [(p.sheet, p.row) for p in stale] == [("Initiatives", None)]
+    assert f"« {done[0]} »" in stale[0].message
+    assert not Initiative.objects.filter(title__endswith="(révisé)").exists()
 
 
 # === Frozen editions =========================================================================

@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 from import_export import fields, resources, widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Unit, User
 from benefits.models import Benefit, Indicator, Measurement
@@ -36,6 +40,10 @@ def _fold(text: str) -> str:
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+class StaleRowError(Exception):
+    """A row to update was changed by someone else after the import read it."""
 
 
 class ChoiceLabelWidget(widgets.Widget):
@@ -158,10 +166,24 @@ class FiscalYearWidget(widgets.Widget):
         return fiscal_year_label(value) if value else ""
 
 
+class Lookup:
+    """Natural key → object of the edition, read in one query on first use (an export, which
+    builds the same resources, never needs it)."""
+
+    def __init__(self, load: Callable[[], dict]) -> None:
+        self._load = load
+        self._found: dict | None = None
+
+    def get(self, key):
+        if self._found is None:
+            self._found = self._load()
+        return self._found.get(key)
+
+
 class LookupWidget(widgets.Widget):
     """A foreign key found by a natural key within the edition, from a cache filled once."""
 
-    def __init__(self, lookup: dict, column: str, what: str) -> None:
+    def __init__(self, lookup: Lookup, column: str, what: str) -> None:
         super().__init__()
         self.lookup = lookup
         self.column = column
@@ -183,7 +205,7 @@ class LookupWidget(widgets.Widget):
 class ParentField(fields.Field):
     """The parent of a row, found from several key columns (e.g. code + N° du bénéfice)."""
 
-    def __init__(self, columns: list[str], lookup: dict, what: str, **kwargs) -> None:
+    def __init__(self, columns: list[str], lookup: Lookup, what: str, **kwargs) -> None:
         super().__init__(attribute=kwargs.pop("attribute"), column_name=columns[-1], **kwargs)
         self.columns = columns
         self.lookup = lookup
@@ -208,6 +230,11 @@ def _identity(value):
     return value.pk if hasattr(value, "pk") else value
 
 
+def _value(instance, name: str):
+    """A column's value as stored (a foreign key's id, not the related object)."""
+    return getattr(instance, instance._meta.get_field(name).attname)
+
+
 def _key_part(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -229,7 +256,10 @@ class PlanResource(resources.ModelResource):
         skip_html_diff = True  # the preview shows its own cell-by-cell changes
         clean_model_instances = True
         store_instance = True
-        use_bulk = False  # every row is saved, so the history records it
+        # Each row is read and validated on its own; the changed rows of a sheet are written
+        # together at its end, with their history rows (see bulk_create / bulk_update below),
+        # so an import costs a fixed number of queries per sheet however many rows change.
+        use_bulk = True
 
     def get_instance(self, instance_loader, row):
         """Existing rows are read once per sheet, not queried row by row."""
@@ -241,6 +271,12 @@ class PlanResource(resources.ModelResource):
                 ): obj
                 for obj in self.get_queryset()
             }
+            # The values as read, to write back only the columns a file changed.
+            names = [f.name for f in self._meta.model._meta.concrete_fields]
+            self._loaded = {
+                obj.pk: {name: _value(obj, name) for name in names}
+                for obj in self._existing.values()
+            }
         key = []
         for name in self.get_import_id_fields():
             field = self.fields[name]
@@ -251,6 +287,101 @@ class PlanResource(resources.ModelResource):
             except (ValueError, KeyError, ValidationError):
                 return None  # reported when the row is imported
         return self._existing.get(tuple(key))
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own checks (fields, ``clean()``), without the database round trips.
+
+        A foreign key set from the edition's lookups exists, so it is not looked up again;
+        uniqueness is the key of the sheet, checked once over the file
+        (service._check_duplicate_keys) and by the database when the rows are written.
+        """
+        errors = dict(import_validation_errors or {})
+        found = [
+            f.name
+            for f in instance._meta.concrete_fields
+            if f.is_relation and getattr(instance, f.attname) is not None
+        ]
+        try:
+            instance.full_clean(
+                exclude=[*errors, *found], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """What ``save()`` would do, done before the bulk write: next version, fresh dates."""
+        now = timezone.now()
+        if not instance._state.adding:
+            instance.version_read = instance.version
+            instance.version += 1
+            for f in instance._meta.concrete_fields:
+                if getattr(f, "auto_now", False):
+                    setattr(instance, f.attname, now)
+
+    def get_bulk_update_fields(self) -> list[str]:
+        """The columns that changed in at least one of the rows to update (a bulk update
+        writes each listed column of every row), with the version and modification date."""
+        model = self._meta.model
+        names = {f.name for f in model._meta.concrete_fields if not f.primary_key}
+        written = {f.attribute for f in self.get_import_fields() if f.attribute in names}
+        changed = {
+            name
+            for instance in self.update_instances
+            for name in written
+            if _value(instance, name) != self._loaded[instance.pk].get(name)
+        }
+        derived = {f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)}
+        return sorted(changed | derived | {"version"})
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._bulk_write(self.create_instances, result, raise_errors, create=True)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._bulk_write(self.update_instances, result, raise_errors, create=False)
+
+    def _bulk_write(self, instances: list, result, raise_errors: bool, *, create: bool) -> None:
+        """Write the sheet's new or changed rows and their history rows in a few queries.
+
+        The history is the same as a one-by-one save's (who, when, every value), written by
+        django-simple-history's bulk helpers. A row changed by someone else since this
+        import read it is refused: the import never silently overwrites an edit.
+        """
+        if not instances:
+            return
+        model = self._meta.model
+        try:
+            with transaction.atomic():  # a failed write leaves the outer transaction usable
+                if create:
+                    bulk_create_with_history(instances, model)
+                else:
+                    self._refuse_stale(instances)
+                    bulk_update_with_history(instances, model, self.get_bulk_update_fields())
+        except Exception as error:  # noqa: BLE001 - reported in the preview, then rolled back
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            instances.clear()
+
+    def _refuse_stale(self, instances: list) -> None:
+        read = {obj.pk: obj.version_read for obj in instances}
+        current = dict(
+            self._meta.model._base_manager.select_for_update()
+            .filter(pk__in=read)
+            .values_list("pk", "version")
+        )
+        stale = [obj for obj in instances if current.get(obj.pk) != read[obj.pk]]
+        if stale:
+            keys = ", ".join(f"« {self.key_text(obj)} »" for obj in stale[:10])
+            raise StaleRowError(
+                f"Modifié par quelqu'un d'autre pendant l'import : {keys}"
+                f"{' et d’autres' if len(stale) > 10 else ''}. Rien n'a été importé ; "
+                "téléversez le fichier de nouveau pour voir l'aperçu à jour."
+            )
+
+    def key_text(self, instance) -> str:
+        fields_ = [f for f in self.get_export_fields() if f.column_name in self.key_columns]
+        return " / ".join(str(f.export(instance)) for f in fields_)
 
     @property
     def headers(self) -> list[str]:
@@ -269,20 +400,20 @@ class InitiativeResource(PlanResource):
     sheet = "Initiatives"
 
     def __init__(self, edition: Edition, **kwargs) -> None:
-        self.ambitions = {
-            a.code: a
-            for a in Ambition.objects.filter(orientation__edition=edition).select_related(
-                "orientation"
-            )
-        }
-        self.units = {u.acronym: u for u in Unit.objects.all()}
-        self.users = {u.username: u for u in User.objects.filter(is_active=True)}
         super().__init__(edition, **kwargs)
-        self.fields["ambition"].widget = LookupWidget(self.ambitions, "Ambition", "Ambition")
-        self.fields["unit"].widget = LookupWidget(self.units, "Unité", "Unité")
-        self.fields["lead"].widget = LookupWidget(
-            self.users, "Responsable (identifiant)", "Responsable"
+        ambitions = Lookup(
+            lambda: {
+                a.code: a
+                for a in Ambition.objects.filter(orientation__edition=edition).select_related(
+                    "orientation"
+                )
+            }
         )
+        units = Lookup(lambda: {u.acronym: u for u in Unit.objects.all()})
+        users = Lookup(lambda: {u.username: u for u in User.objects.filter(is_active=True)})
+        self.fields["ambition"].widget = LookupWidget(ambitions, "Ambition", "Ambition")
+        self.fields["unit"].widget = LookupWidget(units, "Unité", "Unité")
+        self.fields["lead"].widget = LookupWidget(users, "Responsable (identifiant)", "Responsable")
 
     code = fields.Field("code", "Code")
     ambition = fields.Field("ambition", "Ambition")
@@ -339,6 +470,13 @@ class InitiativeResource(PlanResource):
             match = CODE_RE.match(instance.code or "")
             instance.number = int(match[3]) if match else 0
 
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        instance.search_text = instance.compute_search_text()  # as Initiative.save() does
+
+    def get_bulk_update_fields(self) -> list[str]:
+        return [*super().get_bulk_update_fields(), "search_text"]
+
 
 class ChildResource(PlanResource):
     """A row that belongs to a parent found by key columns (the first is the initiative code)."""
@@ -351,7 +489,7 @@ class ChildResource(PlanResource):
         super().__init__(edition, **kwargs)
         field = ParentField(
             self.parent_columns,
-            self.parents(edition),
+            Lookup(lambda: self.parents(edition)),
             self.parent_what,
             attribute=self.parent_attribute,
         )
@@ -367,11 +505,17 @@ class ChildResource(PlanResource):
 
     def get_export_fields(self, selected_fields=None):
         # The parent is exported as its key columns (readonly fields), not as one cell.
-        return [
+        # Asked for every exported row: computed once.
+        if selected_fields is None and hasattr(self, "_export_fields"):
+            return self._export_fields
+        found = [
             f
             for f in super().get_export_fields(selected_fields)
             if f is not self.fields.get("parent")
         ]
+        if selected_fields is None:
+            self._export_fields = found
+        return found
 
     def get_import_id_fields(self):
         return ["parent", "order"]
@@ -599,7 +743,7 @@ class ContributionResource(ChildResource):
     def __init__(self, edition: Edition, **kwargs) -> None:
         super().__init__(edition, **kwargs)
         self.fields["initiative"].widget = LookupWidget(
-            _initiatives(edition), "Code de l'initiative", "Initiative"
+            Lookup(lambda: _initiatives(edition)), "Code de l'initiative", "Initiative"
         )
 
     def parents(self, edition):

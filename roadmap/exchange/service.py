@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,7 +13,7 @@ from django.db import transaction
 from import_export.results import RowResult
 
 from roadmap.exchange.files import Sheet, write_csv, write_xlsx
-from roadmap.exchange.resources import RESOURCES, PlanResource
+from roadmap.exchange.resources import RESOURCES, PlanResource, StaleRowError
 from roadmap.models import Edition, EditionFrozenError
 
 RESOURCE_BY_SHEET = {r.sheet: r for r in RESOURCES}
@@ -90,10 +92,18 @@ class ImportReport:
     sheets: list[SheetReport] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     applied: bool = False
+    # The plan changed between the preview a person confirmed and the confirmation.
+    outdated: bool = False
 
     @property
     def has_errors(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def digest(self) -> str:
+        """What the preview showed: every change with its old and new values."""
+        shown = [(s.name, c.action, c.key, c.fields) for s in self.sheets for c in s.changes]
+        return hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()
 
     @property
     def change_count(self) -> int:
@@ -155,7 +165,9 @@ def _blank_row(row: list) -> bool:
 
 def _cell_key(value) -> str:
     """A cell as text, the same whether it came from the export or back from a spreadsheet."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if type(value) is str:  # most cells: the fast path
+        return value.strip()
+    if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
@@ -222,12 +234,18 @@ def _headers_of(resource_class: type[PlanResource]) -> list[str]:
     return _HEADERS[resource_class]
 
 
-def run_import(edition: Edition, sheets: list[Sheet], *, apply: bool) -> ImportReport:
+def run_import(
+    edition: Edition, sheets: list[Sheet], *, apply: bool, previewed: str | None = None
+) -> ImportReport:
     """Check every sheet and row; write only if ``apply`` and nothing at all is wrong.
 
+    ``previewed`` is the digest of the preview a person confirmed: if the changes are no longer
+    those (someone edited the plan in between), nothing is written and the report is marked
+    ``outdated``, so that an edit made since the preview is never silently overwritten.
+
     Everything runs in one transaction: the preview (``apply=False``) and any file with an
-    error roll it back, so nothing is ever half-imported. Every row is saved one by one, so the
-    history records each change like any edit.
+    error roll it back, so nothing is ever half-imported. The changed rows of each sheet are
+    written in bulk with a history row each, like any edit.
     """
     report = ImportReport()
     single_csv = len(sheets) == 1
@@ -274,7 +292,8 @@ def run_import(edition: Edition, sheets: list[Sheet], *, apply: bool) -> ImportR
             summary = _sheet_report(sheet, resource, result, numbers, report)
             summary.unchanged += unchanged
             report.sheets.append(summary)
-        report.applied = apply and not report.has_errors
+        report.outdated = previewed is not None and previewed != report.digest
+        report.applied = apply and not report.has_errors and not report.outdated
         if not report.applied:
             transaction.set_rollback(True)
     return report
@@ -321,6 +340,8 @@ def _sheet_report(
         elif kind == RowResult.IMPORT_TYPE_ERROR:
             for error in row_result.errors:
                 report.problems.append(Problem(sheet.name, number, "", _error_text(error.error)))
+    for error in result.base_errors:  # the sheet's rows could not be written together
+        report.problems.append(Problem(sheet.name, None, "", _write_error_text(error.error)))
     return summary
 
 
@@ -332,6 +353,12 @@ def _error_text(error: Exception) -> str:
     if isinstance(error, KeyError):
         return str(error.args[0]) if error.args else "Colonne manquante."
     return str(error)
+
+
+def _write_error_text(error: Exception) -> str:
+    if isinstance(error, StaleRowError | EditionFrozenError):
+        return str(error.args[0]) if error.args else str(error)
+    return f"Les lignes de cette feuille n'ont pas pu être enregistrées ({error})."
 
 
 def _row_key(sheet: Sheet, resource: PlanResource, number: int | None) -> str:
