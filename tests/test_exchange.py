@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.urls import reverse
 
 from initiatives.models import Initiative
@@ -74,6 +75,34 @@ def test_upload_preview_then_confirm_applies_and_records_history(coordinator_cli
     assert (
         record.history_user.username == "coordonnateur" and record.title == "Titre venu du tableur"
     )
+
+
+def test_an_edit_made_between_preview_and_confirmation_is_not_overwritten(
+    coordinator_client, edition
+):
+    data = changed_export(edition, {("Initiatives", "C2"): "Titre venu du tableur"})
+    upload = SimpleUploadedFile("plan.xlsx", data)
+    preview = coordinator_client.post(reverse("roadmap:import", args=[YEAR]), {"file": upload})
+    pslu = Initiative.objects.get(edition=edition, code="1.1.1")
+    # Meanwhile, someone else changes the same title in the portal.
+    Initiative.objects.filter(pk=pslu.pk).update(
+        title="Titre changé par la DI", version=F("version") + 1
+    )
+    confirm = reverse("roadmap:import_confirm", args=[YEAR])
+
+    again = coordinator_client.post(confirm, {"token": preview.context["token"]})
+
+    assert again.status_code == 409
+    page = text_of(again)
+    assert "Le plan a changé depuis l'aperçu : rien n'a été importé." in page
+    assert "Titre changé par la DI" in page and "Titre venu du tableur" in page
+    pslu.refresh_from_db()
+    assert pslu.title == "Titre changé par la DI"
+    # Confirmed again, knowingly, on the fresh preview: applied.
+    done = coordinator_client.post(confirm, {"token": again.context["token"]})
+    assert done.status_code == 302
+    pslu.refresh_from_db()
+    assert pslu.title == "Titre venu du tableur"
 
 
 def test_a_confirmation_without_the_preview_token_does_nothing(coordinator_client, edition):

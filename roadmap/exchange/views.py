@@ -97,6 +97,7 @@ def import_upload(request: HttpRequest, fiscal_year: str) -> HttpResponse:
             "edition": edition.fiscal_year,
             "path": stored,
             "name": upload.name,
+            "digest": report.digest,
         }
     return render(
         request,
@@ -124,7 +125,19 @@ def import_confirm(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     with default_storage.open(pending["path"], "rb") as stored:
         data = stored.read()
     sheets = read_upload(pending["name"], data)
-    report = run_import(edition, sheets, apply=True)
+    report = run_import(edition, sheets, apply=True, previewed=pending.get("digest", ""))
+    if report.outdated and not report.has_errors:
+        # Someone changed the plan since the preview: show what the file would change now,
+        # to be confirmed again (the stored file is kept).
+        token = uuid.uuid4().hex
+        request.session[SESSION_KEY] = {**pending, "token": token, "digest": report.digest}
+        context = {"edition": edition, "report": report, "token": token}
+        return render(
+            request,
+            "roadmap/import_preview.html",
+            {**context, "filename": pending["name"]},
+            status=409,
+        )
     if report.has_errors:  # the plan changed since the preview
         return render(
             request,
