@@ -37,6 +37,7 @@ REPORT_SOURCES = [
     settings.BASE_DIR / "templates" / "roadmap" / "includes" / "radar_svg.html",
     settings.BASE_DIR / "templates" / "roadmap" / "includes" / "maturity_svg.html",
     STYLESHEET,
+    STATIC_DIR / "report" / "toc-leader.svg",
 ]
 
 
