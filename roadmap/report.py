@@ -37,6 +37,7 @@ REPORT_SOURCES = [
     settings.BASE_DIR / "templates" / "roadmap" / "includes" / "radar_svg.html",
     settings.BASE_DIR / "templates" / "roadmap" / "includes" / "maturity_svg.html",
     STYLESHEET,
+    STATIC_DIR / "report" / "toc-leader.svg",
 ]
 
 
@@ -156,11 +157,12 @@ _pool_context = None
 
 def _context():
     """A forkserver: children are forked from a clean, single-threaded process (not the
-    threaded web server), with WeasyPrint already imported."""
+    threaded web server), with WeasyPrint imported and the stylesheet and its fonts loaded
+    (see roadmap.pdf_forkserver)."""
     global _pool_context
     if _pool_context is None:
         _pool_context = multiprocessing.get_context("forkserver")
-        _pool_context.set_forkserver_preload(["roadmap.pdf_worker"])
+        _pool_context.set_forkserver_preload(["roadmap.pdf_forkserver"])
     return _pool_context
 
 

@@ -330,3 +330,14 @@ def test_the_fetcher_serves_our_own_static_files():
     fetcher = pdf_worker.StaticOnlyFetcher(STATIC_DIR)
     response = fetcher.fetch((STATIC_DIR / "report" / "plan.css").as_uri())
     assert response.read().startswith(b"/*")
+
+
+def test_a_renderer_prepared_in_the_forkserver_serves_only_its_own_stylesheet(tmp_path):
+    """The forkserver parses plan.css once; a child never renders with an outdated copy."""
+    static, stylesheet = STATIC_DIR.resolve(), (STATIC_DIR / "report" / "plan.css").resolve()
+    prepared = pdf_worker.Renderer.load(static, stylesheet)
+    assert prepared.serves(static, stylesheet)
+    edited = tmp_path / "plan.css"
+    edited.write_bytes(prepared.source + b"\nbody { color: red; }\n")
+    assert not prepared.serves(static, edited)
+    assert not prepared.serves(tmp_path, stylesheet)
