@@ -25,6 +25,12 @@ def changed_export(edition, changes: dict) -> bytes:
     return buffer.getvalue()
 
 
+def upload_changed_export(client, edition, changes: dict):
+    """The coordinator uploads the export with ``changes`` made to it: the preview page."""
+    upload = SimpleUploadedFile("plan.xlsx", changed_export(edition, changes))
+    return client.post(reverse("roadmap:import", args=[YEAR]), {"file": upload})
+
+
 def test_reader_exports_the_roadmap_with_its_filters(reader_client):
     response = reader_client.get(reverse("roadmap:export", args=[YEAR]) + "?status=exploration")
     assert response.status_code == 200
@@ -58,9 +64,9 @@ def test_only_the_coordinator_imports(reader_client, lead_client, outsider_clien
 
 
 def test_upload_preview_then_confirm_applies_and_records_history(coordinator_client, edition):
-    data = changed_export(edition, {("Initiatives", "C2"): "Titre venu du tableur"})
-    upload = SimpleUploadedFile("plan.xlsx", data)
-    preview = coordinator_client.post(reverse("roadmap:import", args=[YEAR]), {"file": upload})
+    preview = upload_changed_export(
+        coordinator_client, edition, {("Initiatives", "C2"): "Titre venu du tableur"}
+    )
     assert preview.status_code == 200
     page = preview.content.decode()
     assert "1 changement à appliquer." in page and "Titre venu du tableur" in page
@@ -80,9 +86,9 @@ def test_upload_preview_then_confirm_applies_and_records_history(coordinator_cli
 def test_an_edit_made_between_preview_and_confirmation_is_not_overwritten(
     coordinator_client, edition
 ):
-    data = changed_export(edition, {("Initiatives", "C2"): "Titre venu du tableur"})
-    upload = SimpleUploadedFile("plan.xlsx", data)
-    preview = coordinator_client.post(reverse("roadmap:import", args=[YEAR]), {"file": upload})
+    preview = upload_changed_export(
+        coordinator_client, edition, {("Initiatives", "C2"): "Titre venu du tableur"}
+    )
     pslu = Initiative.objects.get(edition=edition, code="1.1.1")
     # Meanwhile, someone else changes the same title in the portal.
     Initiative.objects.filter(pk=pslu.pk).update(
@@ -120,9 +126,9 @@ def test_a_hostile_upload_is_refused_with_a_french_message(coordinator_client):
 
 
 def test_a_file_with_errors_shows_them_and_offers_no_confirmation(coordinator_client, edition):
-    data = changed_export(edition, {("Initiatives", "N2"): "deux millions"})
-    upload = SimpleUploadedFile("plan.xlsx", data)
-    response = coordinator_client.post(reverse("roadmap:import", args=[YEAR]), {"file": upload})
+    response = upload_changed_export(
+        coordinator_client, edition, {("Initiatives", "N2"): "deux millions"}
+    )
     assert response.status_code == 422
     page = response.content.decode()
     assert "rien ne sera importé" in page and "Budget ($)" in page and "Confirmer" not in page
