@@ -211,38 +211,44 @@ def filename_for(edition: Edition) -> str:
 def ready_pdf(edition: Edition) -> PlanPdf | None:
     """The PDF if it can be handed out now (archived, or cached for the current content)."""
     if edition.archived_pdf:
-        return pdf_for_edition(edition)
+        return _archived(edition)
     if edition.status in (Edition.Status.APPROVED, Edition.Status.TRANSMITTED):
         return None  # to be archived first
+    return _cached(edition, _cache_name(edition))
+
+
+def pdf_for_edition(edition: Edition) -> PlanPdf:
+    """The PDF to hand out: the archive of an approved edition, else a cached or fresh render."""
+    if edition.archived_pdf:
+        return _archived(edition)
+    if edition.status in (Edition.Status.APPROVED, Edition.Status.TRANSMITTED):
+        archive(edition)
+        return _archived(edition)
     name = _cache_name(edition)
-    if not default_storage.exists(name):
-        return None
-    with default_storage.open(name, "rb") as cached:
-        content = cached.read()
-    return PlanPdf(content, hashlib.sha256(content).hexdigest(), filename_for(edition), False)
+    pdf = _cached(edition, name)
+    if pdf is None:
+        content = render_pdf(edition)
+        _drop_old_cache(edition)
+        default_storage.save(name, ContentFile(content))
+        pdf = PlanPdf(content, hashlib.sha256(content).hexdigest(), filename_for(edition), False)
+    return pdf
 
 
 def _cache_name(edition: Edition) -> str:
     return f"pdf-cache/{edition.fiscal_year}/{content_fingerprint(edition)}.pdf"
 
 
-def pdf_for_edition(edition: Edition) -> PlanPdf:
-    """The PDF to hand out: the archive of an approved edition, else a cached or fresh render."""
-    if edition.archived_pdf:
-        with edition.archived_pdf.open("rb") as stored:
-            content = stored.read()
-        return PlanPdf(content, edition.archived_pdf_sha256, filename_for(edition), True)
-    if edition.status in (Edition.Status.APPROVED, Edition.Status.TRANSMITTED):
-        archive(edition)
-        return pdf_for_edition(edition)
-    name = _cache_name(edition)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as cached:
-            content = cached.read()
-    else:
-        content = render_pdf(edition)
-        _drop_old_cache(edition)
-        default_storage.save(name, ContentFile(content))
+def _archived(edition: Edition) -> PlanPdf:
+    with edition.archived_pdf.open("rb") as stored:
+        content = stored.read()
+    return PlanPdf(content, edition.archived_pdf_sha256, filename_for(edition), True)
+
+
+def _cached(edition: Edition, name: str) -> PlanPdf | None:
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as cached:
+        content = cached.read()
     return PlanPdf(content, hashlib.sha256(content).hexdigest(), filename_for(edition), False)
 
 

@@ -227,11 +227,10 @@ def plan_pdf(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     edition = get_edition(fiscal_year)
     pdf = ready_pdf(edition)
     if pdf is None:
-        key = f"ptn-pdf-{edition.pk}"
-        result = _task_result(request.session.get(key))
+        result = _task_result(request, edition)
         if result is None or result.status == TaskResultStatus.FAILED or result.is_finished:
             result = render_plan.enqueue(edition.pk)
-            request.session[key] = result.id
+            request.session[_task_key(edition)] = result.id
         return redirect("roadmap:pdf_progress", fiscal_year=fiscal_year)
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf.filename}"'
@@ -240,7 +239,13 @@ def plan_pdf(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     return response
 
 
-def _task_result(result_id: str | None):
+def _task_key(edition: Edition) -> str:
+    """Where the session keeps the id of the render this person started."""
+    return f"ptn-pdf-{edition.pk}"
+
+
+def _task_result(request: HttpRequest, edition: Edition):
+    result_id = request.session.get(_task_key(edition))
     if not result_id:
         return None
     try:
@@ -252,7 +257,7 @@ def _task_result(result_id: str | None):
 @plan_reader_required
 def pdf_progress(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     edition = get_edition(fiscal_year)
-    result = _task_result(request.session.get(f"ptn-pdf-{edition.pk}"))
+    result = _task_result(request, edition)
     ready = ready_pdf(edition) is not None
     failed = result is not None and result.status == TaskResultStatus.FAILED
     if failed:
