@@ -71,5 +71,5 @@ def render_markdown(text: str, *, id_prefix: str = "md") -> SafeString:
         allowed_classes=ALLOWED_CLASSES,
         strip_comments=True,
     )
-    # Safe: the HTML above went through nh3 with an allow-list (see tests/test_markdown.py).
+    # Safe: the HTML above went through nh3 with an allow-list (see tests/test_models.py).
     return mark_safe(clean)  # noqa: S308

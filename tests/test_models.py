@@ -86,6 +86,19 @@ def test_markdown_is_sanitised():
     assert "<li>a</li>" in html
 
 
+def test_empty_markdown_renders_nothing_and_stays_escaped_elsewhere():
+    """The empty case returns early (marked safe without going through nh3): it must be empty,
+    and a template showing it next to user text still escapes that text."""
+    from django.template import engines
+
+    assert render_markdown("") == "" and render_markdown(None) == ""
+    template = engines["django"].from_string("{{ body }}{{ title }}")
+    assert (
+        template.render({"body": render_markdown(""), "title": "<b>x</b>"})
+        == "&lt;b&gt;x&lt;/b&gt;"
+    )
+
+
 def test_markdown_footnotes_get_unique_anchors():
     html = render_markdown("Citoyen[^1]\n\n[^1]: Une personne.", id_prefix="principes")
     assert 'href="#principes-fn:1"' in html
