@@ -28,6 +28,10 @@ DEMO_USERS = [
     DemoUser("lecteur", "Démo", "Lecteur", roles.READER, unit="DPSE"),
     DemoUser("organisme", "Démo", "Organisme participant", None, body="RDE"),
     DemoUser("responsable", "Démo", "Responsable d'initiative", roles.LEAD, unit="DPSE"),
+    # Two more initiative leads, so that the demo plan has a lead for most initiatives. Invented
+    # names (plausible, nobody's): the demo plan marks its leads as illustrative.
+    DemoUser("responsable-donnees", "Élise", "Marchand-Doyon", roles.LEAD, unit="DDIA"),
+    DemoUser("responsable-ti", "Samuel", "Ouellet-Brisson", roles.LEAD, unit="DRI"),
     DemoUser("coordonnateur", "Démo", "Coordonnateur PTN", roles.COORDINATOR, unit="DPPC"),
     DemoUser(
         "di",

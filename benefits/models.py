@@ -17,7 +17,10 @@ class Benefit(Versioned):
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="benefits")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
-    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices)
+    # Most benefits are non-financial (a financial one needs an amount): the sensible default.
+    kind = models.CharField(
+        _("nature"), max_length=20, choices=Kind.choices, default=Kind.NON_FINANCIAL
+    )
     description = models.TextField(_("bénéfice"))
     amount = models.PositiveBigIntegerField(
         _("montant net ($)"), null=True, blank=True, help_text=_("En dollars, sans décimales.")

@@ -1,5 +1,7 @@
 """The edition page: its workflow (timeline, steps, readiness), review comments, comparison."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,23 +11,32 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.roles import role_names
 from initiatives.models import Initiative
-from roadmap.access import get_edition, is_coordinator, plan_reader_required
+from roadmap.access import (
+    can_edit_edition,
+    can_edit_initiative,
+    get_edition,
+    is_coordinator,
+    plan_reader_required,
+)
 from roadmap.compare import compare
-from roadmap.models import Edition, ReviewComment
+from roadmap.models import Edition, ReviewComment, Transition
 from roadmap.workflow import (
     STEPS,
     NotReady,
+    Problem,
+    Progress,
+    Step,
     WorkflowError,
     available_steps,
     edition_create_next,
     edition_transition,
-    readiness,
+    progress,
 )
 
 REVIEWERS = {roles.INFORMATION_DIRECTOR, roles.DEPUTY_MINISTER}
@@ -47,6 +58,21 @@ class TransitionForm(forms.Form):
         max_length=300,
         initial=gettext_lazy("Chef gouvernemental de la transformation numérique"),
     )
+    # How many open review comments the person saw and confirmed going ahead with.
+    open_comments_confirmed = forms.IntegerField(required=False, min_value=0, max_value=32767)
+
+
+@dataclass
+class StepForm:
+    """One step's form on the edition page, with what was typed when a try was refused."""
+
+    step: Step
+    comment: str = ""
+    transmitted_on: str = ""
+    recipient: str = ""
+    error: str = ""
+    confirmation: str = ""  # what the person confirms, when review comments are open
+    blocked: bool = False  # submission while problems remain: the button is disabled
 
 
 class CommentForm(forms.Form):
@@ -78,9 +104,38 @@ def can_resolve(user, comment: ReviewComment) -> bool:
     return comment.initiative is not None and comment.initiative.lead_id == user.pk
 
 
-@plan_reader_required
-def edition(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def _problem_links(problems: list[Problem], user, edition: Edition) -> list[tuple[str, str]]:
+    """Each problem with its link: to the form that fixes it for those who may fix it, else to
+    where it shows."""
+    links = []
+    for problem in problems:
+        if problem.initiative is not None:
+            allowed = can_edit_initiative(user, problem.initiative)
+        else:
+            allowed = can_edit_edition(user, edition)
+        links.append((problem.message, problem.url if allowed else problem.page_url))
+    return links
+
+
+def _step_forms(
+    steps: list[Step], state: Progress | None, refused: StepForm | None
+) -> list[StepForm]:
+    forms_ = []
+    for step in steps:
+        form = refused if refused is not None and refused.step == step else StepForm(step)
+        if not form.recipient:
+            form.recipient = str(TransitionForm.base_fields["recipient"].initial)
+        if state is not None:
+            if step.confirmation and state.open_comments:
+                form.confirmation = step.confirmation % {"count": len(state.open_comments)}
+            form.blocked = step.action == Transition.Action.SUBMIT and bool(state.problems)
+        forms_.append(form)
+    return forms_
+
+
+def _edition_page(
+    request: HttpRequest, edition: Edition, *, refused: StepForm | None = None, status: int = 200
+) -> HttpResponse:
     user_roles = role_names(request.user)
     comments = list(
         edition.comments.select_related("author", "initiative", "resolved_by").order_by(
@@ -91,6 +146,10 @@ def edition(request: HttpRequest, fiscal_year: str) -> HttpResponse:
         comment.can_resolve = can_resolve(request.user, comment)
     base = previous_approved(edition)
     shows_panel = bool(user_roles & {roles.COORDINATOR, roles.LEAD, *REVIEWERS})
+    state = progress(edition, comments) if shows_panel else None
+    steps = available_steps(request.user, edition)
+    if refused is not None and refused.step not in steps:
+        messages.error(request, refused.error)  # e.g. someone else took the step meanwhile
     comparison = None
     if base is not None and edition.status == Edition.Status.SUBMITTED and user_roles & REVIEWERS:
         comparison = compare(base, edition)  # the DI's review opens on what changed
@@ -100,9 +159,9 @@ def edition(request: HttpRequest, fiscal_year: str) -> HttpResponse:
         {
             "edition": edition,
             "transitions": edition.transitions.select_related("user"),
-            "steps": available_steps(request.user, edition),
-            "form": TransitionForm(),
-            "problems": readiness(edition) if shows_panel and edition.is_content_editable else None,
+            "step_forms": _step_forms(steps, state, refused),
+            "progress": state,
+            "problems": _problem_links(state.problems, request.user, edition) if state else [],
             "comments": comments,
             "comment_form": CommentForm() if can_comment(request.user, edition) else None,
             "previous": base,
@@ -112,7 +171,13 @@ def edition(request: HttpRequest, fiscal_year: str) -> HttpResponse:
                 status__in=[Edition.Status.APPROVED, Edition.Status.TRANSMITTED]
             ).exists(),
         },
+        status=status,
     )
+
+
+@plan_reader_required
+def edition(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    return _edition_page(request, get_edition(fiscal_year))
 
 
 @require_POST
@@ -124,7 +189,6 @@ def transition(request: HttpRequest, fiscal_year: str, step: str) -> HttpRespons
     form = TransitionForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    url = reverse("roadmap:edition", args=[fiscal_year])
     try:
         done = edition_transition(
             edition=edition,
@@ -133,19 +197,28 @@ def transition(request: HttpRequest, fiscal_year: str, step: str) -> HttpRespons
             comment=data.get("comment", ""),
             transmitted_on=data.get("transmitted_on"),
             recipient=data.get("recipient", ""),
+            open_comments_confirmed=data.get("open_comments_confirmed") or 0,
         )
-    except NotReady as error:
-        messages.error(
-            request,
-            _(
-                "Soumission refusée : %(count)s élément(s) à corriger (voir « Préparation de la soumission »)."
-            )
-            % {"count": len(error.problems)},
-        )
-        return redirect(url + "#preparation")
     except WorkflowError as error:
-        messages.error(request, str(error))
-        return redirect(url)
+        # The page again, with what was typed kept and why it was refused next to the button.
+        message = str(error)
+        if isinstance(error, NotReady):
+            message = ngettext(
+                "Soumission refusée : %(count)s élément est à corriger (voir « Préparation de "
+                "la soumission »).",
+                "Soumission refusée : %(count)s éléments sont à corriger (voir « Préparation de "
+                "la soumission »).",
+                len(error.problems),
+            ) % {"count": len(error.problems)}
+        refused = StepForm(
+            STEPS[step],
+            comment=request.POST.get("comment", ""),
+            transmitted_on=request.POST.get("transmitted_on", ""),
+            recipient=request.POST.get("recipient", ""),
+            error=message,
+        )
+        edition.refresh_from_db()
+        return _edition_page(request, edition, refused=refused, status=error.status)
     messages.success(
         request,
         _("Étape enregistrée : %(action)s. L'édition est maintenant « %(status)s ».")
@@ -154,7 +227,7 @@ def transition(request: HttpRequest, fiscal_year: str, step: str) -> HttpRespons
             "status": edition.__class__.Status(done.to_status).label,
         },
     )
-    return redirect(url)
+    return redirect("roadmap:edition", fiscal_year=fiscal_year)
 
 
 @require_POST

@@ -188,9 +188,25 @@ class Edition(Versioned):
     archived_pdf = models.FileField(_("PDF approuvé"), upload_to="plans/", blank=True)
     archived_pdf_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+    # Shown on the edition's pages and in its PDF: e.g. that some values are illustrative.
+    notice = models.TextField(
+        _("avertissement"),
+        blank=True,
+        help_text=_(
+            "Affiché sur les pages de l'édition et dans son PDF, par exemple pour signaler des "
+            "valeurs illustratives."
+        ),
+    )
 
     # What the freeze protects; the status itself keeps moving through the workflow.
-    CONTENT_FIELDS = ("fiscal_year", "update_number", "ministry", "ministry_acronym", "vision")
+    CONTENT_FIELDS = (
+        "fiscal_year",
+        "update_number",
+        "ministry",
+        "ministry_acronym",
+        "vision",
+        "notice",
+    )
 
     objects = EditionQuerySet.as_manager()
 
@@ -526,6 +542,11 @@ class Transition(models.Model):
     comment = models.TextField(_("commentaire"), blank=True)
     transmitted_on = models.DateField(_("date de transmission"), null=True, blank=True)
     recipient = models.CharField(_("destinataire"), max_length=300, blank=True)
+    # Review comments still open when the step was taken (recommending or approving with open
+    # comments needs an explicit confirmation; this records what was confirmed).
+    open_comments = models.PositiveSmallIntegerField(
+        _("commentaires de révision non réglés"), default=0
+    )
 
     class Meta:
         ordering = ["edition", "at", "pk"]

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from accounts import roles
 from accounts.models import User
@@ -53,11 +53,36 @@ Action = Transition.Action
 class WorkflowError(Exception):
     """A transition that cannot happen now; the message says why, in French."""
 
+    status = 409  # the edition's state does not allow it (the HTTP status of a refusal)
+
+
+class MissingInput(WorkflowError):
+    """The step needs something the person did not give (a comment, a date…)."""
+
+    status = 422
+
 
 class NotReady(WorkflowError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(_("L'édition n'est pas prête à être soumise."))
         self.problems = problems
+
+
+class OpenComments(MissingInput):
+    """Review comments are open and the person did not confirm going ahead (for all of them)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            ngettext(
+                "%(count)s commentaire de révision n'est pas réglé : cochez la case de "
+                "confirmation pour poursuivre malgré tout, ou faites-le régler d'abord.",
+                "%(count)s commentaires de révision ne sont pas réglés : cochez la case de "
+                "confirmation pour poursuivre malgré tout, ou faites-les régler d'abord.",
+                count,
+            )
+            % {"count": count}
+        )
+        self.count = count
 
 
 @dataclass(frozen=True)
@@ -69,6 +94,9 @@ class Step:
     role: str
     label: str
     needs_comment: bool = False
+    # Taking the step while review comments are open needs an explicit confirmation; this is
+    # what the person confirms (a plural form, %(count)s open comments). Empty: no confirmation.
+    confirmation: str = ""
     # Who is told (roles) once the step is done.
     notify: tuple[str, ...] = ()
 
@@ -102,6 +130,11 @@ STEPS = {
             Status.RECOMMENDED,
             roles.INFORMATION_DIRECTOR,
             gettext_lazy("Recommander au sous-ministre"),
+            confirmation=ngettext_lazy(
+                "Je recommande l'édition malgré %(count)s commentaire de révision non réglé.",
+                "Je recommande l'édition malgré %(count)s commentaires de révision non réglés.",
+                "count",
+            ),
             notify=(roles.DEPUTY_MINISTER, roles.COORDINATOR),
         ),
         Step(
@@ -121,6 +154,11 @@ STEPS = {
             Status.APPROVED,
             roles.DEPUTY_MINISTER,
             gettext_lazy("Approuver"),
+            confirmation=ngettext_lazy(
+                "J'approuve l'édition malgré %(count)s commentaire de révision non réglé.",
+                "J'approuve l'édition malgré %(count)s commentaires de révision non réglés.",
+                "count",
+            ),
             notify=(roles.COORDINATOR, roles.INFORMATION_DIRECTOR),
         ),
         Step(
@@ -154,8 +192,13 @@ def edition_transition(
     comment: str = "",
     transmitted_on: datetime.date | None = None,
     recipient: str = "",
+    open_comments_confirmed: int = 0,
 ) -> Transition:
-    """Move the edition one step; refuse (in French) what the workflow does not allow."""
+    """Move the edition one step; refuse (in French) what the workflow does not allow.
+
+    ``open_comments_confirmed`` is how many open review comments the person saw and confirmed
+    going ahead with; a step that needs it is refused while more comments than that are open.
+    """
     definition = STEPS.get(step)
     if definition is None:
         raise WorkflowError(_("Cette étape n'existe pas."))
@@ -170,13 +213,18 @@ def edition_transition(
         )
     comment = comment.strip()
     if definition.needs_comment and not comment:
-        raise WorkflowError(_("Expliquez dans un commentaire ce qui doit être corrigé."))
+        raise MissingInput(_("Expliquez dans un commentaire ce qui doit être corrigé."))
     if definition.action == Action.SUBMIT:
         problems = readiness(edition)
         if problems:
             raise NotReady(problems)
     if definition.action == Action.TRANSMIT and (not transmitted_on or not recipient.strip()):
-        raise WorkflowError(_("Indiquez la date de transmission et le destinataire."))
+        raise MissingInput(_("Indiquez la date de transmission et le destinataire."))
+    open_comments = 0
+    if definition.confirmation:
+        open_comments = edition.comments.filter(resolved_at__isnull=True).count()
+        if open_comments > open_comments_confirmed:
+            raise OpenComments(open_comments)
     previous = edition.status
     edition.status = definition.to_status
     edition.save(update_fields=["status"])
@@ -189,6 +237,7 @@ def edition_transition(
         comment=comment,
         transmitted_on=transmitted_on,
         recipient=recipient.strip(),
+        open_comments=open_comments,
     )
     transaction.on_commit(lambda: _notify(edition, definition, done))
     if definition.action == Action.APPROVE:
@@ -222,6 +271,15 @@ def _notify(edition: Edition, step: Step, done: Transition) -> None:
         % {"who": done.user, "action": done.get_action_display(), "year": edition.fiscal_year},
         _("Statut de l'édition : %(status)s.") % {"status": edition.get_status_display()},
     ]
+    if done.open_comments:
+        lines.append(
+            ngettext(
+                "Étape confirmée malgré %(count)s commentaire de révision non réglé.",
+                "Étape confirmée malgré %(count)s commentaires de révision non réglés.",
+                done.open_comments,
+            )
+            % {"count": done.open_comments}
+        )
     if done.comment:
         lines += ["", _("Commentaire :"), done.comment]
     lines += ["", _("Consulter l'édition : %(url)s") % {"url": url}]
@@ -253,8 +311,18 @@ def signatures(edition: Edition) -> dict[str, Transition]:
 
 @dataclass(frozen=True)
 class Problem:
+    """Something to fix before submission.
+
+    ``url`` opens the form that fixes it, its first missing field targeted by the fragment
+    (static/js/ptn.js focuses it); ``page_url`` is where the problem shows, for those who may
+    read but not fix it. ``initiative`` is the initiative it belongs to (None: the plan itself),
+    which decides who may fix it.
+    """
+
     message: str
     url: str
+    page_url: str
+    initiative: Initiative | None = None
 
 
 def readiness(edition: Edition) -> list[Problem]:
@@ -262,8 +330,14 @@ def readiness(edition: Edition) -> list[Problem]:
     year = edition.fiscal_year
     problems: list[Problem] = []
 
-    def initiative_url(initiative: Initiative) -> str:
-        return reverse("initiatives:detail", args=[year, initiative.code])
+    def page(initiative: Initiative, anchor: str = "") -> str:
+        return reverse("initiatives:detail", args=[year, initiative.code]) + anchor
+
+    def edit(kind: str, pk: int, field: str) -> str:
+        return reverse("roadmap:edit", args=[year, kind, pk]) + f"#id_{field}"
+
+    def add(kind: str, parent_pk: int, field: str) -> str:
+        return reverse("roadmap:add_under", args=[year, kind, parent_pk]) + f"#id_{field}"
 
     initiatives = list(
         edition.initiatives.annotate(
@@ -271,14 +345,15 @@ def readiness(edition: Edition) -> list[Problem]:
         ).order_by("code")
     )
     initiatives.sort(key=lambda i: i.sort_key)
+    by_pk = {initiative.pk: initiative for initiative in initiatives}  # each knows its edition
     for initiative in initiatives:
         missing = [
-            label
-            for label, absent in [
-                (_("responsable"), initiative.lead_id is None),
-                (_("unité"), initiative.unit_id is None),
-                (_("statut"), not initiative.status),
-                (_("horizon"), initiative.horizon_start is None),
+            (field, label)
+            for field, label, absent in [
+                ("lead", _("responsable"), initiative.lead_id is None),
+                ("unit", _("unité"), initiative.unit_id is None),
+                ("status", _("statut"), not initiative.status),
+                ("horizon_start", _("horizon"), initiative.horizon_start is None),
             ]
             if absent
         ]
@@ -286,8 +361,10 @@ def readiness(edition: Edition) -> list[Problem]:
             problems.append(
                 Problem(
                     _("Initiative %(code)s : %(missing)s à préciser.")
-                    % {"code": initiative.code, "missing": ", ".join(missing)},
-                    initiative_url(initiative),
+                    % {"code": initiative.code, "missing": ", ".join(m[1] for m in missing)},
+                    edit("initiative", initiative.pk, missing[0][0]),
+                    page(initiative, f"#initiative-{initiative.pk}"),
+                    initiative,
                 )
             )
         if (initiative.funded or initiative.qualified_project) and not initiative.benefit_count:
@@ -298,41 +375,51 @@ def readiness(edition: Edition) -> list[Problem]:
                         "moins un bénéfice évalué."
                     )
                     % {"code": initiative.code},
-                    initiative_url(initiative) + "#benefits-title",
+                    add("benefit", initiative.pk, "description"),
+                    page(initiative, "#benefits-title"),
+                    initiative,
                 )
             )
     measurable = (
         Benefit.objects.filter(initiative__edition=edition, measurable=True)
-        .select_related("initiative")
         .annotate(
             complete=Count(
                 "indicators",
                 filter=Q(indicators__baseline__isnull=False, indicators__target__isnull=False),
             )
         )
+        .filter(complete=0)
+        .prefetch_related("indicators")
     )
-    for benefit in sorted(measurable, key=lambda b: (b.initiative.sort_key, b.order)):
-        if not benefit.complete:
-            problems.append(
-                Problem(
-                    _(
-                        "Initiative %(code)s : le bénéfice mesurable « %(benefit)s » n'a pas "
-                        "d'indicateur avec une valeur de départ et une cible."
-                    )
-                    % {"code": benefit.initiative.code, "benefit": benefit.description},
-                    initiative_url(benefit.initiative) + f"#benefit-{benefit.pk}",
+    for benefit in sorted(measurable, key=lambda b: (by_pk[b.initiative_id].sort_key, b.order)):
+        initiative = by_pk[benefit.initiative_id]
+        indicator = next(iter(benefit.indicators.all()), None)
+        if indicator is None:  # the place to add one
+            url = add("indicator", benefit.pk, "name")
+        else:  # the first indicator's missing value
+            url = edit("indicator", indicator.pk, "target" if indicator.baseline else "baseline")
+        problems.append(
+            Problem(
+                _(
+                    "Initiative %(code)s : le bénéfice mesurable « %(benefit)s » n'a pas "
+                    "d'indicateur avec une valeur de départ et une cible."
                 )
+                % {"code": initiative.code, "benefit": benefit.description},
+                url,
+                page(initiative, f"#benefit-{benefit.pk}"),
+                initiative,
             )
-    for risk in (
-        InitiativeRisk.objects.filter(initiative__edition=edition, mitigations__isnull=True)
-        .select_related("initiative")
-        .order_by("initiative__code", "order")
-    ):
+        )
+    risks = InitiativeRisk.objects.filter(initiative__edition=edition, mitigations__isnull=True)
+    for risk in sorted(risks, key=lambda r: (by_pk[r.initiative_id].sort_key, r.order)):
+        initiative = by_pk[risk.initiative_id]
         problems.append(
             Problem(
                 _("Initiative %(code)s : le risque « %(risk)s » n'a aucune mesure d'atténuation.")
-                % {"code": risk.initiative.code, "risk": risk.title},
-                initiative_url(risk.initiative) + f"#risk-{risk.pk}",
+                % {"code": initiative.code, "risk": risk.title},
+                add("mitigation", risk.pk, "text"),
+                page(initiative, f"#risk-{risk.pk}"),
+                initiative,
             )
         )
     for risk in PlanRisk.objects.filter(edition=edition, mitigations__isnull=True):
@@ -340,6 +427,7 @@ def readiness(edition: Edition) -> list[Problem]:
             Problem(
                 _("Le risque du plan « %(risk)s » n'a aucune mesure d'atténuation.")
                 % {"risk": risk.title},
+                add("plan-mitigation", risk.pk, "text"),
                 reverse("roadmap:risks", args=[year]) + f"#plan-risk-{risk.pk}",
             )
         )
@@ -350,19 +438,21 @@ def readiness(edition: Edition) -> list[Problem]:
             problems.append(
                 Problem(
                     _("La section « %(title)s » est vide.") % {"title": section.title},
+                    edit("section", section.pk, "body"),
                     reverse("roadmap:section", args=[year, section.key]),
                 )
             )
     home = reverse("roadmap:home", args=[year])
     if not Maturity.objects.filter(edition=edition).exists():
-        problems.append(Problem(_("La maturité numérique n'est pas renseignée."), home))
+        problems.append(Problem(_("La maturité numérique n'est pas renseignée."), home, home))
     radar = Radar.objects.filter(edition=edition).annotate(n=Count("scores")).first()
     if radar is None or not radar.n:
-        problems.append(Problem(_("Le Radar numériQc n'est pas renseigné."), home))
+        problems.append(Problem(_("Le Radar numériQc n'est pas renseigné."), home, home))
     ai_named = Contribution.objects.filter(
         initiative__edition=edition, topic__section__key="intelligence-artificielle"
     ).exists()
     if not ai_named:
+        ai_section = reverse("roadmap:section", args=[year, "intelligence-artificielle"])
         problems.append(
             Problem(
                 _(
@@ -370,10 +460,74 @@ def readiness(edition: Edition) -> list[Problem]:
                     "(mesure 2.2 de la Stratégie d'intégration de l'IA) : ajoutez la contribution "
                     "d'une initiative."
                 ),
-                reverse("roadmap:section", args=[year, "intelligence-artificielle"]),
+                ai_section,
+                ai_section,
             )
         )
     return problems
+
+
+# What an edition past its draft waits for (the panel of the edition page).
+WAITING = {
+    Status.SUBMITTED: gettext_lazy(
+        "L'édition attend la recommandation de la dirigeante de l'information."
+    ),
+    Status.RECOMMENDED: gettext_lazy("L'édition attend l'approbation du sous-ministre."),
+    Status.APPROVED: gettext_lazy(
+        "L'édition attend que la coordination consigne sa transmission au chef gouvernemental "
+        "de la transformation numérique."
+    ),
+    Status.TRANSMITTED: gettext_lazy(
+        "L'édition est transmise : aucune autre étape n'est attendue."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the edition stands, for the panel of the edition page: what it waits for (its
+    status and the step that brought it there), what is left to fix, which comments are open."""
+
+    status: str
+    since: Transition | None  # the step that brought the edition to its status
+    problems: list[Problem]
+    open_comments: list[ReviewComment]
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == Status.DRAFT and not self.problems
+
+    @property
+    def waiting_for(self) -> str:
+        if self.status != Status.DRAFT:
+            return str(WAITING[self.status])
+        if not self.problems:
+            return _("L'édition est prête à être soumise à la DI.")
+        return ngettext(
+            "L'édition est en préparation : %(count)s élément reste à corriger avant de la "
+            "soumettre à la DI.",
+            "L'édition est en préparation : %(count)s éléments restent à corriger avant de la "
+            "soumettre à la DI.",
+            len(self.problems),
+        ) % {"count": len(self.problems)}
+
+
+def progress(edition: Edition, comments: list[ReviewComment]) -> Progress:
+    """The edition's state at every step; ``comments`` are its review comments (already read)."""
+    since = (
+        edition.transitions.filter(to_status=edition.status)
+        .select_related("user")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    # Content may change (and problems appear) until the DI recommends the edition.
+    problems = readiness(edition) if edition.is_content_editable else []
+    return Progress(
+        status=edition.status,
+        since=since,
+        problems=problems,
+        open_comments=[c for c in comments if not c.is_resolved],
+    )
 
 
 # --- What awaits each person ---------------------------------------------------------------
@@ -469,6 +623,7 @@ def edition_create_next(*, user: User) -> Edition:
         ministry=source.ministry,
         ministry_acronym=source.ministry_acronym,
         vision=source.vision,
+        notice=source.notice,  # what it says of the content holds for the copy too
         status=Status.DRAFT,
     )
     _copy_content(source, target)

@@ -6,13 +6,19 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts import roles
 from accounts.models import Body, User
 from benefits.models import Benefit, Indicator
-from initiatives.models import Contribution, Dependency
+from initiatives.models import Contribution, Dependency, InitiativeRisk
 from roadmap.demo.loader import load_plan
-from roadmap.models import Maturity, PlanRisk, Radar
+from roadmap.models import Edition, Maturity, PlanRisk, Radar
+from roadmap.report import render_pdf
+from tests.test_pages import text_of
+from tests.test_report import fold, pages_text
+
+YEAR = "2023-2024"
 
 # DOMAIN.md's table; 2.1.3, 2.1.4 and 2.1.5 are described there, not titled, hence prefixes.
 INITIATIVES = {
@@ -163,13 +169,74 @@ def test_dependency_between_open_data_and_research_funding(edition):
     ).exists()
 
 
-def test_one_demo_user_per_role_and_the_lead_leads_two_initiatives(edition):
+def test_one_demo_user_per_role_and_three_leads_share_the_initiatives(edition):
     for role in roles.ALL_ROLES:
-        assert Group.objects.get(name=role).user_set.filter(is_demo=True).count() == 1, role
+        expected = 3 if role == roles.LEAD else 1
+        assert Group.objects.get(name=role).user_set.filter(is_demo=True).count() == expected, role
     lead = User.objects.get(username="responsable")
     assert sorted(lead.led_initiatives.values_list("code", flat=True)) == ["1.1.1", "2.2.3"]
+    # Every initiative has an (illustrative) lead but 1.2.2, left open for the readiness check.
+    assert list(edition.initiatives.filter(lead=None).values_list("code", flat=True)) == ["1.2.2"]
+    assert set(edition.initiatives.exclude(lead=None).values_list("lead__username", flat=True)) == {
+        "responsable",
+        "responsable-donnees",
+        "responsable-ti",
+    }
     assert Body.objects.count() == 3
     assert User.objects.get(username="organisme").body.name == "Régie de l’énergie"
+
+
+def test_illustrative_indicator_values_risks_and_mitigations(edition):
+    indicators = Indicator.objects.filter(
+        benefit__initiative__edition=edition, benefit__initiative__code="2.2.3"
+    ).order_by("benefit__order")
+    assert [(i.baseline, i.target) for i in indicators] == [
+        (None, None),  # left open for the readiness check
+        (Decimal("55"), Decimal("80")),
+        (Decimal("60"), Decimal("45")),
+        (Decimal("50"), Decimal("75")),
+    ]
+    risks = {
+        r.initiative.code: [m.text for m in r.mitigations.all()]
+        for r in InitiativeRisk.objects.filter(initiative__edition=edition)
+        .select_related("initiative")
+        .prefetch_related("mitigations")
+    }
+    assert sorted(risks) == ["2.1.3", "2.3.1", "2.3.2"]
+    assert len(risks["2.1.3"]) == 2 and risks["2.3.2"] == []
+
+
+NOTICE = "ces valeurs sont illustratives"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("roadmap:home", args=[YEAR]),
+        reverse("roadmap:roadmap", args=[YEAR]),
+        reverse("initiatives:detail", args=[YEAR, "2.1.3"]),
+        reverse("roadmap:risks", args=[YEAR]),
+        reverse("benefits:summary", args=[YEAR]),
+        reverse("roadmap:edition", args=[YEAR]),
+    ],
+)
+def test_the_demo_edition_tells_readers_its_values_are_illustrative(reader_client, url):
+    page = text_of(reader_client.get(url))
+    assert "Avertissement : Édition de démonstration." in page
+    assert NOTICE in page
+
+
+def test_the_notice_is_data_of_the_edition(reader_client, edition):
+    assert NOTICE in edition.notice
+    Edition.objects.filter(pk=edition.pk).update(notice="")
+    page = text_of(reader_client.get(reverse("roadmap:home", args=[YEAR])))
+    assert "Avertissement" not in page and NOTICE not in page
+
+
+def test_the_demo_pdf_says_its_values_are_illustrative_on_its_cover(edition):
+    cover = fold(pages_text(render_pdf(edition))[0])
+    assert "Avertissement : Édition de démonstration." in cover
+    assert NOTICE in cover
 
 
 def _snapshot() -> dict[str, list]:

@@ -1,6 +1,8 @@
 """The edition's workflow: readiness, each step × each role, e-mails, freeze, next edition."""
 
 import datetime
+import html as html_lib
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -12,15 +14,27 @@ from django.urls import reverse
 from accounts import roles
 from accounts.models import Unit, User
 from benefits.models import Benefit, Indicator, Measurement
-from initiatives.models import Initiative, InitiativeRisk
+from initiatives.models import Initiative, InitiativeRisk, InitiativeRiskMitigation
 from roadmap.editing import KINDS, save_record
-from roadmap.models import Edition, EditionFrozenError, ReviewComment, Section, Transition
+from roadmap.models import (
+    Edition,
+    EditionFrozenError,
+    PlanRisk,
+    ReviewComment,
+    Section,
+    Transition,
+)
 from roadmap.workflow import STEPS, edition_create_next, edition_transition, readiness
 from tests.personas import client_for
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
 Status = Edition.Status
+# The coordinator's edition page: session, user, roles, the switcher's editions (4); the edition,
+# its comments, the previous approved edition, the step that brought it to its status, its
+# timeline, whether a next edition may start (6); the readiness checks (9: initiatives, measurable
+# benefits and their indicators, initiative risks, plan risks, sections, maturity, radar, AI).
+EDITION_PAGE_QUERIES = 19
 
 
 def make_ready(edition: Edition) -> None:
@@ -37,8 +51,12 @@ def make_ready(edition: Edition) -> None:
                 initiative=initiative, kind="non_financial", description="Services simplifiés"
             )
     for indicator in Indicator.objects.filter(benefit__initiative__edition=edition):
-        indicator.baseline, indicator.target = 10, 20
+        indicator.baseline, indicator.target = indicator.baseline or 10, indicator.target or 20
         indicator.save()
+    for risk in InitiativeRisk.objects.filter(
+        initiative__edition=edition, mitigations__isnull=True
+    ):
+        InitiativeRiskMitigation.objects.create(risk=risk, text="Mesure d'atténuation")
     assert readiness(edition) == []
 
 
@@ -53,14 +71,81 @@ def ready(edition) -> Edition:
     return edition
 
 
-def test_readiness_lists_what_is_missing_with_links(edition):
-    problems = readiness(edition)
-    messages = [p.message for p in problems]
-    assert "Initiative 1.1.2 : responsable à préciser." in messages
-    assert any("bénéfice mesurable" in m and "2.2.3" in m for m in messages)
-    assert all(p.url.startswith("/plan/2023-2024/") for p in problems)
-    url = next(p.url for p in problems if p.message.startswith("Initiative 1.1.2"))
-    assert url == reverse("initiatives:detail", args=[YEAR, "1.1.2"])
+DEMO_PROBLEMS = [
+    "Initiative 1.2.2 : responsable, unité à préciser.",
+    "Initiative 2.1.3 : financée ou projet qualifié, elle doit avoir au moins un bénéfice évalué.",
+    "Initiative 2.2.3 : le bénéfice mesurable « Diminution du délai de traitement moyen des "
+    "demandes du cabinet » n'a pas d'indicateur avec une valeur de départ et une cible.",
+    "Initiative 2.3.2 : le risque « Durée du projet DLP (environ deux ans) » n'a aucune mesure "
+    "d'atténuation.",
+]
+
+
+def test_the_demo_is_a_realistic_draft_with_a_few_problems_of_different_kinds(edition):
+    assert [p.message for p in readiness(edition)] == DEMO_PROBLEMS
+
+
+def problem_url(edition: Edition, start: str) -> str:
+    return next(p.url for p in readiness(edition) if p.message.startswith(start))
+
+
+def test_each_readiness_link_opens_the_form_that_fixes_it_at_the_missing_field(edition):
+    """Each link goes to the no-JavaScript form of the record to fix; its fragment names the
+    first missing field, which the form has (ptn.js focuses it)."""
+    coordinator = client_for("coordonnateur")
+    lead_missing = edition.initiatives.get(code="1.2.2")
+    qualified = edition.initiatives.get(code="2.1.3")
+    indicator = Indicator.objects.get(
+        benefit__initiative__edition=edition, benefit__initiative__code="2.2.3", target=None
+    )
+    risk = InitiativeRisk.objects.get(initiative__edition=edition, initiative__code="2.3.2")
+    expected = [
+        reverse("roadmap:edit", args=[YEAR, "initiative", lead_missing.pk]) + "#id_lead",
+        reverse("roadmap:add_under", args=[YEAR, "benefit", qualified.pk]) + "#id_description",
+        reverse("roadmap:edit", args=[YEAR, "indicator", indicator.pk]) + "#id_baseline",
+        reverse("roadmap:add_under", args=[YEAR, "mitigation", risk.pk]) + "#id_text",
+    ]
+    assert [p.url for p in readiness(edition)] == expected
+    for url in expected:
+        path, field = url.split("#")
+        response = coordinator.get(path)
+        assert response.status_code == 200, url
+        assert f'id="{field}"' in response.content.decode(), url
+
+
+def test_a_measurable_benefit_without_indicator_links_to_adding_one(edition):
+    pslu = edition.initiatives.get(code="1.1.1")
+    benefit = Benefit.objects.create(
+        initiative=pslu, kind="non_financial", description="Moins de saisies", measurable=True
+    )
+    url = problem_url(edition, "Initiative 1.1.1 : le bénéfice mesurable « Moins de saisies »")
+    assert url == reverse("roadmap:add_under", args=[YEAR, "indicator", benefit.pk]) + "#id_name"
+    assert 'id="id_name"' in client_for("coordonnateur").get(url).content.decode()
+
+
+def test_a_plan_risk_and_an_empty_section_link_to_their_forms(edition):
+    risk = PlanRisk.objects.create(edition=edition, title="Risque sans mesure", order=9)
+    section = edition.sections.get(key="note-au-lecteur")
+    section.body = ""
+    section.save()
+    assert problem_url(edition, "Le risque du plan « Risque sans mesure »") == (
+        reverse("roadmap:add_under", args=[YEAR, "plan-mitigation", risk.pk]) + "#id_text"
+    )
+    assert problem_url(edition, "La section « Note au lecteur » est vide.") == (
+        reverse("roadmap:edit", args=[YEAR, "section", section.pk]) + "#id_body"
+    )
+
+
+def test_a_lead_is_sent_to_fix_their_own_initiatives_and_to_read_the_others(edition):
+    page = client_for("responsable").get(reverse("roadmap:edition", args=[YEAR])).content.decode()
+    sdm_indicator = Indicator.objects.get(benefit__initiative__code="2.2.3", target=None)
+    assert reverse("roadmap:edit", args=[YEAR, "indicator", sdm_indicator.pk]) in page  # leads it
+    other = edition.initiatives.get(code="1.2.2")  # led by nobody yet: only the coordinator fixes
+    assert reverse("roadmap:edit", args=[YEAR, "initiative", other.pk]) not in page
+    assert (
+        f'href="{reverse("initiatives:detail", args=[YEAR, "1.2.2"])}#initiative-{other.pk}"'
+        in (page)
+    )
 
 
 def test_readiness_checks_risks_ai_and_funded_initiatives(ready):
@@ -76,6 +161,18 @@ def test_readiness_checks_risks_ai_and_funded_initiatives(ready):
     assert "doit nommer au moins un processus" in messages
 
 
+def test_a_new_benefit_is_non_financial_unless_chosen_otherwise(edition):
+    qualified = edition.initiatives.get(code="2.1.3")
+    html = (
+        client_for("coordonnateur")
+        .get(reverse("roadmap:add_under", args=[YEAR, "benefit", qualified.pk]))
+        .content.decode()
+    )
+    select = html[html.index('id="id_kind"') : html.index("</select>", html.index('id="id_kind"'))]
+    assert '<option value="non_financial" selected>' in select
+    assert 'value=""' not in select  # no empty choice to fall on
+
+
 def test_submission_is_refused_until_ready_and_nothing_changes(edition):
     coordinator = client_for("coordonnateur")
     response = coordinator.post(
@@ -85,6 +182,40 @@ def test_submission_is_refused_until_ready_and_nothing_changes(edition):
     assert "Préparation de la soumission" in text_of(response)
     edition.refresh_from_db()
     assert edition.status == Status.DRAFT and not edition.transitions.exists()
+
+
+def test_a_refused_submission_keeps_the_comment_and_lists_what_to_fix(edition):
+    response = client_for("coordonnateur").post(
+        reverse("roadmap:transition", args=[YEAR, "soumettre"]),
+        {"comment": "Version revue avec les directions <b>et</b> la DI."},
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert ">Version revue avec les directions &lt;b&gt;et&lt;/b&gt; la DI.</textarea>" in html
+    page = text_of(response)
+    assert "Soumission refusée : 4 éléments sont à corriger" in page
+    assert all(problem in page for problem in DEMO_PROBLEMS)
+    edition.refresh_from_db()
+    assert edition.status == Status.DRAFT and not edition.transitions.exists()
+
+
+def submit_button(html: str) -> str:
+    form = html[html.index('id="step-soumettre"') :]
+    return form[form.index("<button") : form.index("</button>")]
+
+
+def test_submit_is_disabled_with_the_reason_while_problems_remain(edition):
+    coordinator = client_for("coordonnateur")
+    response = coordinator.get(reverse("roadmap:edition", args=[YEAR]))
+    assert " disabled" in submit_button(response.content.decode())
+    assert (
+        "Pas encore possible : 4 éléments sont à corriger, voir « Préparation de la soumission »"
+        in text_of(response)
+    )
+    make_ready(edition)
+    response = coordinator.get(reverse("roadmap:edition", args=[YEAR]))
+    assert " disabled" not in submit_button(response.content.decode())
+    assert "Pas encore possible" not in text_of(response)
 
 
 PERSONAS = ["coordonnateur", "responsable", "lecteur", "di", "sm", "admin", "intrus", None]
@@ -198,6 +329,205 @@ def test_the_whole_walk_through_with_emails_timeline_and_signatures(
         coordinator.get(reverse("roadmap:section", args=[YEAR, "message-dirigeante-information"]))
     )
     assert "Démo Dirigeante de l'information" in di_message
+
+
+# --- Open review comments and the state of the edition --------------------------------------
+
+
+def edition_page(client) -> str:
+    return client.get(reverse("roadmap:edition", args=[YEAR])).content.decode()
+
+
+def step_form(html: str, step: str) -> str:
+    form = html[html.index(f'id="step-{step}"') :]
+    return form[: form.index("</form>")]
+
+
+def panel(client) -> str:
+    """The text of the edition page's panel (« Préparation de la soumission » in draft)."""
+    html = edition_page(client)
+    section = html[html.index('<h2 id="preparation"') :]
+    return " ".join(
+        html_lib.unescape(re.sub(r"<[^>]+>", " ", section[: section.index("</section>")])).split()
+    )
+
+
+def open_comment(edition: Edition, text: str, code: str | None = None) -> ReviewComment:
+    return ReviewComment.objects.create(
+        edition=edition,
+        initiative=edition.initiatives.get(code=code) if code else None,
+        author=User.objects.get(username="di"),
+        text=text,
+    )
+
+
+CONFIRMED_STEPS = [
+    ("recommander", "di", Status.SUBMITTED, Status.RECOMMENDED, "Je recommande"),
+    ("approuver", "sm", Status.RECOMMENDED, Status.APPROVED, "J'approuve"),
+]
+
+
+@pytest.mark.parametrize(
+    "step, persona, before, after, confirmation",
+    CONFIRMED_STEPS,
+    ids=[s[0] for s in CONFIRMED_STEPS],
+)
+def test_open_review_comments_ask_for_an_explicit_confirmation_that_is_recorded(
+    ready, step, persona, before, after, confirmation
+):
+    move_to(ready, before)
+    comment = open_comment(ready, "La cible de l'indicateur est à préciser.", code="2.2.3")
+    client = client_for(persona)
+    form = step_form(edition_page(client), step)
+    assert "1 commentaire de révision n'est pas réglé" in form
+    assert f'href="#comment-{comment.pk}"' in form and "initiative 2.2.3" in form
+    assert 'name="open_comments_confirmed" value="1" required' in form
+    assert f"{confirmation} l'édition malgré 1 commentaire de révision non réglé." in (
+        html_lib.unescape(form)
+    )
+
+    url = reverse("roadmap:transition", args=[YEAR, step])
+    refused = client.post(url, {"comment": "Bon travail, merci."})
+    assert refused.status_code == 422
+    assert (
+        "1 commentaire de révision n'est pas réglé : cochez la case de confirmation pour "
+        "poursuivre malgré tout" in text_of(refused)
+    )
+    assert ">Bon travail, merci.</textarea>" in step_form(refused.content.decode(), step)
+    ready.refresh_from_db()
+    assert ready.status == before and not ready.transitions.exists()
+
+    assert client.post(url, {"open_comments_confirmed": "1"}).status_code == 302
+    ready.refresh_from_db()
+    assert ready.status == after
+    assert ready.transitions.get().open_comments == 1
+    timeline = text_of(client.get(reverse("roadmap:edition", args=[YEAR])))
+    assert "Étape confirmée malgré 1 commentaire de révision non réglé." in timeline
+
+
+def test_the_email_says_the_step_was_confirmed_despite_open_comments(
+    ready, django_capture_on_commit_callbacks
+):
+    move_to(ready, Status.SUBMITTED)
+    open_comment(ready, "Revoir la vision.")
+    with django_capture_on_commit_callbacks(execute=True):
+        edition_transition(
+            edition=ready,
+            user=User.objects.get(username="di"),
+            step="recommander",
+            open_comments_confirmed=1,
+        )
+    assert "Étape confirmée malgré 1 commentaire de révision non réglé." in mail.outbox[0].body
+
+
+def test_a_comment_written_after_the_confirmation_is_not_confirmed_by_it(ready):
+    move_to(ready, Status.SUBMITTED)
+    open_comment(ready, "Revoir la vision.")
+    di = client_for("di")
+    form = step_form(edition_page(di), "recommander")
+    assert 'name="open_comments_confirmed" value="1"' in form
+    open_comment(ready, "Et la note au lecteur.")  # written while the DI reads the page
+    response = di.post(
+        reverse("roadmap:transition", args=[YEAR, "recommander"]), {"open_comments_confirmed": "1"}
+    )
+    assert response.status_code == 422
+    assert "2 commentaires de révision ne sont pas réglés" in text_of(response)
+    ready.refresh_from_db()
+    assert ready.status == Status.SUBMITTED and not ready.transitions.exists()
+
+
+def test_resolved_comments_need_no_confirmation(ready):
+    move_to(ready, Status.SUBMITTED)
+    comment = open_comment(ready, "Revoir la vision.")
+    client_for("coordonnateur").post(reverse("roadmap:comment_resolve", args=[YEAR, comment.pk]))
+    di = client_for("di")
+    assert "open_comments_confirmed" not in step_form(edition_page(di), "recommander")
+    response = di.post(reverse("roadmap:transition", args=[YEAR, "recommander"]))
+    assert response.status_code == 302
+    ready.refresh_from_db()
+    assert ready.status == Status.RECOMMENDED
+    assert ready.transitions.get().open_comments == 0
+    assert "Étape confirmée malgré" not in text_of(di.get(reverse("roadmap:edition", args=[YEAR])))
+
+
+def test_once_submitted_the_panel_no_longer_says_the_edition_is_ready_to_submit(ready):
+    edition_transition(
+        edition=ready, user=User.objects.get(username="coordonnateur"), step="soumettre"
+    )
+    for persona in ["coordonnateur", "di"]:
+        text = panel(client_for(persona))
+        assert "prête à être soumise" not in text
+        assert "L'édition attend la recommandation de la dirigeante de l'information." in text
+
+
+def test_the_panel_says_what_the_edition_waits_for_at_every_step(edition):
+    coordinator = client_for("coordonnateur")
+    users = {name: User.objects.get(username=name) for name in ["coordonnateur", "di", "sm"]}
+    text = panel(coordinator)
+    assert text.startswith("Préparation de la soumission")
+    assert (
+        "L'édition est en préparation : 4 éléments restent à corriger avant de la soumettre à la DI."
+        in text
+    )
+    make_ready(edition)
+    assert "L'édition est prête à être soumise à la DI." in panel(coordinator)
+
+    edition_transition(edition=edition, user=users["coordonnateur"], step="soumettre")
+    text = panel(coordinator)
+    assert "prête à être soumise" not in text and "Préparation de la soumission" not in text
+    assert "L'édition attend la recommandation de la dirigeante de l'information." in text
+    assert "(Soumission à la DI le " in text and "— Démo Coordonnateur PTN)" in text
+    assert "Aucun commentaire de révision n'est en attente." in text
+
+    open_comment(edition, "Revoir la vision.")
+    assert "1 commentaire de révision n'est pas réglé : voir les commentaires" in panel(coordinator)
+    edition_transition(
+        edition=edition, user=users["di"], step="recommander", open_comments_confirmed=1
+    )
+    text = panel(coordinator)
+    assert "L'édition attend l'approbation du sous-ministre." in text
+    assert "1 commentaire de révision n'est pas réglé" in text
+
+    edition_transition(
+        edition=edition, user=users["sm"], step="approuver", open_comments_confirmed=1
+    )
+    assert (
+        "L'édition attend que la coordination consigne sa transmission au chef gouvernemental "
+        "de la transformation numérique." in panel(coordinator)
+    )
+    edition_transition(
+        edition=edition,
+        user=users["coordonnateur"],
+        step="transmettre",
+        transmitted_on=datetime.date(2024, 3, 20),
+        recipient="CGTN",
+    )
+    assert "L'édition est transmise : aucune autre étape n'est attendue." in panel(coordinator)
+
+
+def test_the_edition_page_costs_the_same_queries_whatever_the_size_of_the_plan(edition):
+    """The coordinator's page runs the readiness checks: a fixed number of queries."""
+    from roadmap.demo.generate import add_generated_initiatives
+    from tests.test_query_counts import count_queries
+
+    coordinator = client_for("coordonnateur")
+    url = reverse("roadmap:edition", args=[YEAR])
+    on_demo = count_queries(coordinator, url)
+    add_generated_initiatives(edition, 200)
+    assert (on_demo, count_queries(coordinator, url)) == (
+        EDITION_PAGE_QUERIES,
+        EDITION_PAGE_QUERIES,
+    )
+
+
+def test_the_panel_lists_problems_that_appear_during_the_review(ready):
+    edition_transition(
+        edition=ready, user=User.objects.get(username="coordonnateur"), step="soumettre"
+    )
+    InitiativeRisk.objects.create(initiative=ready.initiatives.get(code="2.2.3"), title="Délais")
+    text = panel(client_for("di"))
+    assert "Depuis la soumission, 1 élément est à corriger :" in text
+    assert "le risque « Délais » n'a aucune mesure d'atténuation" in text
 
 
 def test_signature_blocks_wait_for_approval(edition):

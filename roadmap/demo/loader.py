@@ -15,7 +15,13 @@ from django.db import models, transaction
 
 from accounts.models import Body, Unit, User
 from benefits.models import Benefit, Indicator
-from initiatives.models import Contribution, Dependency, Initiative
+from initiatives.models import (
+    Contribution,
+    Dependency,
+    Initiative,
+    InitiativeRisk,
+    InitiativeRiskMitigation,
+)
 from roadmap.models import (
     Ambition,
     Edition,
@@ -134,6 +140,7 @@ def load_plan(path: Path = DEMO_FILE) -> LoadReport:
             "ministry": e["ministry"],
             "ministry_acronym": e["ministry_acronym"],
             "vision": _text(e.get("vision")),
+            "notice": _text(e.get("notice")),
         },
     )
 
@@ -353,6 +360,20 @@ def _load_initiative(
         ]
         up.prune(benefit.indicators.all(), indicators)
     up.prune(initiative.benefits.all(), benefits)
+    risks = []
+    for n, r in enumerate(data.get("risks") or [], start=1):
+        risk = up.upsert(
+            InitiativeRisk,
+            {"initiative": initiative, "order": n},
+            {"title": _text(r["title"]), "description": _text(r.get("description"))},
+        )
+        risks.append(risk)
+        mitigations = [
+            up.upsert(InitiativeRiskMitigation, {"risk": risk, "order": k}, {"text": _text(text)})
+            for k, text in enumerate(r.get("mitigations") or [], start=1)
+        ]
+        up.prune(risk.mitigations.all(), mitigations)
+    up.prune(initiative.risks.all(), risks)
     return initiative
 
 

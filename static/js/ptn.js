@@ -73,3 +73,38 @@
     announce("Le serveur ne répond pas. Vos saisies sont conservées : réessayez dans un instant.");
   });
 })();
+
+/*
+ * A link whose fragment names a form control (« Préparation de la soumission » links to
+ * …/modifier/initiative/4/#id_lead) lands with that control focused, not only scrolled to,
+ * so the person can type at once — and keeps it: a form's own first-field focus must not take
+ * it away afterwards. Generic: any input, select, textarea or button.
+ */
+(function () {
+  "use strict";
+
+  function focusTargetedControl() {
+    var id = window.location.hash.slice(1);
+    if (!id) return;
+    var target;
+    try {
+      target = document.getElementById(decodeURIComponent(id));
+    } catch (error) {
+      return; // a malformed fragment: nothing to focus
+    }
+    if (target && target.matches("input, select, textarea, button") && !target.disabled) {
+      target.focus();
+      // The control asked for wins over a form's own first-field focus (data-ptn-focus), which
+      // htmx would otherwise apply after the live Markdown preview loads.
+      var marked = document.querySelectorAll("[data-ptn-focus]");
+      for (var i = 0; i < marked.length; i++) marked[i].removeAttribute("data-ptn-focus");
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusTargetedControl);
+  } else {
+    focusTargetedControl();
+  }
+  window.addEventListener("hashchange", focusTargetedControl);
+})();

@@ -14,7 +14,10 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write("\nComptes de démonstration — http://127.0.0.1:8000/\n")
+        width = max(len(demo.username) for demo in DEMO_USERS)
         for demo in DEMO_USERS:
             role = demo.role or f"organisme participant ({demo.body})"
-            self.stdout.write(f"  {demo.username:<14} {demo_password(demo.username):<18} {role}")
+            self.stdout.write(
+                f"  {demo.username:<{width}} {demo_password(demo.username):<18} {role}"
+            )
         self.stdout.write("")
