@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import roles
 from accounts.models import User
@@ -36,6 +36,7 @@ from roadmap.models import (
     Ambition,
     Edition,
     Maturity,
+    MaturityStage,
     PlanRisk,
     PlanRiskMitigation,
     Radar,
@@ -432,7 +433,12 @@ def awaiting(user: User) -> list[tuple[str, str]]:
     if count:
         notices.append(
             (
-                _("%(count)s commentaire(s) de révision à régler.") % {"count": count},
+                ngettext(
+                    "%(count)s commentaire de révision à régler.",
+                    "%(count)s commentaires de révision à régler.",
+                    count,
+                )
+                % {"count": count},
                 reverse("index"),
             )
         )
@@ -525,7 +531,11 @@ def _copy_content(source: Edition, target: Edition) -> None:
         Ambition.objects.filter(orientation__edition=source),
         lambda o: {"orientation": orientations[o.orientation_id]},
     )
-    _copy_all(Maturity.objects.filter(edition=source), lambda o: {"edition": target})
+    maturities = _copy_all(Maturity.objects.filter(edition=source), lambda o: {"edition": target})
+    _copy_all(
+        MaturityStage.objects.filter(maturity__edition=source),
+        lambda o: {"maturity": maturities[o.maturity_id]},
+    )
     radars = _copy_all(Radar.objects.filter(edition=source), lambda o: {"edition": target})
     _copy_all(
         RadarScore.objects.filter(radar__edition=source),
