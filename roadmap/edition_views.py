@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import roles
@@ -137,8 +137,12 @@ def transition(request: HttpRequest, fiscal_year: str, step: str) -> HttpRespons
     except NotReady as error:
         messages.error(
             request,
-            _(
-                "Soumission refusée : %(count)s élément(s) à corriger (voir « Préparation de la soumission »)."
+            ngettext(
+                "Soumission refusée : %(count)s élément à corriger (voir « Préparation de la "
+                "soumission »).",
+                "Soumission refusée : %(count)s éléments à corriger (voir « Préparation de la "
+                "soumission »).",
+                len(error.problems),
             )
             % {"count": len(error.problems)},
         )

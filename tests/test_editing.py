@@ -1,5 +1,6 @@
 """Editing in place: what a lead and the coordinator see and keep, with and without htmx."""
 
+import datetime
 import json
 import re
 from decimal import Decimal
@@ -15,7 +16,7 @@ from benefits.models import Benefit
 from initiatives.models import Initiative
 from roadmap.demo.generate import add_generated_initiatives
 from roadmap.editing import KINDS, ConflictError, save_record
-from roadmap.models import Section
+from roadmap.models import ReviewComment, Section, Transition
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
@@ -531,3 +532,52 @@ def test_an_inline_save_returns_a_visible_confirmation_next_to_the_record(lead_c
     # Only next to the saved record: the page as loaded later has none.
     page = lead_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"])).content.decode()
     assert "ptn-saved" not in page
+
+
+# --- French as a reader expects it -----------------------------------------------------------
+
+FIRST_OF_DECEMBER = datetime.datetime(2025, 12, 1, 14, 5, tzinfo=datetime.UTC)
+
+
+def test_dates_on_pages_read_1er_decembre(coordinator_client, lead_client, pslu, edition):
+    from django.utils import timezone
+
+    when = timezone.localtime(FIRST_OF_DECEMBER).replace(day=1, hour=14, minute=5)
+    coordinator_client.post(edit_url("initiative", pslu.pk), fiche_data(pslu, phase="Phase 4"))
+    pslu.history.filter(phase="Phase 4").update(history_date=when)
+    comment = ReviewComment.objects.create(edition=edition, initiative=pslu, text="À préciser")
+    ReviewComment.objects.filter(pk=comment.pk).update(
+        created_at=when, resolved_at=when, resolved_by=User.objects.get(username="coordonnateur")
+    )
+    transition = Transition.objects.create(edition=edition, action="create", to_status="draft")
+    Transition.objects.filter(pk=transition.pk).update(at=when)
+
+    initiative_page = text_of(
+        coordinator_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"]))
+    )
+    assert "1er décembre 2025, 14 h 05 — Démo Coordonnateur PTN" in initiative_page  # history
+    history = text_of(coordinator_client.get(reverse("roadmap:history", args=[YEAR])))
+    assert "1er décembre 2025, 14 h 05" in history
+    edition_page = text_of(coordinator_client.get(reverse("roadmap:edition", args=[YEAR])))
+    assert "Création — 1er décembre 2025, 14 h 05" in edition_page  # timeline
+    assert "1er décembre 2025, 14 h 05 — initiative 1.1.1" in edition_page  # comment
+    assert "par Démo Coordonnateur PTN, le 1er décembre 2025" in edition_page  # resolved
+    for page in (initiative_page, history, edition_page):
+        assert "1 décembre" not in page
+
+    # A conflict says when the other save happened, the same way.
+    stale = fiche_data(pslu, title="Titre périmé", lead=None)
+    lead_client.post(edit_url("initiative", pslu.pk), stale, **HTMX)  # version 2: accepted
+    pslu.history.order_by("-history_id").filter(pk=pslu.pk).update(history_date=when)
+    conflict = text_of(lead_client.post(edit_url("initiative", pslu.pk), stale, **HTMX))
+    assert "a enregistré une modification le 1er décembre 2025, 14 h 05" in conflict
+
+
+def test_counts_agree_with_their_noun_instead_of_writing_s_in_parentheses(pslu, edition):
+    from roadmap.workflow import awaiting
+
+    coordinator = User.objects.get(username="coordonnateur")
+    ReviewComment.objects.create(edition=edition, initiative=pslu, text="Un commentaire")
+    assert ("1 commentaire de révision à régler.", reverse("index")) in awaiting(coordinator)
+    ReviewComment.objects.create(edition=edition, text="Un autre")
+    assert ("2 commentaires de révision à régler.", reverse("index")) in awaiting(coordinator)

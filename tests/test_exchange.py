@@ -139,7 +139,7 @@ def test_commands_export_and_import(edition, tmp_path, capsys):
     output = tmp_path / "plan.xlsx"
     call_command("export_plan", edition=YEAR, output=str(output))
     call_command("import_plan", str(output), edition=YEAR, dry_run=True)
-    assert "0 changement(s)" in capsys.readouterr().out
+    assert "0 changement (aperçu seulement" in capsys.readouterr().out
 
     changed = tmp_path / "changed.xlsx"
     changed.write_bytes(changed_export(edition, {("Initiatives", "C2"): "Titre de la commande"}))
