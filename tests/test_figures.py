@@ -194,3 +194,15 @@ def test_no_english_decimal_on_french_pages(coordinator_client, edition):
         for english in ["1.14", "1.75", "2.3 sur", "38.5", "3.00"]:
             assert not any(english in text for text in shown), (url, english)
         assert any(french in " ".join(shown) for french in ["1,14", "2,3", "38,5"]), url
+
+
+def test_the_comparison_shows_indicator_targets_in_french(coordinator_client, edition):
+    from benefits.models import Indicator
+
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.APPROVED)
+    created = edition_create_next(user=User.objects.get(username="coordonnateur"))
+    indicator = Indicator.objects.filter(benefit__initiative__edition=created).first()
+    indicator.target = Decimal("80.5")
+    indicator.save()
+    page = text_of(coordinator_client.get(reverse("roadmap:compare", args=["2024-2025"])))
+    assert f"{indicator.name} : — → 80,5" in page
