@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
+from roadmap import formatting
 from roadmap.models import Versioned
 
 
@@ -112,4 +113,4 @@ class Measurement(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.measured_on} : {self.value}"
+        return f"{formatting.long_date(self.measured_on)} : {formatting.decimal(self.value)}"

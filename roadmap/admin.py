@@ -4,6 +4,7 @@ from roadmap.models import (
     Ambition,
     Edition,
     Maturity,
+    MaturityStage,
     Orientation,
     PlanRisk,
     PlanRiskMitigation,
@@ -107,9 +108,20 @@ class AmbitionAdmin(FrozenEditionAdmin):
     list_select_related = ("orientation",)
 
 
+class MaturityStageInline(admin.TabularInline):
+    model = MaturityStage
+    extra = 0
+
+
 @admin.register(Maturity)
 class MaturityAdmin(FrozenEditionAdmin):
     list_display = ("edition", "score", "current_stage", "target_stage", "target_date")
+    inlines = [MaturityStageInline]
+
+
+@admin.register(MaturityStage)
+class MaturityStageAdmin(FrozenEditionAdmin):
+    list_display = ("number", "label", "maturity")
 
 
 class RadarScoreInline(admin.TabularInline):

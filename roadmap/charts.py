@@ -98,17 +98,9 @@ class MaturityChart:
     axis_y: float
 
 
-MATURITY_STAGE_LABELS = {
-    1: "Débute",
-    2: "Fait du numérique",
-    3: "Devient numérique",
-    4: "Est numérique",
-}
-
-
 def maturity_chart(maturity) -> MaturityChart:
     """The maturity stages as equal bands (stage 2 runs from 2,0 to 3,0), with the measured
-    score and the target stage marked."""
+    score and the target stage marked; each band is labelled with its stage's label (data)."""
     width, height, left, right = 640, 150, 20, 620
     low, high = maturity.scale_min, maturity.scale_max
     band = (right - left) / (high - low + 1)
@@ -116,13 +108,8 @@ def maturity_chart(maturity) -> MaturityChart:
     def x(value: float) -> float:
         return round(left + band * (float(value) - low), 1)
 
-    stages = []
-    for stage in range(low, high + 1):
-        if stage == maturity.current_stage:
-            label = maturity.current_stage_label
-        elif stage == maturity.target_stage:
-            label = maturity.target_stage_label
-        else:
-            label = MATURITY_STAGE_LABELS.get(stage, "")
-        stages.append((stage, x(stage), round(band, 1), label))
+    stages = [
+        (stage, x(stage), round(band, 1), maturity.stage_label(stage))
+        for stage in range(low, high + 1)
+    ]
     return MaturityChart(width, height, stages, x(maturity.score), x(maturity.target_stage), 70)

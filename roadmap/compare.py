@@ -134,10 +134,10 @@ def compare(old: Edition, new: Edition) -> Comparison:
     old_indicators, new_indicators = indicators_of(old), indicators_of(new)
     for (code, name), indicator in sorted(new_indicators.items()):
         previous = old_indicators.get((code, name))
-        old_target = str(previous.target) if previous and previous.target is not None else "—"
-        new_target = str(indicator.target) if indicator.target is not None else "—"
+        old_target = formatting.decimal(previous.target) if previous else ""
+        new_target = formatting.decimal(indicator.target)
         if old_target != new_target:
-            result.indicators.append((code, name, old_target, new_target))
+            result.indicators.append((code, name, old_target or "—", new_target or "—"))
 
     def risks_of(edition: Edition) -> set[str]:
         plan = {r.title for r in PlanRisk.objects.filter(edition=edition)}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from roadmap import figures
 from roadmap.access import get_edition, plan_reader_required
 from roadmap.editing import (
     KINDS,
@@ -25,6 +26,7 @@ from roadmap.editing import (
     VersionedForm,
     changes_since,
     delete_record,
+    deletion_summary,
     limit_choices,
     new_record,
     save_record,
@@ -55,12 +57,16 @@ def _announce(response: HttpResponse, message: str, focus: str = "") -> HttpResp
     return trigger_client_event(response, "ptn:announce", {"message": message, "focus": focus})
 
 
-def _display(request: HttpRequest, kind: Kind, obj: models.Model, edition: Edition) -> HttpResponse:
+def _display(
+    request: HttpRequest, kind: Kind, obj: models.Model, edition: Edition, saved: str = ""
+) -> HttpResponse:
+    """The record's display fragment; ``saved`` is shown next to its « Modifier » for a few
+    seconds (editing/actions.html), a visible echo of what the live region announces."""
     obj = kind.queryset(edition).get(pk=obj.pk)  # fresh, with what the fragment shows
     return render(
         request,
         kind.template,
-        {"obj": obj, "edition": edition, "can_edit": True, "focus": True},
+        {"obj": obj, "edition": edition, "can_edit": True, "focus": True, "saved": saved},
     )
 
 
@@ -75,12 +81,19 @@ def _form_response(
     cancel_url: str,
     page_url: str,
     adding: bool,
+    heading: str,
     status: int = 200,
     conflict: dict | None = None,
 ) -> HttpResponse:
+    figure_fields = [name for name in kind.figure_fields if name in form.fields]
+    for name in figure_fields:
+        form.fields[name].help_text = figures.HELP_TEXT  # before the bound fields are made
     for name in kind.markdown_fields:
         if name in form.fields:
             bound = form[name]
+            values = {"_field": bound.html_name}
+            if name in figure_fields:  # the preview shows the figures the text quotes
+                values["_edition"] = edition.fiscal_year
             # Live preview while typing (htmx); without JavaScript, « Prévisualiser » does it.
             form.fields[name].widget.attrs.update(
                 {
@@ -89,13 +102,17 @@ def _form_response(
                     "hx-target": f"#{bound.auto_id}-preview",
                     "hx-swap": "innerHTML",
                     "hx-sync": "this:replace",
-                    "hx-vals": json.dumps({"_field": bound.html_name}),
+                    "hx-vals": json.dumps(values),
                 }
             )
     previews = {}
     if "_preview" in request.POST:
+        edition_figures = figures.EditionFigures(edition)
         previews = {
-            name: render_markdown(form.data.get(form.add_prefix(name), "")[:PREVIEW_MAX_CHARS])
+            name: render_markdown(
+                form.data.get(form.add_prefix(name), "")[:PREVIEW_MAX_CHARS],
+                figures=edition_figures if name in figure_fields else None,
+            )
             for name in kind.markdown_fields
         }
     context = {
@@ -107,9 +124,12 @@ def _form_response(
         "cancel_url": cancel_url,
         "page_url": page_url,
         "adding": adding,
+        "heading": heading,
         "conflict": conflict,
         "previews": previews,
         "markdown_fields": kind.markdown_fields,
+        "figures_after": figure_fields[0] if figure_fields else None,
+        "figures": figures.EditionFigures(edition).listing() if figure_fields else [],
     }
     template = "editing/form.html" if request.htmx else "editing/form_page.html"
     return render(request, template, context, status=status)
@@ -125,7 +145,7 @@ def _saved(
     inline: bool = True,
 ) -> HttpResponse:
     if request.htmx and inline and kind.inline:
-        return _announce(_display(request, kind, obj, edition), message)
+        return _announce(_display(request, kind, obj, edition, saved=message), message)
     messages.success(request, message)
     if request.htmx:
         return HttpResponseClientRedirect(kind.page_url(obj, edition))
@@ -137,7 +157,8 @@ def edit(request: HttpRequest, fiscal_year: str, kind: str, pk: int) -> HttpResp
     kind_, edition, obj = _record_for_edit(request, fiscal_year, kind, pk)
     if request.method == "GET" and "afficher" in request.GET:
         return _display(request, kind_, obj, edition)  # « Annuler » in htmx
-    form_class = kind_.form_class(request.user)
+    heading = kind_.title(kind_.edit_title, obj)  # before the form writes into obj
+    form_class = kind_.form_class(request.user, obj)
     form = form_class(request.POST or None, instance=obj)
     limit_choices(form, edition)
     url = reverse("roadmap:edit", args=[fiscal_year, kind, pk])
@@ -147,6 +168,7 @@ def edit(request: HttpRequest, fiscal_year: str, kind: str, pk: int) -> HttpResp
         "cancel_url": f"{url}?afficher=1",
         "page_url": kind_.page_url(obj, edition),
         "adding": False,
+        "heading": heading,
     }
     if request.method != "POST":
         return _form_response(request, kind_, form, edition, **options)
@@ -197,7 +219,8 @@ def add(
     url = request.path
     if request.method == "GET" and "annuler" in request.GET:
         return HttpResponse("")  # « Annuler » in htmx: the empty form goes away
-    form = kind_.form_class(request.user)(request.POST or None, instance=obj)
+    heading = kind_.title(kind_.add_title, obj, parent)
+    form = kind_.form_class(request.user, obj)(request.POST or None, instance=obj)
     limit_choices(form, edition)
     if kind_.parent_kind:
         page_url = KINDS[kind_.parent_kind].page_url(parent, edition)
@@ -209,6 +232,7 @@ def add(
         "cancel_url": f"{url}?annuler=1",
         "page_url": page_url,
         "adding": True,
+        "heading": heading,
     }
     if request.method != "POST":
         return _form_response(request, kind_, form, edition, **options)
@@ -226,10 +250,21 @@ def delete(request: HttpRequest, fiscal_year: str, kind: str, pk: int) -> HttpRe
         raise Http404
     page_url = kind_.page_url(obj, edition).split("#")[0]
     if request.method != "POST":
+        # A confirmation that says what goes with the record: in place (htmx), or a page.
+        template = "editing/delete_page.html"
         return render(
             request,
-            "editing/delete_page.html",
-            {"obj": obj, "kind": kind_, "edition": edition, "page_url": page_url},
+            f"{template}#confirmation" if request.htmx else template,
+            {
+                "obj": obj,
+                "kind": kind_,
+                "edition": edition,
+                "page_url": page_url,
+                "heading": kind_.title(kind_.delete_title, obj),
+                "consequence": deletion_summary(obj),
+                "element_id": f"{kind}-{pk}",
+                "cancel_url": reverse("roadmap:edit", args=[fiscal_year, kind, pk]) + "?afficher=1",
+            },
         )
     try:
         expected = int(request.POST.get("expected_version", ""))
@@ -261,4 +296,6 @@ def preview(request: HttpRequest) -> HttpResponse:
     """Live preview of Markdown being typed: the same sanitised rendering as the pages."""
     name = request.POST.get("_field", "")
     text = request.POST.get(name, "")[:PREVIEW_MAX_CHARS] if name else ""
-    return HttpResponse(render_markdown(text, id_prefix="apercu"))
+    fiscal_year = request.POST.get("_edition", "")
+    edition_figures = figures.EditionFigures(get_edition(fiscal_year)) if fiscal_year else None
+    return HttpResponse(render_markdown(text, id_prefix="apercu", figures=edition_figures))

@@ -10,13 +10,19 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
 from operator import attrgetter
 
 from django import forms
-from django.db import models, transaction
+from django.contrib.admin.utils import NestedObjects, model_ngettext
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models, router, transaction
 from django.db.models import F, Max
 from django.urls import reverse
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts import roles
 from accounts.models import User
@@ -29,7 +35,9 @@ from initiatives.models import (
     InitiativeRiskMitigation,
     Milestone,
 )
+from roadmap import formatting
 from roadmap.access import can_edit_edition, can_edit_initiative, is_coordinator
+from roadmap.formatting import NumberError, parse_decimal
 from roadmap.models import (
     Ambition,
     Edition,
@@ -43,6 +51,8 @@ from roadmap.models import (
     Topic,
     Versioned,
 )
+
+NAME_MAX_CHARS = 60  # a record's name in a heading (a benefit's description can be long)
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,25 @@ class Kind:
     inline: bool = True  # edited in place with htmx (False: on a page of its own)
     inline_add: bool = True
     markdown_fields: tuple[str, ...] = ()
+    # Markdown fields that may quote computed figures by name (roadmap/figures.py).
+    figure_fields: tuple[str, ...] = ()
+    money_fields: tuple[str, ...] = ()  # whole dollars (the others numbers are decimals)
     lead_excluded_fields: tuple[str, ...] = ()  # fields only the coordinator may change
+    # (field, attribute): the field is offered only on records whose attribute is true
+    # (e.g. the signatory of a section that is signed).
+    only_when: tuple[tuple[str, str], ...] = ()
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple = ()
     page: Callable[[models.Model, Edition], str] | None = None
+    # What a person reads about the record: its name (an attribute path), the headings of its
+    # forms and, for a deletion, how many of them go with their parent. In the headings,
+    # %(name)s is the record's name, %(parent)s its parent's, %(initiative)s its initiative's
+    # code.
+    name_path: str = ""
+    edit_title: str = _("Modifier : %(label)s")
+    add_title: str = _("Ajouter : %(label)s")
+    delete_title: str = _("Supprimer : %(label)s")
+    counted: str | None = None  # ngettext_lazy("%(count)s x", "%(count)s xs", "count")
 
     @property
     def template(self) -> str:
@@ -96,13 +121,39 @@ class Kind:
             return can_edit_initiative(user, initiative)
         return can_edit_edition(user, edition)
 
-    def form_class(self, user: User) -> type[forms.ModelForm]:
+    def form_class(self, user: User, obj: models.Model | None = None) -> type[forms.ModelForm]:
         fields = self.fields
         if not is_coordinator(user):
             fields = tuple(f for f in fields if f not in self.lead_excluded_fields)
+        hidden = {name for name, attribute in self.only_when if not getattr(obj, attribute, False)}
+        fields = tuple(f for f in fields if f not in hidden)
         return forms.modelform_factory(
-            self.model, fields=fields, formfield_callback=_formfield, form=VersionedForm
+            self.model,
+            fields=fields,
+            formfield_callback=partial(_formfield, money_fields=self.money_fields),
+            form=VersionedForm,
         )
+
+    def name_of(self, obj: models.Model | None) -> str:
+        if obj is None or not self.name_path:
+            return ""
+        try:
+            value = attrgetter(self.name_path)(obj)
+        except ObjectDoesNotExist:  # a record being added has no related name yet
+            return ""
+        text = formatting.long_date(value) if isinstance(value, datetime.date) else str(value)
+        return text if len(text) <= NAME_MAX_CHARS else text[: NAME_MAX_CHARS - 1] + "…"
+
+    def title(self, template: str, obj: models.Model, parent: models.Model | None = None) -> str:
+        """A heading that says what is edited: « Modifier la fiche de l'initiative 1.1.1 »."""
+        initiative = self.initiative_of(obj)
+        parent_kind = KINDS.get(self.parent_kind or "")
+        return template % {
+            "label": self.label,
+            "name": self.name_of(obj),
+            "parent": parent_kind.name_of(parent) if parent_kind else "",
+            "initiative": initiative.code if initiative else "",
+        }
 
     def page_url(self, obj: models.Model, edition: Edition) -> str:
         initiative = self.initiative_of(obj)
@@ -115,7 +166,77 @@ class Kind:
         return f"{url}#{self.slug}-{obj.pk}" if obj.pk else url
 
 
-def _formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+NUMBER_ERRORS = {
+    "invalid": _("Saisissez un nombre, par exemple 38,5 ou 1 234,5."),
+    "ambiguous": _(
+        "« %(value)s » peut se lire de deux façons : séparez les milliers par une espace "
+        "(1 234) et les décimales par une virgule (1,5)."
+    ),
+}
+
+
+class TypedNumberMixin:
+    """A number typed as a Québec reader writes it: « 38,5 », « 1 234,5 », or « 1234.5 »
+    (see formatting.parse_decimal), shown back in the interface's language (« 1,14 »).
+
+    A text input, not ``type="number"``: browsers read a number input by their own locale
+    rules and turned « 38,5 » into 385, or refused it without saying why.
+    """
+
+    def read(self, value: object) -> Decimal | None:
+        if value in self.empty_values:  # type: ignore[attr-defined]
+            return None
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return Decimal(value)
+        try:
+            return parse_decimal(str(value))
+        except NumberError as error:
+            raise ValidationError(
+                self.error_messages[error.code],  # type: ignore[attr-defined]
+                code=error.code,
+                params={"value": value},
+            ) from None
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return formatting.decimal(value)
+        return value  # what the person typed, as typed
+
+
+class NumberField(TypedNumberMixin, forms.DecimalField):
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = NUMBER_ERRORS
+
+    def to_python(self, value: object) -> Decimal | None:
+        return self.read(value)
+
+
+class DollarsField(TypedNumberMixin, forms.IntegerField):
+    """An amount in whole dollars, typed « 2 000 000 $ », « 2000000 » or « $2,000,000 »."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    default_error_messages = {
+        **NUMBER_ERRORS,
+        "invalid": _("Saisissez un montant en dollars, par exemple 2 000 000 $."),
+        "cents": _("Le montant est en dollars, sans cents : par exemple 2 000 000 $."),
+    }
+
+    def to_python(self, value: object) -> int | None:
+        amount = self.read(value)
+        if amount is None:
+            return None
+        if amount != amount.to_integral_value():
+            raise ValidationError(self.error_messages["cents"], code="cents")
+        return int(amount)
+
+
+def _formfield(
+    db_field: models.Field, *, money_fields: tuple[str, ...] = (), **kwargs
+) -> forms.Field | None:
+    if isinstance(db_field, models.DecimalField):
+        kwargs["form_class"] = NumberField
+    if db_field.name in money_fields:
+        kwargs["form_class"] = DollarsField
     if isinstance(db_field, models.BooleanField):
         kwargs["widget"] = forms.CheckboxInput(attrs={"class": "qc-choicefield"})
     if isinstance(db_field, models.DateField):
@@ -210,10 +331,30 @@ def _display(obj: models.Model, model_field: models.Field) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime.date):
-        from roadmap.formatting import long_date
-
-        return long_date(value)
+        return formatting.long_date(value)
+    if isinstance(value, Decimal):
+        return formatting.decimal(value)
     return str(value)
+
+
+def deletion_summary(obj: models.Model) -> str:
+    """What goes with ``obj`` when it is deleted, from Django's deletion collector:
+    « Cela supprimera aussi 2 indicateurs et 5 mesures. » ("" when nothing else goes)."""
+    collector = NestedObjects(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    parts = []
+    for model, instances in collector.model_objs.items():
+        count = len(instances) - (1 if model is type(obj) else 0)
+        if not count:
+            continue
+        kind = KIND_OF_MODEL.get(model)
+        if kind is not None and kind.counted:
+            parts.append(kind.counted % {"count": count})
+        else:
+            parts.append(f"{count} {model_ngettext(model, count)}")
+    if not parts:
+        return ""
+    return _("Cela supprimera aussi %(items)s.") % {"items": get_text_list(parts, _("et"))}
 
 
 def next_initiative_number(ambition: Ambition) -> int:
@@ -274,10 +415,14 @@ KINDS: dict[str, Kind] = {
             parent_field="ambition",
             parent_kind="ambition",
             markdown_fields=("description",),
+            money_fields=("budget",),
             lead_excluded_fields=("lead",),
             select_related=("ambition__orientation", "lead", "unit"),
             can_delete=False,
             inline_add=False,
+            name_path="code",
+            edit_title=_("Modifier la fiche de l'initiative %(name)s"),
+            add_title=_("Ajouter une initiative à l'ambition %(parent)s"),
         ),
         Kind(
             "benefit",
@@ -287,7 +432,13 @@ KINDS: dict[str, Kind] = {
             initiative_path="initiative",
             parent_field="initiative",
             parent_kind="initiative",
+            money_fields=("amount",),
             prefetch_related=("indicators__measurements",),
+            name_path="description",
+            edit_title=_("Modifier le bénéfice « %(name)s »"),
+            add_title=_("Ajouter un bénéfice à l'initiative %(initiative)s"),
+            delete_title=_("Supprimer le bénéfice « %(name)s »"),
+            counted=ngettext_lazy("%(count)s bénéfice", "%(count)s bénéfices", "count"),
         ),
         Kind(
             "indicator",
@@ -298,6 +449,11 @@ KINDS: dict[str, Kind] = {
             parent_field="benefit",
             parent_kind="benefit",
             prefetch_related=("measurements",),
+            name_path="name",
+            edit_title=_("Modifier l'indicateur « %(name)s »"),
+            add_title=_("Ajouter un indicateur au bénéfice « %(parent)s »"),
+            delete_title=_("Supprimer l'indicateur « %(name)s »"),
+            counted=ngettext_lazy("%(count)s indicateur", "%(count)s indicateurs", "count"),
         ),
         Kind(
             "measurement",
@@ -307,6 +463,11 @@ KINDS: dict[str, Kind] = {
             initiative_path="indicator__benefit__initiative",
             parent_field="indicator",
             parent_kind="indicator",
+            name_path="measured_on",
+            edit_title=_("Modifier la mesure du %(name)s"),
+            add_title=_("Ajouter une mesure à l'indicateur « %(parent)s »"),
+            delete_title=_("Supprimer la mesure du %(name)s"),
+            counted=ngettext_lazy("%(count)s mesure", "%(count)s mesures", "count"),
         ),
         Kind(
             "risk",
@@ -317,6 +478,11 @@ KINDS: dict[str, Kind] = {
             parent_field="initiative",
             parent_kind="initiative",
             prefetch_related=("mitigations",),
+            name_path="title",
+            edit_title=_("Modifier le risque « %(name)s »"),
+            add_title=_("Ajouter un risque à l'initiative %(initiative)s"),
+            delete_title=_("Supprimer le risque « %(name)s »"),
+            counted=ngettext_lazy("%(count)s risque", "%(count)s risques", "count"),
         ),
         Kind(
             "mitigation",
@@ -326,6 +492,13 @@ KINDS: dict[str, Kind] = {
             initiative_path="risk__initiative",
             parent_field="risk",
             parent_kind="risk",
+            name_path="text",
+            edit_title=_("Modifier la mesure d'atténuation « %(name)s »"),
+            add_title=_("Ajouter une mesure d'atténuation au risque « %(parent)s »"),
+            delete_title=_("Supprimer la mesure d'atténuation « %(name)s »"),
+            counted=ngettext_lazy(
+                "%(count)s mesure d'atténuation", "%(count)s mesures d'atténuation", "count"
+            ),
         ),
         Kind(
             "milestone",
@@ -335,6 +508,11 @@ KINDS: dict[str, Kind] = {
             initiative_path="initiative",
             parent_field="initiative",
             parent_kind="initiative",
+            name_path="title",
+            edit_title=_("Modifier le jalon « %(name)s »"),
+            add_title=_("Ajouter un jalon à l'initiative %(initiative)s"),
+            delete_title=_("Supprimer le jalon « %(name)s »"),
+            counted=ngettext_lazy("%(count)s jalon", "%(count)s jalons", "count"),
         ),
         Kind(
             "dependency",
@@ -345,6 +523,13 @@ KINDS: dict[str, Kind] = {
             parent_field="initiative",
             parent_kind="initiative",
             select_related=("depends_on",),
+            name_path="depends_on.code",
+            edit_title=_("Modifier l'interdépendance avec l'initiative %(name)s"),
+            add_title=_("Ajouter une interdépendance à l'initiative %(initiative)s"),
+            delete_title=_("Supprimer l'interdépendance avec l'initiative %(name)s"),
+            counted=ngettext_lazy(
+                "%(count)s interdépendance", "%(count)s interdépendances", "count"
+            ),
         ),
         Kind(
             "contribution",
@@ -356,6 +541,13 @@ KINDS: dict[str, Kind] = {
             parent_kind="initiative",
             markdown_fields=("text",),
             select_related=("topic__section",),
+            name_path="topic.title",
+            edit_title=_("Modifier la contribution de l'initiative %(initiative)s à « %(name)s »"),
+            add_title=_("Ajouter une contribution de l'initiative %(initiative)s"),
+            delete_title=_(
+                "Supprimer la contribution de l'initiative %(initiative)s à « %(name)s »"
+            ),
+            counted=ngettext_lazy("%(count)s contribution", "%(count)s contributions", "count"),
         ),
         Kind(
             "edition",
@@ -365,6 +557,7 @@ KINDS: dict[str, Kind] = {
             can_add=False,
             can_delete=False,
             page=_home,
+            edit_title=_("Modifier l'énoncé de vision"),
         ),
         Kind(
             "orientation",
@@ -375,6 +568,8 @@ KINDS: dict[str, Kind] = {
             can_delete=False,
             page=_home,
             prefetch_related=("ambitions",),
+            name_path="number",
+            edit_title=_("Modifier l'orientation %(name)s"),
         ),
         Kind(
             "ambition",
@@ -385,23 +580,19 @@ KINDS: dict[str, Kind] = {
             can_add=False,
             can_delete=False,
             page=_home,
+            name_path="code",
+            edit_title=_("Modifier l'ambition %(name)s"),
         ),
         Kind(
             "maturity",
             Maturity,
-            (
-                "score",
-                "current_stage",
-                "current_stage_label",
-                "target_stage",
-                "target_stage_label",
-                "target_date",
-                "source",
-            ),
+            # The current stage follows from the score; the stages' labels are data of their own.
+            ("score", "target_stage", "target_date", "source"),
             _("maturité numérique"),
             can_add=False,
             can_delete=False,
             page=_home,
+            edit_title=_("Modifier la maturité numérique"),
         ),
         Kind(
             "radar-score",
@@ -412,6 +603,8 @@ KINDS: dict[str, Kind] = {
             can_delete=False,
             inline=False,  # a table row: edited on a page of its own
             page=_home,
+            name_path="category",
+            edit_title=_("Modifier le résultat « %(name)s » du Radar numériQc"),
         ),
         Kind(
             "plan-risk",
@@ -421,6 +614,10 @@ KINDS: dict[str, Kind] = {
             parent_field="edition",
             prefetch_related=("mitigations",),
             page=_risks,
+            name_path="title",
+            edit_title=_("Modifier le risque du plan « %(name)s »"),
+            add_title=_("Ajouter un risque du plan"),
+            delete_title=_("Supprimer le risque du plan « %(name)s »"),
         ),
         Kind(
             "plan-mitigation",
@@ -430,6 +627,13 @@ KINDS: dict[str, Kind] = {
             parent_field="risk",
             parent_kind="plan-risk",
             page=_risks,
+            name_path="text",
+            edit_title=_("Modifier la mesure d'atténuation « %(name)s »"),
+            add_title=_("Ajouter une mesure d'atténuation au risque « %(parent)s »"),
+            delete_title=_("Supprimer la mesure d'atténuation « %(name)s »"),
+            counted=ngettext_lazy(
+                "%(count)s mesure d'atténuation", "%(count)s mesures d'atténuation", "count"
+            ),
         ),
         Kind(
             "section",
@@ -441,6 +645,10 @@ KINDS: dict[str, Kind] = {
             can_delete=False,
             inline=False,
             page=_section,
+            name_path="title",
+            edit_title=_("Modifier la section « %(name)s »"),
+            figure_fields=("body", "conclusion"),
+            only_when=(("signatory_name", "signed"), ("signatory_title", "signed")),
         ),
         Kind(
             "section-item",
@@ -452,6 +660,10 @@ KINDS: dict[str, Kind] = {
             markdown_fields=("text",),
             select_related=("section",),
             page=_section,
+            name_path="title",
+            edit_title=_("Modifier l'élément « %(name)s »"),
+            add_title=_("Ajouter un élément à la section « %(parent)s »"),
+            delete_title=_("Supprimer l'élément « %(name)s »"),
         ),
         Kind(
             "topic",
@@ -463,9 +675,13 @@ KINDS: dict[str, Kind] = {
             can_add=False,
             can_delete=False,
             page=_section,
+            name_path="title",
+            edit_title=_("Modifier le sujet « %(name)s »"),
         ),
     ]
 }
+
+KIND_OF_MODEL = {kind.model: kind for kind in KINDS.values()}
 
 EDITOR_ROLES = {roles.COORDINATOR, roles.LEAD}
 

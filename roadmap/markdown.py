@@ -45,8 +45,12 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"https", "http", "mailto"}
 
 
-def render_markdown(text: str, *, id_prefix: str = "md") -> SafeString:
-    """Render user-written Markdown; ``id_prefix`` keeps footnote anchors unique on a page."""
+def render_markdown(text: str, *, id_prefix: str = "md", figures=None) -> SafeString:
+    """Render user-written Markdown; ``id_prefix`` keeps footnote anchors unique on a page.
+
+    ``figures`` (roadmap.figures.EditionFigures) replaces the figures the text quotes by name,
+    after sanitising; templates do the same with ``|markdown:key|figures:figures``.
+    """
     if not text:
         return mark_safe("")  # an empty string: nothing to escape
     html = markdown.markdown(
@@ -71,5 +75,7 @@ def render_markdown(text: str, *, id_prefix: str = "md") -> SafeString:
         allowed_classes=ALLOWED_CLASSES,
         strip_comments=True,
     )
+    if figures is not None:
+        return figures.replace(clean)  # escapes what it inserts
     # Safe: the HTML above went through nh3 with an allow-list (see tests/test_models.py).
     return mark_safe(clean)  # noqa: S308

@@ -1,6 +1,9 @@
 """An edition of the plan and everything in it that is not about one initiative."""
 
+import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from roadmap import formatting
 
 FISCAL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
 
@@ -162,10 +167,11 @@ class Edition(Versioned):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
-        SUBMITTED = "submitted", _("Soumis à la DI")
-        RECOMMENDED = "recommended", _("Recommandé")
-        APPROVED = "approved", _("Approuvé")
-        TRANSMITTED = "transmitted", _("Transmis")
+        # Labels agree with « édition » (feminine): « l'édition est soumise à la DI ».
+        SUBMITTED = "submitted", _("Soumise à la DI")
+        RECOMMENDED = "recommended", _("Recommandée")
+        APPROVED = "approved", _("Approuvée")
+        TRANSMITTED = "transmitted", _("Transmise")
 
     fiscal_year = models.CharField(
         _("exercice financier"),
@@ -263,6 +269,11 @@ class Section(Versioned):
     body = models.TextField(_("texte"), blank=True, help_text=_("Markdown."))
     conclusion = models.TextField(
         _("texte de clôture"), blank=True, help_text=_("Affiché après le contenu généré.")
+    )
+    # The two messages at the top of the plan are signed; other sections have no signature
+    # block, and their edit form does not offer the signatory fields.
+    signed = models.BooleanField(
+        _("signée"), default=False, help_text=_("La section porte un bloc de signature.")
     )
     signatory_name = models.CharField(_("signataire"), max_length=200, blank=True)
     signatory_title = models.CharField(_("titre du signataire"), max_length=200, blank=True)
@@ -400,7 +411,11 @@ class Ambition(Versioned):
 
 
 class Maturity(Versioned):
-    """Digital maturity of the ministry (MCN-CQEN scale), measured and targeted."""
+    """Digital maturity of the ministry (MCN-CQEN scale), measured and targeted.
+
+    The current stage is derived from the score (stage 2 runs from 2,0 to 3,0), and every
+    stage's label is data (MaturityStage): nothing here is typed twice.
+    """
 
     edition_path = "edition"
 
@@ -408,10 +423,7 @@ class Maturity(Versioned):
     score = models.DecimalField(_("maturité mesurée"), max_digits=3, decimal_places=1)
     scale_min = models.PositiveSmallIntegerField(_("minimum de l'échelle"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("maximum de l'échelle"), default=4)
-    current_stage = models.PositiveSmallIntegerField(_("étape actuelle"))
-    current_stage_label = models.CharField(_("libellé de l'étape actuelle"), max_length=200)
     target_stage = models.PositiveSmallIntegerField(_("étape visée"))
-    target_stage_label = models.CharField(_("libellé de l'étape visée"), max_length=200)
     target_date = models.DateField(_("échéance de la cible"))
     source = models.CharField(_("source de la mesure"), max_length=300, blank=True)
 
@@ -420,22 +432,73 @@ class Maturity(Versioned):
         verbose_name_plural = _("maturités numériques")
 
     def __str__(self) -> str:
-        return f"{self.score} / {self.scale_max}"
+        return f"{formatting.decimal(self.score)} / {self.scale_max}"
 
     def clean(self) -> None:
+        errors = {}
         if self.score is not None and not self.scale_min <= self.score <= self.scale_max:
-            raise ValidationError(
-                {"score": _("La maturité doit être comprise entre le minimum et le maximum.")}
+            errors["score"] = _("La maturité doit être comprise entre le minimum et le maximum.")
+        if self.target_stage is not None and not (
+            self.scale_min <= self.target_stage <= self.scale_max
+        ):
+            errors["target_stage"] = _("L'étape visée doit être une étape de l'échelle.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def current_stage(self) -> int | None:
+        """The stage the score falls in: from 2,0 up to (not including) 3,0 is stage 2."""
+        if self.score is None:
+            return None
+        return max(self.scale_min, min(self.scale_max, math.floor(self.score)))
+
+    @cached_property
+    def stage_labels(self) -> dict[int, str]:
+        """Every stage's label (one query, or none when the stages were prefetched)."""
+        return {stage.number: stage.label for stage in self.stages.all()}
+
+    def stage_label(self, number: int | None) -> str:
+        return self.stage_labels.get(number, "") if number is not None else ""
+
+    @property
+    def current_stage_label(self) -> str:
+        return self.stage_label(self.current_stage)
+
+    @property
+    def target_stage_label(self) -> str:
+        return self.stage_label(self.target_stage)
+
+
+class MaturityStage(Versioned):
+    """A stage of the maturity scale and its label (« Fait du numérique »)."""
+
+    edition_path = "maturity__edition"
+
+    maturity = models.ForeignKey(Maturity, on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField(_("étape"))
+    label = models.CharField(_("libellé"), max_length=200)
+
+    class Meta:
+        ordering = ["maturity", "number"]
+        verbose_name = _("étape de maturité")
+        verbose_name_plural = _("étapes de maturité")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["maturity", "number"], name="maturity_stage_unique_number"
             )
+        ]
+
+    def __str__(self) -> str:
+        return _("Étape %(number)s : %(label)s") % {"number": self.number, "label": self.label}
 
 
 class Radar(Versioned):
-    """The Radar numériQc assessment: an overall score and one score per category."""
+    """The Radar numériQc assessment: one score per category; the overall result is their
+    mean, computed (never typed), so it cannot go stale when a score changes."""
 
     edition_path = "edition"
 
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="radar")
-    overall = models.DecimalField(_("résultat global"), max_digits=3, decimal_places=2)
     scale_max = models.PositiveSmallIntegerField(_("maximum de l'échelle"), default=4)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
@@ -445,6 +508,14 @@ class Radar(Versioned):
 
     def __str__(self) -> str:
         return f"Radar numériQc {self.edition.fiscal_year}"
+
+    @property
+    def overall(self) -> Decimal | None:
+        """The mean of the category scores, to the hundredth (uses prefetched scores)."""
+        scores = [score.score for score in self.scores.all()]
+        if not scores:
+            return None
+        return (sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class RadarScore(Versioned):
@@ -465,7 +536,7 @@ class RadarScore(Versioned):
         verbose_name_plural = _("résultats par catégorie")
 
     def __str__(self) -> str:
-        return f"{self.category} : {self.score}"
+        return f"{self.category} : {formatting.decimal(self.score, places=2)}"
 
 
 class RiskBase(Versioned):

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from initiatives.models import Contribution, Initiative
 from roadmap import pdf_worker
 from roadmap.charts import maturity_chart, radar_chart
+from roadmap.figures import EditionFigures
 from roadmap.history import edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Topic
 from roadmap.workflow import signatures
@@ -119,6 +120,7 @@ def report_context(edition: Edition) -> dict:
         ),
         "signatures": signed,
         "approval": approval,
+        "figures": EditionFigures(edition, radar=radar, maturity=maturity),
         "generated_at": timezone.now(),
     }
 

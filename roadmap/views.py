@@ -15,6 +15,7 @@ from initiatives.models import Contribution, Initiative, InitiativeRisk
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
 from roadmap.charts import radar_chart
 from roadmap.exchange.resources import RESOURCES
+from roadmap.figures import EditionFigures
 from roadmap.forms import RoadmapFilterForm
 from roadmap.history import changes, edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
@@ -194,6 +195,9 @@ def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
     section.edition = edition
     siblings = list(edition.sections.only("key", "title", "order"))
     position = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+    extras = _section_extras(section)
+    # The figures the text quotes by name, from the data this page already loaded.
+    figures = EditionFigures(edition, radar=extras.get("radar"), maturity=extras.get("maturity"))
     return render(
         request,
         "roadmap/section.html",
@@ -204,7 +208,8 @@ def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
             "next": siblings[position + 1] if position + 1 < len(siblings) else None,
             "can_edit": can_edit_edition(request.user, edition),
             "signature": signatures(edition).get(section.key) if section.signatory_name else None,
-            **_section_extras(section),
+            "figures": figures,
+            **extras,
         },
     )
 

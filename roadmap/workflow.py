@@ -36,6 +36,7 @@ from roadmap.models import (
     Ambition,
     Edition,
     Maturity,
+    MaturityStage,
     PlanRisk,
     PlanRiskMitigation,
     Radar,
@@ -586,7 +587,12 @@ def awaiting(user: User) -> list[tuple[str, str]]:
     if count:
         notices.append(
             (
-                _("%(count)s commentaire(s) de révision à régler.") % {"count": count},
+                ngettext(
+                    "%(count)s commentaire de révision à régler.",
+                    "%(count)s commentaires de révision à régler.",
+                    count,
+                )
+                % {"count": count},
                 reverse("index"),
             )
         )
@@ -680,7 +686,11 @@ def _copy_content(source: Edition, target: Edition) -> None:
         Ambition.objects.filter(orientation__edition=source),
         lambda o: {"orientation": orientations[o.orientation_id]},
     )
-    _copy_all(Maturity.objects.filter(edition=source), lambda o: {"edition": target})
+    maturities = _copy_all(Maturity.objects.filter(edition=source), lambda o: {"edition": target})
+    _copy_all(
+        MaturityStage.objects.filter(maturity__edition=source),
+        lambda o: {"maturity": maturities[o.maturity_id]},
+    )
     radars = _copy_all(Radar.objects.filter(edition=source), lambda o: {"edition": target})
     _copy_all(
         RadarScore.objects.filter(radar__edition=source),

@@ -74,11 +74,17 @@ def test_vision_maturity_and_radar(edition):
     maturity = Maturity.objects.get(edition=edition)
     assert maturity.score == Decimal("2.3")
     assert (maturity.scale_min, maturity.scale_max) == (1, 4)
-    assert maturity.current_stage == 2 and maturity.current_stage_label == "fait du numérique"
-    assert maturity.target_stage == 3 and maturity.target_stage_label == "devenir numérique"
+    assert maturity.current_stage == 2 and maturity.current_stage_label == "Fait du numérique"
+    assert maturity.target_stage == 3 and maturity.target_stage_label == "Devient numérique"
+    assert list(maturity.stages.values_list("number", "label")) == [
+        (1, "Débute"),
+        (2, "Fait du numérique"),
+        (3, "Devient numérique"),
+        (4, "Est numérique"),
+    ]
     assert maturity.target_date.isoformat() == "2027-03-31"
     radar = Radar.objects.get(edition=edition)
-    assert radar.overall == Decimal("1.75")
+    assert radar.overall == Decimal("1.75")  # the mean of the eight scores, as in the source
     assert [(s.category, str(s.score)) for s in radar.scores.all()] == RADAR
 
 

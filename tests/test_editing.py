@@ -1,9 +1,12 @@
 """Editing in place: what a lead and the coordinator see and keep, with and without htmx."""
 
+import datetime
 import json
 import re
+from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +16,7 @@ from benefits.models import Benefit
 from initiatives.models import Initiative
 from roadmap.demo.generate import add_generated_initiatives
 from roadmap.editing import KINDS, ConflictError, save_record
-from roadmap.models import Section
+from roadmap.models import ReviewComment, Section, Transition
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
@@ -161,7 +164,7 @@ def test_a_deleted_row_cannot_be_saved_over(lead_client, pslu):
 def test_rows_are_added_edited_and_deleted_without_leaving_the_page(lead_client, pslu):
     add = reverse("roadmap:add_under", args=[YEAR, "risk", pslu.pk])
     form = lead_client.get(add, **HTMX)
-    assert form.status_code == 200 and "Ajouter : risque" in text_of(form)
+    assert form.status_code == 200 and "Ajouter un risque à l'initiative 1.1.1" in text_of(form)
     created = lead_client.post(add, {"title": "Retard du fournisseur", "description": ""}, **HTMX)
     assert created.status_code == 200 and "Retard du fournisseur" in text_of(created)
     risk = pslu.risks.get()
@@ -336,3 +339,245 @@ def test_htmx_is_served_from_our_static_files_with_history_cache_off(reader_clie
     assert re.search(r'<script src="/static/django_htmx/htmx-2[^"]*\.js"', html)
     assert '"historyCacheSize": 0' in html
     assert "https://" not in re.sub(r'href="https://[^"]*"', "", html)
+
+
+# --- Numbers typed as a Québec user types them ---------------------------------------------
+
+
+@pytest.fixture
+def sdm(edition) -> Initiative:
+    """2.2.3, also led by the lead persona; its benefits have indicators."""
+    return Initiative.objects.get(edition=edition, code="2.2.3")
+
+
+def indicator_of(initiative: Initiative):
+    return initiative.benefits.filter(indicators__isnull=False).first().indicators.first()
+
+
+def indicator_data(indicator, **values) -> dict:
+    return {
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "expected_version": indicator.version,
+        **values,
+    }
+
+
+def in_english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en"])
+def test_decimals_typed_with_a_comma_a_space_or_a_dot_are_stored_as_meant(
+    lead_client, sdm, language
+):
+    client = in_english(lead_client) if language == "en" else lead_client
+    indicator = indicator_of(sdm)
+    response = client.post(
+        edit_url("indicator", indicator.pk),
+        indicator_data(indicator, baseline="38,5", target="1\u202f234,5", threshold="1234.5"),
+        **HTMX,
+    )
+    assert response.status_code == 200, text_of(response)
+    indicator.refresh_from_db()
+    assert (indicator.baseline, indicator.target, indicator.threshold) == (
+        Decimal("38.5"),
+        Decimal("1234.5"),
+        Decimal("1234.5"),
+    )
+    shown = text_of(response)
+    if language == "en":
+        assert "38.5" in shown and "1,234.5" in shown and "38,5" not in shown
+    else:
+        assert "Valeur de départ 38,5" in shown and "Cible 1 234,5" in shown
+
+
+def test_an_ambiguous_or_malformed_number_is_refused_in_french_and_nothing_is_stored(
+    lead_client, sdm
+):
+    indicator = indicator_of(sdm)
+    response = lead_client.post(
+        edit_url("indicator", indicator.pk),
+        indicator_data(indicator, baseline="1,234", target="1.234,5", threshold="0,1255"),
+        **HTMX,
+    )
+    assert response.status_code == 422
+    page = text_of(response)
+    assert (
+        "« 1,234 » peut se lire de deux façons : séparez les milliers par une espace (1 234) "
+        "et les décimales par une virgule (1,5)."
+    ) in page
+    assert "Saisissez un nombre, par exemple 38,5 ou 1 234,5." in page
+    assert "Assurez-vous qu’il n’y a pas plus de 2 chiffres après la virgule." in page  # 0,1255
+    assert 'value="1,234"' in response.content.decode()  # what was typed stays
+    indicator.refresh_from_db()
+    assert indicator.baseline is None and indicator.version == 1
+
+
+def test_in_english_a_comma_groups_thousands(lead_client, sdm):
+    indicator = indicator_of(sdm)
+    in_english(lead_client).post(
+        edit_url("indicator", indicator.pk), indicator_data(indicator, baseline="1,234"), **HTMX
+    )
+    indicator.refresh_from_db()
+    assert indicator.baseline == Decimal("1234")
+
+
+def test_an_amount_is_typed_in_whole_dollars(coordinator_client, pslu):
+    response = coordinator_client.post(
+        edit_url("initiative", pslu.pk), fiche_data(pslu, budget="2 500 000 $"), **HTMX
+    )
+    assert response.status_code == 200
+    pslu.refresh_from_db()
+    assert pslu.budget == 2_500_000
+    refused = coordinator_client.post(
+        edit_url("initiative", pslu.pk),
+        fiche_data(pslu, budget="2 500 000,50 $", expected_version=pslu.version),
+        **HTMX,
+    )
+    assert refused.status_code == 422
+    assert "Le montant est en dollars, sans cents" in text_of(refused)
+    pslu.refresh_from_db()
+    assert pslu.budget == 2_500_000
+
+
+@pytest.mark.parametrize("language, shown", [("fr-ca", "1,14"), ("en", "1.14")])
+def test_a_stored_decimal_is_shown_back_in_the_interface_language(
+    coordinator_client, edition, language, shown
+):
+    from roadmap.models import RadarScore
+
+    client = in_english(coordinator_client) if language == "en" else coordinator_client
+    score = RadarScore.objects.get(radar__edition=edition, category="Expérience employé")
+    html = client.get(edit_url("radar-score", score.pk)).content.decode()
+    field = re.search(r'<input[^>]*name="score"[^>]*>', html)[0]
+    assert f'value="{shown}"' in field
+    assert 'type="text"' in field and 'inputmode="decimal"' in field  # not type="number"
+
+
+# --- What the forms say -----------------------------------------------------------------------
+
+
+def test_forms_say_what_they_edit(lead_client, coordinator_client, pslu, sdm, edition):
+    indicator = indicator_of(sdm)
+    assert "Modifier la fiche de l'initiative 1.1.1" in text_of(
+        lead_client.get(edit_url("initiative", pslu.pk), **HTMX)
+    )
+    add_benefit = reverse("roadmap:add_under", args=[YEAR, "benefit", pslu.pk])
+    assert "Ajouter un bénéfice à l'initiative 1.1.1" in text_of(lead_client.get(add_benefit))
+    assert f"Modifier l'indicateur « {indicator.name} »" in text_of(
+        lead_client.get(edit_url("indicator", indicator.pk), **HTMX)
+    )
+    add_measurement = reverse("roadmap:add_under", args=[YEAR, "measurement", indicator.pk])
+    assert f"Ajouter une mesure à l'indicateur « {indicator.name} »" in text_of(
+        lead_client.get(add_measurement, **HTMX)
+    )
+    section = edition.sections.get(key="radar")
+    page = coordinator_client.get(edit_url("section", section.pk))
+    assert "<title>Modifier la section « Radar numériQc »" in page.content.decode()
+
+
+def test_only_signed_sections_offer_the_signatory_fields(coordinator_client, edition):
+    signed = edition.sections.get(key="message-dirigeante-information")
+    unsigned = edition.sections.get(key="note-au-lecteur")
+    assert signed.signed and not unsigned.signed
+    assert (
+        'name="signatory_name"'
+        in coordinator_client.get(edit_url("section", signed.pk)).content.decode()
+    )
+    assert (
+        'name="signatory_name"'
+        not in coordinator_client.get(edit_url("section", unsigned.pk)).content.decode()
+    )
+    # Saving a section without the fields keeps a signatory entered elsewhere.
+    Section.objects.filter(pk=unsigned.pk).update(signatory_name="Personne")
+    coordinator_client.post(
+        edit_url("section", unsigned.pk),
+        {"title": unsigned.title, "body": "Texte", "conclusion": "", "expected_version": 1},
+    )
+    unsigned.refresh_from_db()
+    assert unsigned.body == "Texte" and unsigned.signatory_name == "Personne"
+
+
+def test_a_delete_confirmation_says_what_goes_with_the_item(lead_client, sdm):
+    benefit = sdm.benefits.filter(indicators__isnull=False).first()
+    first, second = benefit.indicators.create(name="Second indicateur"), benefit.indicators.first()
+    for day in range(1, 6):
+        first.measurements.create(measured_on=f"2024-05-0{day}", value=day)
+    url = reverse("roadmap:delete", args=[YEAR, "benefit", benefit.pk])
+    count = benefit.indicators.count()
+    for response in (lead_client.get(url), lead_client.get(url, **HTMX)):
+        page = text_of(response)
+        assert f"Supprimer le bénéfice « {benefit.description[:40]}" in page
+        assert f"Cela supprimera aussi {count} indicateurs et 5 mesures." in page
+    fragment = lead_client.get(url, **HTMX).content.decode()
+    assert "<html" not in fragment and f'hx-post="{url}"' in fragment
+    assert second.pk  # untouched by a GET
+    assert benefit.indicators.count() == count
+
+    one = benefit.indicators.exclude(pk=first.pk).first()
+    page = text_of(lead_client.get(reverse("roadmap:delete", args=[YEAR, "indicator", one.pk])))
+    assert "Cela supprimera aussi" not in page  # nothing goes with it
+
+
+def test_an_inline_save_returns_a_visible_confirmation_next_to_the_record(lead_client, pslu):
+    response = lead_client.post(
+        edit_url("initiative", pslu.pk), fiche_data(pslu, phase="Phase 3", lead=None), **HTMX
+    )
+    html = response.content.decode()
+    actions = html[html.index('class="ptn-row-actions"') :]
+    assert '<p class="ptn-saved">' in actions and "Modification enregistrée." in actions
+    # Only next to the saved record: the page as loaded later has none.
+    page = lead_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"])).content.decode()
+    assert "ptn-saved" not in page
+
+
+# --- French as a reader expects it -----------------------------------------------------------
+
+FIRST_OF_DECEMBER = datetime.datetime(2025, 12, 1, 14, 5, tzinfo=datetime.UTC)
+
+
+def test_dates_on_pages_read_1er_decembre(coordinator_client, lead_client, pslu, edition):
+    from django.utils import timezone
+
+    when = timezone.localtime(FIRST_OF_DECEMBER).replace(day=1, hour=14, minute=5)
+    coordinator_client.post(edit_url("initiative", pslu.pk), fiche_data(pslu, phase="Phase 4"))
+    pslu.history.filter(phase="Phase 4").update(history_date=when)
+    comment = ReviewComment.objects.create(edition=edition, initiative=pslu, text="À préciser")
+    ReviewComment.objects.filter(pk=comment.pk).update(
+        created_at=when, resolved_at=when, resolved_by=User.objects.get(username="coordonnateur")
+    )
+    transition = Transition.objects.create(edition=edition, action="create", to_status="draft")
+    Transition.objects.filter(pk=transition.pk).update(at=when)
+
+    initiative_page = text_of(
+        coordinator_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"]))
+    )
+    assert "1er décembre 2025, 14 h 05 — Démo Coordonnateur PTN" in initiative_page  # history
+    history = text_of(coordinator_client.get(reverse("roadmap:history", args=[YEAR])))
+    assert "1er décembre 2025, 14 h 05" in history
+    edition_page = text_of(coordinator_client.get(reverse("roadmap:edition", args=[YEAR])))
+    assert "Création — 1er décembre 2025, 14 h 05" in edition_page  # timeline
+    assert "1er décembre 2025, 14 h 05 — initiative 1.1.1" in edition_page  # comment
+    assert "par Démo Coordonnateur PTN, le 1er décembre 2025" in edition_page  # resolved
+    for page in (initiative_page, history, edition_page):
+        assert "1 décembre" not in page
+
+    # A conflict says when the other save happened, the same way.
+    stale = fiche_data(pslu, title="Titre périmé", lead=None)
+    lead_client.post(edit_url("initiative", pslu.pk), stale, **HTMX)  # version 2: accepted
+    pslu.history.order_by("-history_id").filter(pk=pslu.pk).update(history_date=when)
+    conflict = text_of(lead_client.post(edit_url("initiative", pslu.pk), stale, **HTMX))
+    assert "a enregistré une modification le 1er décembre 2025, 14 h 05" in conflict
+
+
+def test_counts_agree_with_their_noun_instead_of_writing_s_in_parentheses(pslu, edition):
+    from roadmap.workflow import awaiting
+
+    coordinator = User.objects.get(username="coordonnateur")
+    ReviewComment.objects.create(edition=edition, initiative=pslu, text="Un commentaire")
+    assert ("1 commentaire de révision à régler.", reverse("index")) in awaiting(coordinator)
+    ReviewComment.objects.create(edition=edition, text="Un autre")
+    assert ("2 commentaires de révision à régler.", reverse("index")) in awaiting(coordinator)

@@ -1,6 +1,7 @@
 """Export and import through the pages and the management commands."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -139,7 +140,9 @@ def test_commands_export_and_import(edition, tmp_path, capsys):
     output = tmp_path / "plan.xlsx"
     call_command("export_plan", edition=YEAR, output=str(output))
     call_command("import_plan", str(output), edition=YEAR, dry_run=True)
-    assert "0 changement(s)" in capsys.readouterr().out
+    # (French puts 0 in the singular; gettext only knows it once a French catalog has the
+    # message, so either form is accepted here.)
+    assert re.search(r"\b0 changements? \(aperçu seulement", capsys.readouterr().out)
 
     changed = tmp_path / "changed.xlsx"
     changed.write_bytes(changed_export(edition, {("Initiatives", "C2"): "Titre de la commande"}))

@@ -1,11 +1,20 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from initiatives.models import Initiative, normalize_for_search
-from roadmap.formatting import long_date, money, money_short
+from roadmap.formatting import (
+    NumberError,
+    decimal,
+    long_date,
+    long_datetime,
+    money,
+    money_short,
+    parse_decimal,
+)
 from roadmap.markdown import render_markdown
 from roadmap.models import Ambition, Edition, validate_fiscal_year
 
@@ -112,3 +121,63 @@ def test_word_diff_escapes_user_text_and_marks_changes():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<del>" in html and "<ins>" in html
     assert html.startswith("Texte ")
+
+
+@pytest.mark.parametrize(
+    "typed, french, english",
+    [
+        ("38,5", "38.5", "38.5"),
+        ("1 234,5", "1234.5", "1234.5"),
+        ("1\u00a0234,5", "1234.5", "1234.5"),  # no-break space
+        ("1\u202f234,5 $", "1234.5", "1234.5"),  # narrow no-break space, dollar sign
+        ("1234.5", "1234.5", "1234.5"),
+        ("2 000 000 $", "2000000", "2000000"),
+        ("$2,000,000", "ambiguous", "2000000"),
+        ("-0,5", "-0.5", "-0.5"),
+        # « 1,234 »: in English one thousand two hundred and thirty-four; in French the comma
+        # marks decimals, and the English habit makes it ambiguous: refused, never guessed.
+        ("1,234", "ambiguous", "1234"),
+        ("1.234", "ambiguous", "1.234"),
+        ("1,234.5", "ambiguous", "1234.5"),
+        ("1.234,5", "invalid", "invalid"),
+        ("12 34", "invalid", "invalid"),
+        ("1  234", "invalid", "invalid"),
+        ("3,5,1", "invalid", "invalid"),
+        ("environ 5", "invalid", "invalid"),
+        ("$", "invalid", "invalid"),
+    ],
+)
+def test_numbers_are_read_as_typed_in_each_language_or_refused(typed, french, english):
+    for language, expected in [("fr-ca", french), ("en", english)]:
+        if expected in {"ambiguous", "invalid"}:
+            with pytest.raises(NumberError) as error:
+                parse_decimal(typed, language=language)
+            assert error.value.code == expected, (language, typed)
+        else:
+            assert parse_decimal(typed, language=language) == Decimal(expected), (language, typed)
+
+
+def test_decimals_and_date_times_read_as_in_quebec():
+    with translation.override("fr-ca"):
+        assert decimal(Decimal("1234.50")) == "1\u00a0234,5"
+        assert decimal(Decimal("3"), places=2) == "3,00"
+        assert (
+            long_datetime(datetime.datetime(2025, 12, 1, 14, 5))
+            == "1er décembre 2025, 14\u00a0h\u00a005"
+        )
+    with translation.override("en"):
+        assert decimal(Decimal("1234.50")) == "1,234.5"
+        assert (
+            long_datetime(datetime.datetime(2025, 12, 1, 14, 5))
+            == "December 1, 2025, 2:05\u202fp.m."
+        )
+
+
+def test_edition_statuses_agree_with_edition():
+    assert [label for _value, label in Edition.Status.choices] == [
+        "Brouillon",
+        "Soumise à la DI",
+        "Recommandée",
+        "Approuvée",
+        "Transmise",
+    ]

@@ -29,7 +29,7 @@ def test_home_shows_vision_maturity_radar_orientations_and_counts(reader_client)
     page = text_of(response)
     assert "Créer de la richesse par le développement économique et énergétique du Québec" in page
     assert "2,3 sur une échelle de 1 à 4" in page
-    assert "Étape 3 : « devenir numérique », d'ici le 31 mars 2027" in page
+    assert "Étape 3 : « Devient numérique », d'ici le 31 mars 2027" in page
     assert "Résultat global : 1,75" in page
     html = response.content.decode()
     assert html.count("<svg") == 1 and 'role="img"' in html
@@ -131,8 +131,8 @@ def test_initiative_page_shows_indicators_and_measurements(reader_client, editio
     Measurement.objects.create(indicator=indicator, measured_on="2024-04-01", value="55.5")
     page = text_of(reader_client.get(reverse("initiatives:detail", args=[YEAR, "2.2.3"])))
     assert f"Indicateur : {indicator.name} (%)" in page
-    assert "Valeur de départ 40,00" in page and "Cible 80,00" in page and "Seuil 60,00" in page
-    assert "Mesure du 1er avril 2024 : 55,50" in page
+    assert "Valeur de départ 40" in page and "Cible 80" in page and "Seuil 60" in page
+    assert "Mesure du 1er avril 2024 : 55,5" in page
 
 
 def test_dependencies_show_on_both_initiatives(reader_client):

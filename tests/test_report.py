@@ -118,7 +118,7 @@ def test_letter_size(demo_pdf):
 
 def test_french_typography_in_the_report(edition):
     html = plan_html(edition)
-    assert "«\u00a0devenir numérique\u00a0»" in html
+    assert "«\u00a0Devient numérique\u00a0»" in html
     assert " :" not in re.sub(r"<[^>]+>", "", html).replace("\u00a0:", "")
     assert "d&#x27;" in html or "d’" in html  # entities survive
 

@@ -26,6 +26,7 @@ from roadmap.models import (
     Ambition,
     Edition,
     Maturity,
+    MaturityStage,
     Orientation,
     PlanRisk,
     PlanRiskMitigation,
@@ -145,31 +146,29 @@ def load_plan(path: Path = DEMO_FILE) -> LoadReport:
     )
 
     m = data["maturity"]
-    up.upsert(
+    maturity = up.upsert(
         Maturity,
         {"edition": edition},
         {
             "score": Decimal(m["score"]),
             "scale_min": m["scale_min"],
             "scale_max": m["scale_max"],
-            "current_stage": m["current_stage"],
-            "current_stage_label": m["current_stage_label"],
             "target_stage": m["target_stage"],
-            "target_stage_label": m["target_stage_label"],
             "target_date": _date(m["target_date"]),
             "source": _text(m.get("source")),
         },
     )
+    stages = [
+        up.upsert(MaturityStage, {"maturity": maturity, "number": number}, {"label": label})
+        for number, label in m["stages"].items()
+    ]
+    up.prune(maturity.stages.all(), stages)
 
     r = data["radar"]
     radar = up.upsert(
         Radar,
         {"edition": edition},
-        {
-            "overall": Decimal(r["overall"]),
-            "scale_max": r["scale_max"],
-            "source": _text(r.get("source")),
-        },
+        {"scale_max": r["scale_max"], "source": _text(r.get("source"))},
     )
     scores = [
         up.upsert(
@@ -238,6 +237,7 @@ def load_plan(path: Path = DEMO_FILE) -> LoadReport:
                 "order": order,
                 "body": _text(s.get("body")),
                 "conclusion": _text(s.get("conclusion")),
+                "signed": bool(s.get("signed")),
                 "signatory_name": s.get("signatory_name") or "",
                 "signatory_title": s.get("signatory_title") or "",
             },

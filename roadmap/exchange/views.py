@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
@@ -149,8 +149,10 @@ def import_confirm(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     del request.session[SESSION_KEY]
     messages.success(
         request,
-        _(
-            "Import appliqué : %(count)s modification(s) enregistrée(s) et inscrite(s) à l'historique."
+        ngettext(
+            "Import appliqué : %(count)s modification enregistrée et inscrite à l'historique.",
+            "Import appliqué : %(count)s modifications enregistrées et inscrites à l'historique.",
+            report.change_count,
         )
         % {"count": report.change_count},
     )

@@ -1,7 +1,8 @@
 /*
  * Portail PTN — the small amount of JavaScript on top of htmx. Everything works without it:
  * links have an href and forms an action. This file only manages focus and announcements
- * after htmx swaps a part of the page, so keyboard and screen-reader users know what happened.
+ * after htmx swaps a part of the page, so keyboard and screen-reader users know what happened,
+ * and fades the visible confirmation of a save.
  * No inline script, no eval (CSP-ready).
  */
 (function () {
@@ -49,7 +50,18 @@
     }
   });
 
+  // The visible « Modification enregistrée. » next to a record just saved fades after a while.
+  var SAVED_NOTE_MS = 6000;
+
+  function fadeSavedNotes() {
+    document.querySelectorAll(".ptn-saved:not([data-ptn-fading])").forEach(function (note) {
+      note.setAttribute("data-ptn-fading", "");
+      window.setTimeout(function () { note.classList.add("ptn-saved--done"); }, SAVED_NOTE_MS);
+    });
+  }
+
   document.body.addEventListener("htmx:afterSettle", function () {
+    fadeSavedNotes();
     var marked = document.querySelector("[data-ptn-focus]");
     if (marked) {
       marked.removeAttribute("data-ptn-focus");

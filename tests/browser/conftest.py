@@ -212,11 +212,13 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def new_page(browser: Browser, server_url: str) -> Iterator[Callable[..., Page]]:
     """Open a page in a new browser context (its own cookies: signed out until ``login``).
-    Keyword arguments go to ``browser.new_context`` (e.g. ``java_script_enabled=False``)."""
+    Keyword arguments go to ``browser.new_context`` (e.g. ``java_script_enabled=False``, or
+    ``locale="en-CA"``: the browser's locale, fr-CA unless given)."""
     contexts = []
 
     def open_page(**context_options) -> Page:
-        context = browser.new_context(base_url=server_url, locale="fr-CA", **context_options)
+        options = {"locale": "fr-CA", **context_options}
+        context = browser.new_context(base_url=server_url, **options)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()

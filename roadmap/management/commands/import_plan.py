@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from roadmap.exchange.files import ImportFileError, read_upload
 from roadmap.exchange.service import run_import
@@ -31,9 +32,15 @@ class Command(BaseCommand):
         except EditionFrozenError as error:
             raise CommandError(str(error)) from error
         for sheet in report.sheets:
+            counts = [
+                ngettext("%(n)s ligne créée", "%(n)s lignes créées", sheet.created),
+                ngettext("%(n)s modifiée", "%(n)s modifiées", sheet.updated),
+                ngettext("%(n)s inchangée", "%(n)s inchangées", sheet.unchanged),
+            ]
+            numbers = [sheet.created, sheet.updated, sheet.unchanged]
             self.stdout.write(
-                f"{sheet.name} : {sheet.created} créée(s), {sheet.updated} modifiée(s), "
-                f"{sheet.unchanged} inchangée(s)"
+                f"{sheet.name} : "
+                + ", ".join(text % {"n": n} for text, n in zip(counts, numbers, strict=True))
             )
             for change in sheet.changes:
                 details = "; ".join(
@@ -46,6 +53,21 @@ class Command(BaseCommand):
                 f"{problem.sheet}, {where}, {problem.column or '—'} : {problem.message}"
             )
         if report.has_errors:
-            raise CommandError(f"{len(report.problems)} erreur(s) : rien n'a été importé.")
+            count = len(report.problems)
+            raise CommandError(
+                ngettext(
+                    "%(count)s erreur : rien n'a été importé.",
+                    "%(count)s erreurs : rien n'a été importé.",
+                    count,
+                )
+                % {"count": count}
+            )
         verb = "appliqué" if report.applied else "aperçu seulement, rien n'a été écrit"
-        self.stdout.write(self.style.SUCCESS(f"{report.change_count} changement(s) ({verb})."))
+        changes = ngettext(
+            "%(count)s changement (%(verb)s).",
+            "%(count)s changements (%(verb)s).",
+            report.change_count,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(changes % {"count": report.change_count, "verb": verb})
+        )
