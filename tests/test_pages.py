@@ -242,3 +242,12 @@ def test_french_is_served_whatever_the_browser_asks(reader_client):
         reader_client.get(reverse("roadmap:roadmap", args=[YEAR]), HTTP_ACCEPT_LANGUAGE="en-US,en")
     )
     assert "Feuille de route" in page and "Financée" in page
+
+
+def test_comparison_with_a_single_edition_says_there_is_nothing_to_compare(reader_client):
+    response = reader_client.get(reverse("roadmap:compare", args=[YEAR]))
+    main = response.content.decode().split('<main id="contenu"', 1)[1]
+    assert "Il n'y a rien à comparer : l'édition 2023-2024 est la seule édition du plan." in (
+        text_of(response)
+    )
+    assert "<form" not in main and "<select" not in main  # no form with nothing to choose
