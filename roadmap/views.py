@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +16,8 @@ from initiatives.models import Contribution, Initiative, InitiativeRisk
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
 from roadmap.charts import radar_chart
 from roadmap.exchange.resources import RESOURCES
-from roadmap.forms import RoadmapFilterForm
-from roadmap.history import changes, edition_sources
+from roadmap.forms import HistoryFilterForm, RoadmapFilterForm
+from roadmap.history import change_index, describe
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
 from roadmap.report import ready_pdf
 from roadmap.tasks import render_plan
@@ -209,13 +210,26 @@ def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
     )
 
 
+HISTORY_PAGE_SIZE = 50
+
+
 @plan_reader_required
 def history(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    """The edition's history, filtered and cut into pages in SQL: a page reads its own rows."""
     edition = get_edition(fiscal_year)
+    form = HistoryFilterForm(request.GET or None, edition=edition)
+    form.is_valid()
+    sources = form.sources(edition)
+    page = Paginator(change_index(sources), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "roadmap/history.html",
-        {"edition": edition, "history": changes(edition_sources(edition), limit=300)},
+        {
+            "edition": edition,
+            "form": form,
+            "page": page,
+            "history": describe(sources, list(page.object_list)),
+        },
     )
 
 
