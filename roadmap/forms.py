@@ -110,6 +110,8 @@ class HistoryFilterForm(forms.Form):
     )
 
     def __init__(self, *args, edition: Edition, **kwargs) -> None:
+        # Its own ids: the roadmap's filters, on the same page, have a « unit » field too.
+        kwargs.setdefault("auto_id", "assign-%s")
         super().__init__(*args, **kwargs)
         self.fields["initiative"].queryset = Initiative.objects.filter(edition=edition).only(
             "pk", "code", "acronym", "title"
@@ -149,3 +151,64 @@ class HistoryFilterForm(forms.Form):
 def _midnight(day: datetime.date) -> datetime.datetime:
     """The start of ``day`` in the portal's time zone (dates are read as people in Québec do)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.acronym} — {obj.name}"
+
+
+class BulkAssignForm(forms.Form):
+    """The roadmap's « assign to the checked initiatives »: each checked initiative comes with
+    the version the person saw (``version-<pk>``), so a row changed meanwhile is not
+    overwritten."""
+
+    initiative = forms.ModelMultipleChoiceField(
+        label=_("Initiatives"),
+        queryset=Initiative.objects.none(),
+        error_messages={"required": _("Cochez au moins une initiative dans le tableau.")},
+    )
+    lead = PersonChoiceField(
+        label=_("Responsable"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("(ne pas changer)"),
+    )
+    unit = UnitChoiceField(
+        label=_("Unité"),
+        required=False,
+        queryset=Unit.objects.all(),
+        empty_label=_("(ne pas changer)"),
+    )
+
+    def __init__(self, *args, edition: Edition, **kwargs) -> None:
+        # Its own ids: the roadmap's filters, on the same page, have a « unit » field too.
+        kwargs.setdefault("auto_id", "assign-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = Initiative.objects.filter(edition=edition).only(
+            "pk", "code", "version"
+        )
+        self.fields["lead"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=[roles.LEAD, roles.COORDINATOR])
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("lead") and not data.get("unit") and not self.has_error("lead"):
+            self.add_error(None, _("Choisissez un responsable, une unité, ou les deux."))
+        versions = {}
+        for initiative in data.get("initiative") or []:
+            try:
+                versions[initiative.pk] = int(self.data.get(f"version-{initiative.pk}", ""))
+            except ValueError:
+                self.add_error("initiative", _("La page est incomplète : rechargez-la."))
+                break
+        data["versions"] = versions
+        return data
+
+    @property
+    def selected(self) -> frozenset[str]:
+        """The checked initiatives' ids as sent (to check them again on a page shown back)."""
+        return frozenset(self.data.getlist("initiative")) if self.is_bound else frozenset()

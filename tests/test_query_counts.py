@@ -75,3 +75,13 @@ def test_history_page_costs_the_same_however_long_the_history(reader_client, edi
     retitle(1100)
     long = [count_queries(reader_client, page) for page in pages]
     assert short == long
+
+
+def test_coordinator_roadmap_with_its_selection_form_does_not_grow_with_the_plan(
+    coordinator_client, edition
+):
+    """The reader's roadmap plus the two lists of the « assign » form (leads, units)."""
+    url = PAGES["roadmap"]
+    on_demo = count_queries(coordinator_client, url)
+    add_generated_initiatives(edition, 200)
+    assert (on_demo, count_queries(coordinator_client, url)) == (12, 12)
