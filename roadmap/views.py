@@ -20,6 +20,7 @@ from initiatives.models import Contribution, Initiative, InitiativeRisk
 from initiatives.services import StaleSelectionError, initiatives_assign
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
 from roadmap.charts import radar_chart
+from roadmap.exchange import vocabulary
 from roadmap.exchange.resources import RESOURCES
 from roadmap.forms import BulkAssignForm, HistoryFilterForm, RoadmapFilterForm
 from roadmap.history import change_index, describe
@@ -135,7 +136,9 @@ def _roadmap_page(
             "can_edit": can_edit,
             "assign_form": assign_form if can_edit else None,
             "selected": selected,
-            "export_sheets": [r.sheet for r in RESOURCES],
+            "export_sheets": [
+                (r.sheet, vocabulary.sheet_name(r.sheet, vocabulary.language())) for r in RESOURCES
+            ],
         },
         status=status,
     )
