@@ -1,17 +1,20 @@
 """Reading the history kept by django-simple-history: who changed what, when, from what to what.
 
 Records are found by identity (ids), not by joining live rows, so changes to rows deleted since
-are still shown. Each source is one query, whatever the number of changes.
+are still shown. A page of history reads only the records it shows: the history tables are
+ordered and cut into pages in SQL (one UNION), then the page's records are read with the record
+before each, for the field-by-field differences.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
@@ -43,6 +46,9 @@ from roadmap.models import (
 HIDDEN_FIELDS = {"id", "version", "search_text", "updated_at", "created_at"}
 LABEL_FIELDS = ("code", "title", "name", "category", "description", "text", "measured_on", "key")
 
+# Where history is read from: each model with the query of its history records in scope.
+Sources = list[tuple[type[models.Model], QuerySet]]
+
 
 @dataclass
 class FieldChange:
@@ -65,7 +71,7 @@ class Change:
         return {"+": _("Ajout"), "~": _("Modification"), "-": _("Suppression")}[self.action]
 
 
-def initiative_sources(initiative_ids) -> list[tuple[type[models.Model], QuerySet]]:
+def initiative_sources(initiative_ids) -> Sources:
     """History of initiatives and of every row that hangs off them (deleted rows included)."""
     benefit_ids = Benefit.history.filter(initiative_id__in=initiative_ids).values("id")
     indicator_ids = Indicator.history.filter(benefit_id__in=benefit_ids).values("id")
@@ -91,7 +97,7 @@ def initiative_sources(initiative_ids) -> list[tuple[type[models.Model], QuerySe
     ]
 
 
-def edition_sources(edition: Edition) -> list[tuple[type[models.Model], QuerySet]]:
+def edition_sources(edition: Edition) -> Sources:
     initiative_ids = Initiative.history.filter(edition_id=edition.pk).values("id")
     section_ids = Section.history.filter(edition_id=edition.pk).values("id")
     orientation_ids = Orientation.history.filter(edition_id=edition.pk).values("id")
@@ -114,46 +120,118 @@ def edition_sources(edition: Edition) -> list[tuple[type[models.Model], QuerySet
     ]
 
 
-def changes(sources: list[tuple[type[models.Model], QuerySet]], limit: int = 200) -> list[Change]:
-    """The latest ``limit`` changes, newest first, each with its field-by-field differences.
-
-    One query per source, plus one per kind of related name shown (users, units, topics…).
-    """
-    fetched = [
-        (model, list(qs.select_related("history_user").order_by("id", "history_id")))
-        for model, qs in sources
+def change_index(sources: Sources) -> QuerySet:
+    """Every history record of the sources as (date, history id, source number), newest
+    first: one UNION of the history tables, so that a page reads only the rows it shows
+    (``change_index(sources)[50:100]`` is one query with LIMIT and OFFSET; ``.count()`` one
+    more). Records saved together (same date) keep a stable order."""
+    parts = [
+        queryset.order_by()
+        .annotate(ptn_source=Value(number, output_field=models.IntegerField()))
+        .values_list("history_date", "history_id", "ptn_source")
+        for number, (_model, queryset) in enumerate(sources)
     ]
+    return (
+        parts[0].union(*parts[1:], all=True).order_by("-history_date", "-ptn_source", "-history_id")
+    )
+
+
+def filter_sources(
+    sources: Sources,
+    *,
+    who: User | None = None,
+    since: datetime.datetime | None = None,
+    before: datetime.datetime | None = None,
+) -> Sources:
+    """The same sources, limited to one person's changes and to a period [since, before)."""
+    lookups: dict[str, object] = {}
+    if who is not None:
+        lookups["history_user_id"] = who.pk
+    if since is not None:
+        lookups["history_date__gte"] = since
+    if before is not None:
+        lookups["history_date__lt"] = before
+    return [(model, queryset.filter(**lookups)) for model, queryset in sources]
+
+
+def describe(sources: Sources, index_rows) -> list[Change]:
+    """The changes of ``index_rows`` (rows of ``change_index``), in their order, each with its
+    field-by-field differences from the record before it.
+
+    One query per kind of record on the page (its records and their predecessors together),
+    plus one per kind of related name shown (users, units, initiatives, topics): a fixed
+    number, whatever the amount of history.
+    """
+    wanted: dict[int, list[int]] = defaultdict(list)
+    for _when, history_id, number in index_rows:
+        wanted[number].append(history_id)
+    found: dict[tuple[int, int], object] = {}
+    predecessors: dict[tuple[int, int], object] = {}
+    fetched = []
+    for number, ids in wanted.items():
+        model = sources[number][0]
+        records = _with_predecessors(sources[number][1].model, ids)
+        fetched.append((model, records))
+        previous: dict[int, object] = {}
+        for record in records:  # by object, then in the order of the history
+            if record.history_id in ids:
+                found[(number, record.history_id)] = record
+                predecessors[(number, record.history_id)] = previous.get(record.id)
+            previous[record.id] = record
     names = _related_names(fetched)
     entries: list[Change] = []
-    for model, records in fetched:
-        fields = [f for f in model._meta.fields if f.name not in HIDDEN_FIELDS]
-        previous: dict[int, object] = {}
-        for record in records:
-            before = previous.get(record.id)
-            previous[record.id] = record
-            entry = Change(
-                when=record.history_date,
-                who=record.history_user,
-                action=record.history_type,
-                kind=str(model._meta.verbose_name),
-                label=_label(record),
-            )
-            if record.history_type == "~" and before is not None:
-                for f in fields:
-                    old, new = getattr(before, f.attname), getattr(record, f.attname)
-                    if old != new:
-                        entry.fields.append(
-                            FieldChange(
-                                str(f.verbose_name),
-                                _value(f, old, names),
-                                _value(f, new, names),
-                            )
-                        )
-                if not entry.fields:
-                    continue  # a save that changed nothing a person would see
+    for _when, history_id, number in index_rows:
+        record = found[(number, history_id)]
+        entry = _change(sources[number][0], record, predecessors[(number, history_id)], names)
+        if entry is not None:
             entries.append(entry)
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:limit]
+    return entries
+
+
+def _with_predecessors(history_model: type[models.Model], ids: list[int]) -> list:
+    """The records ``ids`` and, for each, the record of the same object just before it."""
+    just_before = Subquery(
+        history_model.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    before_ids = (
+        history_model.objects.filter(history_id__in=ids)
+        .annotate(before=just_before)
+        .values("before")
+    )
+    return list(
+        history_model.objects.filter(Q(history_id__in=ids) | Q(history_id__in=before_ids))
+        .select_related("history_user")
+        .order_by("id", "history_id")
+    )
+
+
+def _change(model: type[models.Model], record, before, names) -> Change | None:
+    entry = Change(
+        when=record.history_date,
+        who=record.history_user,
+        action=record.history_type,
+        kind=str(model._meta.verbose_name),
+        label=_label(record),
+    )
+    if record.history_type == "~" and before is not None:
+        for f in model._meta.fields:
+            if f.name in HIDDEN_FIELDS:
+                continue
+            old, new = getattr(before, f.attname), getattr(record, f.attname)
+            if old != new:
+                entry.fields.append(
+                    FieldChange(str(f.verbose_name), _value(f, old, names), _value(f, new, names))
+                )
+        if not entry.fields:
+            return None  # a save that changed nothing a person would see
+    return entry
+
+
+def changes(sources: Sources, limit: int = 200) -> list[Change]:
+    """The latest ``limit`` changes, newest first (a short history, without pages)."""
+    return describe(sources, list(change_index(sources)[:limit]))
 
 
 NAMED_MODELS = (User, Unit, Initiative, Topic)

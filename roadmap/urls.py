@@ -7,6 +7,7 @@ app_name = "roadmap"
 urlpatterns = [
     path("", views.home, name="home"),
     path("feuille-de-route/", views.roadmap, name="roadmap"),
+    path("feuille-de-route/assigner/", views.assign, name="assign"),
     path("risques/", views.risks, name="risks"),
     path("sections/", views.sections, name="sections"),
     path("sections/<slug:key>/", views.section, name="section"),

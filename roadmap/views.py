@@ -1,23 +1,30 @@
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.roles import role_names
 from benefits.selectors import benefits_by_initiative
 from initiatives.models import Contribution, Initiative, InitiativeRisk
+from initiatives.services import StaleSelectionError, initiatives_assign
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
 from roadmap.charts import radar_chart
+from roadmap.exchange import vocabulary
 from roadmap.exchange.resources import RESOURCES
 from roadmap.figures import EditionFigures
-from roadmap.forms import RoadmapFilterForm
-from roadmap.history import changes, edition_sources
+from roadmap.forms import BulkAssignForm, HistoryFilterForm, RoadmapFilterForm
+from roadmap.history import change_index, describe
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
 from roadmap.report import ready_pdf
 from roadmap.tasks import render_plan
@@ -88,7 +95,18 @@ def home(request: HttpRequest, fiscal_year: str) -> HttpResponse:
 @plan_reader_required
 def roadmap(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     edition = get_edition(fiscal_year)
-    form = RoadmapFilterForm(request.GET or None, edition=edition)
+    return _roadmap_page(request, edition, request.GET)
+
+
+def _roadmap_page(
+    request: HttpRequest,
+    edition: Edition,
+    filters: QueryDict,
+    assign_form: BulkAssignForm | None = None,
+    selected: frozenset[str] = frozenset(),
+    status: int = 200,
+) -> HttpResponse:
+    form = RoadmapFilterForm(filters or None, edition=edition)
     form.is_valid()
     initiatives = list(form.filter(edition.initiatives.with_roadmap_relations()))
     initiatives.sort(key=lambda i: i.sort_key)
@@ -104,18 +122,90 @@ def roadmap(request: HttpRequest, fiscal_year: str) -> HttpResponse:
         ]
         if ambitions:
             groups.append((orientation, ambitions))
+    can_edit = can_edit_edition(request.user, edition)
+    if can_edit and assign_form is None and initiatives:
+        assign_form = BulkAssignForm(edition=edition)
     return render(
         request,
         "roadmap/roadmap.html",
         {
             "edition": edition,
             "form": form,
+            "filters": filters.urlencode(),
             "groups": groups,
             "result_count": len(initiatives),
-            "can_edit": can_edit_edition(request.user, edition),
-            "export_sheets": [r.sheet for r in RESOURCES],
+            "can_edit": can_edit,
+            "assign_form": assign_form if can_edit else None,
+            "selected": selected,
+            "export_sheets": [
+                (r.sheet, vocabulary.sheet_name(r.sheet, vocabulary.language())) for r in RESOURCES
+            ],
         },
+        status=status,
     )
+
+
+@require_POST
+@plan_reader_required
+def assign(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    """Give the checked initiatives of the roadmap a lead and/or a unit (the coordinator)."""
+    edition = get_edition(fiscal_year)
+    if not can_edit_edition(request.user, edition):
+        raise PermissionDenied
+    filters = QueryDict(request.POST.get("filtres", ""))
+    form = BulkAssignForm(request.POST, edition=edition)
+    if not form.is_valid():
+        return _roadmap_page(request, edition, filters, form, form.selected, status=422)
+    data = form.cleaned_data
+    try:
+        changed = initiatives_assign(
+            edition=edition,
+            versions=data["versions"],
+            lead=data["lead"],
+            unit=data["unit"],
+            user=request.user,
+        )
+    except StaleSelectionError as error:
+        messages.error(request, _stale_message(error.codes))
+        # Shown again with the current values and versions, the same boxes checked.
+        fresh = BulkAssignForm(
+            initial={"lead": data["lead"], "unit": data["unit"]}, edition=edition
+        )
+        return _roadmap_page(request, edition, filters, fresh, form.selected, status=409)
+    if changed:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d initiative modifiée (%(codes)s) ; le changement est inscrit à "
+                "l'historique.",
+                "%(count)d initiatives modifiées (%(codes)s) ; les changements sont inscrits à "
+                "l'historique.",
+                len(changed),
+            )
+            % {"count": len(changed), "codes": ", ".join(i.code for i in changed)},
+        )
+    else:
+        messages.info(
+            request,
+            _("Aucune initiative n'a changé : celles cochées avaient déjà ces valeurs."),
+        )
+    url = reverse("roadmap:roadmap", args=[fiscal_year])
+    return redirect(f"{url}?{filters.urlencode()}" if filters else url)
+
+
+def _stale_message(codes: list[str]) -> str:
+    if not codes:
+        return _(
+            "Rien n'a été modifié : une des initiatives cochées a changé pendant "
+            "l'enregistrement. Vérifiez-les puis recommencez."
+        )
+    return ngettext(
+        "Rien n'a été modifié : l'initiative %(codes)s a changé depuis l'affichage de la page. "
+        "Vérifiez-la puis recommencez.",
+        "Rien n'a été modifié : les initiatives %(codes)s ont changé depuis l'affichage de la "
+        "page. Vérifiez-les puis recommencez.",
+        len(codes),
+    ) % {"codes": ", ".join(codes)}
 
 
 @plan_reader_required
@@ -214,13 +304,26 @@ def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
     )
 
 
+HISTORY_PAGE_SIZE = 50
+
+
 @plan_reader_required
 def history(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+    """The edition's history, filtered and cut into pages in SQL: a page reads its own rows."""
     edition = get_edition(fiscal_year)
+    form = HistoryFilterForm(request.GET or None, edition=edition)
+    form.is_valid()
+    sources = form.sources(edition)
+    page = Paginator(change_index(sources), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "roadmap/history.html",
-        {"edition": edition, "history": changes(edition_sources(edition), limit=300)},
+        {
+            "edition": edition,
+            "form": form,
+            "page": page,
+            "history": describe(sources, list(page.object_list)),
+        },
     )
 
 

@@ -556,7 +556,8 @@ def test_dates_on_pages_read_1er_decembre(coordinator_client, lead_client, pslu,
         coordinator_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"]))
     )
     assert "1er décembre 2025, 14 h 05 — Démo Coordonnateur PTN" in initiative_page  # history
-    history = text_of(coordinator_client.get(reverse("roadmap:history", args=[YEAR])))
+    history_url = reverse("roadmap:history", args=[YEAR]) + "?start=2025-12-01&end=2025-12-01"
+    history = text_of(coordinator_client.get(history_url))  # paged: that day's changes
     assert "1er décembre 2025, 14 h 05" in history
     edition_page = text_of(coordinator_client.get(reverse("roadmap:edition", args=[YEAR])))
     assert "Création — 1er décembre 2025, 14 h 05" in edition_page  # timeline

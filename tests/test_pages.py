@@ -1,13 +1,17 @@
 """What a reader sees on each page of the demo plan."""
 
+import datetime
 import html as html_lib
 import re
+import zoneinfo
 
 from django.urls import reverse
 
+from accounts.models import User
 from initiatives.models import Contribution, Initiative
 
 YEAR = "2023-2024"
+QUEBEC = zoneinfo.ZoneInfo("America/Toronto")
 
 
 def text_of(response) -> str:
@@ -244,3 +248,105 @@ def test_french_is_served_whatever_the_browser_asks(reader_client):
         reader_client.get(reverse("roadmap:roadmap", args=[YEAR]), HTTP_ACCEPT_LANGUAGE="en-US,en")
     )
     assert "Feuille de route" in page and "Financée" in page
+
+
+def test_comparison_with_a_single_edition_says_there_is_nothing_to_compare(reader_client):
+    response = reader_client.get(reverse("roadmap:compare", args=[YEAR]))
+    main = response.content.decode().split('<main id="contenu"', 1)[1]
+    assert "Il n'y a rien à comparer : l'édition 2023-2024 est la seule édition du plan." in (
+        text_of(response)
+    )
+    assert "<form" not in main and "<select" not in main  # no form with nothing to choose
+
+
+# --- History: filters and pages ----------------------------------------------------------------
+
+
+def history_entries(response) -> list[str]:
+    """The text of each change listed on a history page, newest first."""
+    html = response.content.decode()
+    listing = (
+        html.split('<ol class="ptn-history">', 1)[1].split("</ol>", 1)[0]
+        if ('<ol class="ptn-history">' in html)
+        else ""
+    )
+    items = re.findall(r'<p class="ptn-history-head">(.*?)</p>', listing, flags=re.S)
+    return [" ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", i)).split()) for i in items]
+
+
+def retitle(initiative, titles: list[str], *, by, on: str | None = None) -> None:
+    """Save ``initiative`` once per title, as ``by``; ``on`` (ISO date and time in Québec)
+    backdates the changes."""
+    for title in titles:
+        initiative.title = title
+        initiative._history_user = by
+        initiative.save()
+    if on:
+        initiative.history.filter(title__in=titles).update(
+            history_date=datetime.datetime.fromisoformat(on).replace(tzinfo=QUEBEC)
+        )
+
+
+def test_history_is_cut_into_pages_newest_first(reader_client, edition):
+    pslu = edition.initiatives.get(code="1.1.1")
+    coordinator = User.objects.get(username="coordonnateur")
+    retitle(pslu, [f"Titre révisé {n}" for n in range(1, 61)], by=coordinator)
+    url = reverse("roadmap:history", args=[YEAR])
+
+    first = reader_client.get(url)
+    entries = history_entries(first)
+    assert len(entries) == 50
+    assert "« 1.1.1 »" in entries[0] and "Titre révisé 59 → Titre révisé 60" in text_of(first)
+    assert "page 1 de" in text_of(first)
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+
+    assert "Titre révisé 10 → Titre révisé 11" in text_of(first)  # the 50th change
+    second = reader_client.get(url + "?page=2")
+    assert "Titre révisé 9 → Titre révisé 10" in text_of(second)
+    assert "Titre révisé 10 → Titre révisé 11" not in text_of(second)
+    assert 'rel="prev" href="?page=1"' in second.content.decode()
+    # A page number out of range shows the last page rather than an error.
+    assert reader_client.get(url + "?page=999").status_code == 200
+
+
+def test_history_filters_by_initiative_person_and_dates(reader_client, edition):
+    coordinator = User.objects.get(username="coordonnateur")
+    lead = User.objects.get(username="responsable")
+    pslu, sdm = edition.initiatives.get(code="1.1.1"), edition.initiatives.get(code="2.2.3")
+    retitle(pslu, ["PSLU en janvier"], by=coordinator, on="2025-01-15 12:00")
+    retitle(sdm, ["SDM en mars"], by=coordinator, on="2025-03-01 00:10")
+    retitle(pslu, ["PSLU en mars"], by=lead, on="2025-03-31 23:50")  # 1 April in UTC
+    retitle(sdm, ["SDM en avril"], by=lead, on="2025-04-01 00:10")
+    url = reverse("roadmap:history", args=[YEAR])
+
+    by_initiative = text_of(reader_client.get(f"{url}?initiative={pslu.pk}"))
+    assert "→ PSLU en janvier" in by_initiative and "→ PSLU en mars" in by_initiative
+    assert "→ SDM en mars" not in by_initiative
+    by_person = text_of(reader_client.get(f"{url}?person={coordinator.pk}"))
+    assert "→ PSLU en janvier" in by_person and "→ SDM en mars" in by_person
+    assert "→ PSLU en mars" not in by_person
+    # Both dates are included, whole days in Québec's time zone.
+    in_march = text_of(reader_client.get(f"{url}?start=2025-03-01&end=2025-03-31"))
+    assert "→ SDM en mars" in in_march and "→ PSLU en mars" in in_march
+    assert "→ PSLU en janvier" not in in_march and "→ SDM en avril" not in in_march
+    assert "2 modifications inscrites correspondent aux filtres." in in_march
+    combined = reader_client.get(f"{url}?initiative={pslu.pk}&person={lead.pk}&end=2025-12-31")
+    assert len(history_entries(combined)) == 1 and "PSLU en mars" in text_of(combined)
+
+
+def test_the_pages_of_a_filtered_history_keep_their_filters(reader_client, edition):
+    coordinator = User.objects.get(username="coordonnateur")
+    pslu = edition.initiatives.get(code="1.1.1")
+    retitle(pslu, [f"Version {n}" for n in range(1, 56)], by=coordinator)
+    url = reverse("roadmap:history", args=[YEAR])
+    html = reader_client.get(f"{url}?person={coordinator.pk}").content.decode()
+    assert f'rel="next" href="?person={coordinator.pk}&amp;page=2"' in html
+
+
+def test_an_invalid_history_filter_is_explained_in_french_and_ignored(reader_client):
+    url = reverse("roadmap:history", args=[YEAR])
+    response = reader_client.get(f"{url}?start=2025-03-31&end=2025-03-01&person=abc")
+    page = text_of(response)
+    assert "La date de fin doit suivre la date de début." in page
+    assert "Sélectionnez un choix valide" in page
+    assert len(history_entries(response)) == 50  # the whole history, first page

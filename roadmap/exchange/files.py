@@ -219,10 +219,43 @@ def _safe_text(value):
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
+# Column widths, in characters: wide enough for a column's usual content, at most WIDEST (a
+# longer text wraps in its cell), at least enough for the header's longest word.
+NARROWEST, WIDEST = 8, 50
+WIDTH_SAMPLE = 200  # rows looked at to size a column
+
+
+def _text_width(value) -> int:
+    """Characters of the longest line a value shows in its cell."""
+    if isinstance(value, str):
+        return max(map(len, value.splitlines()), default=0)
+    if isinstance(value, datetime.date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:,.2f}")
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    return len(str(value))
+
+
+def _column_widths(dataset: tablib.Dataset) -> list[tuple[int, bool]]:
+    """Each column's width and whether its long texts wrap."""
+    widths = []
+    for column, name in enumerate(dataset.headers):
+        sample = [v for v in dataset.get_col(column)[:WIDTH_SAMPLE] if v not in (None, "")]
+        longest = max(map(_text_width, sample), default=0)
+        header_word = max(map(len, str(name).split()), default=0)
+        width = max(NARROWEST, header_word + 2, min(longest, WIDEST) + 2, min(len(name), 16) + 2)
+        widths.append((min(width, WIDEST + 2), longest > WIDEST))
+    return widths
+
+
 def write_xlsx(datasets: list[tuple[str, tablib.Dataset]]) -> bytes:
-    """One sheet per dataset: French headers, frozen header row, readable widths, and no cell
-    that a spreadsheet could run as a formula (text is always written as text). XlsxWriter in
-    constant-memory mode: about twice as fast as openpyxl for a large plan."""
+    """One sheet per dataset, ready to work in: a frozen header row with an auto-filter,
+    columns as wide as their content (long texts wrap), numbers and dates stored as numbers
+    and dates, and no cell that a spreadsheet could run as a formula (text is always written
+    as text). XlsxWriter in constant-memory mode: about twice as fast as openpyxl for a large
+    plan."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -236,16 +269,26 @@ def write_xlsx(datasets: list[tuple[str, tablib.Dataset]]) -> bytes:
             "text_wrap": True,
         }
     )
-    guarded = workbook.add_format({"quote_prefix": True})
-    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    text = workbook.add_format({"valign": "top"})
+    wrapped = workbook.add_format({"valign": "top", "text_wrap": True})
+    guarded = workbook.add_format({"valign": "top", "quote_prefix": True})
+    wrapped_guarded = workbook.add_format(
+        {"valign": "top", "text_wrap": True, "quote_prefix": True}
+    )
+    whole = workbook.add_format({"valign": "top", "num_format": "0"})
+    decimal = workbook.add_format({"valign": "top", "num_format": "0.00##"})
+    money = workbook.add_format({"valign": "top", "num_format": "#,##0"})
+    date = workbook.add_format({"valign": "top", "num_format": "yyyy-mm-dd"})
     for title, dataset in datasets:
         sheet = workbook.add_worksheet(title[:31])
         sheet.freeze_panes(1, 0)
+        widths = _column_widths(dataset)
         for column, name in enumerate(dataset.headers):
-            sample = [str(v) for v in dataset.get_col(column)[:200] if v is not None]
-            width = min(max([len(str(name)), *map(len, sample)]) + 2, 60)
-            sheet.set_column(column, column, max(width, 10))
+            sheet.set_column(column, column, widths[column][0])
             sheet.write_string(0, column, str(name), header)
+        if dataset.headers:
+            sheet.autofilter(0, 0, max(dataset.height, 1), len(dataset.headers) - 1)
+        money_columns = {i for i, name in enumerate(dataset.headers) if "($)" in str(name)}
         for row_number, row in enumerate(dataset, start=1):
             for column, value in enumerate(row):
                 if value is None or value == "":
@@ -253,19 +296,25 @@ def write_xlsx(datasets: list[tuple[str, tablib.Dataset]]) -> bytes:
                 if isinstance(value, str):
                     # write_string never makes a formula; the quote prefix also keeps text
                     # that a spreadsheet would re-read as a formula when the cell is edited.
-                    sheet.write_string(
-                        row_number, column, value, guarded if _safe_text(value) else None
-                    )
+                    wraps = widths[column][1]
+                    if _safe_text(value):
+                        style = wrapped_guarded if wraps else guarded
+                    else:
+                        style = wrapped if wraps else text
+                    sheet.write_string(row_number, column, value, style)
                 elif isinstance(value, bool):
-                    sheet.write_boolean(row_number, column, value)
+                    sheet.write_boolean(row_number, column, value, text)
                 elif isinstance(value, datetime.date):
                     sheet.write_datetime(
                         row_number, column, datetime.datetime.combine(value, datetime.time()), date
                     )
-                elif isinstance(value, int | float | Decimal):
-                    sheet.write_number(row_number, column, float(value))
+                elif isinstance(value, int):
+                    style = money if column in money_columns else whole
+                    sheet.write_number(row_number, column, value, style)
+                elif isinstance(value, float | Decimal):
+                    sheet.write_number(row_number, column, float(value), decimal)
                 else:
-                    sheet.write_string(row_number, column, str(value))
+                    sheet.write_string(row_number, column, str(value), text)
     workbook.close()
     return buffer.getvalue()
 

@@ -16,7 +16,7 @@ from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -30,6 +30,7 @@ from initiatives.models import (
     InitiativeRiskMitigation,
     Milestone,
 )
+from roadmap.exchange import vocabulary
 from roadmap.models import Ambition, Edition, Topic, fiscal_year_label
 
 
@@ -47,20 +48,27 @@ class StaleRowError(Exception):
 
 
 class ChoiceLabelWidget(widgets.Widget):
-    """Exports a choice's French label; imports the label (or the stored value)."""
+    """Exports a choice's label in the active language; imports the label in French or in
+    English (or the stored value)."""
 
     def __init__(self, choices, column: str) -> None:
         super().__init__()
         self.choices = list(choices)
         self.column = column
+        self._stored: dict[str, str] = {}
+        for code in (vocabulary.translation_code(vocabulary.FRENCH), "en"):
+            with translation.override(code):
+                for stored, label in self.choices:
+                    self._stored.setdefault(_fold(str(label)), stored)
+        for stored, _label in self.choices:
+            self._stored.setdefault(_fold(stored), stored)
 
     def clean(self, value, row=None, **kwargs):
         if _blank(value):
             return None
-        wanted = _fold(value)
-        for stored, label in self.choices:
-            if wanted in (_fold(stored), _fold(label)):
-                return stored
+        stored = self._stored.get(_fold(value))
+        if stored is not None:
+            return stored
         labels = ", ".join(str(label) for _stored, label in self.choices)
         raise ValueError(f"« {value} » n'est pas une valeur permise ({labels}).")
 
@@ -69,20 +77,28 @@ class ChoiceLabelWidget(widgets.Widget):
 
 
 class OuiNonWidget(widgets.Widget):
+    """Oui/Non (Yes/No in an English export); the import reads both."""
+
     def clean(self, value, row=None, **kwargs):
         if _blank(value):
             return False
         if isinstance(value, bool):
             return value
         folded = _fold(value)
-        if folded in {"oui", "o", "vrai", "1", "x", "yes", "true"}:
+        if folded in {"oui", "o", "vrai", "1", "x", "yes", "y", "true"}:
             return True
         if folded in {"non", "n", "faux", "0", "no", "false"}:
             return False
         raise ValueError(f"« {value} » : écrivez Oui ou Non.")
 
     def render(self, value, obj=None, **kwargs):
-        return "Oui" if value else "Non"
+        lang = vocabulary.language()
+        return vocabulary.YES[lang] if value else vocabulary.NO[lang]
+
+
+def whole_number() -> widgets.IntegerWidget:
+    """Numbers (N° of a row, years) written as numbers, not as text."""
+    return widgets.IntegerWidget(coerce_to_string=False)
 
 
 class DollarsWidget(widgets.Widget):
@@ -200,6 +216,50 @@ class LookupWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else getattr(value, "natural_key_for_export", str(value))
+
+
+class PersonWidget(widgets.Widget):
+    """A lead written by name (« Marie Fortier »); the import finds the person by name, accents
+    and case aside, or by login. Two people with the same name are written by login."""
+
+    def __init__(self, users: Lookup) -> None:
+        super().__init__()
+        self.users = users
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        text = str(value).strip()
+        by_login, by_name = self.users.get("login"), self.users.get("name")
+        if text in by_login:
+            return by_login[text]
+        found = by_name.get(_fold(text), [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValueError(
+                f"Plusieurs personnes se nomment « {text} » : écrivez l'identifiant de "
+                "connexion de la bonne personne."
+            )
+        raise ValueError(f"Responsable inconnu(e) : « {text} ».")
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        name = value.get_full_name()
+        if not name or len(self.users.get("name").get(_fold(name), [])) > 1:
+            return value.username
+        return name
+
+
+def _people() -> dict[str, dict]:
+    """The people who may lead an initiative, by login and by folded full name."""
+    by_login, by_name = {}, {}
+    for user in User.objects.filter(is_active=True):
+        by_login[user.username] = user
+        if user.get_full_name():
+            by_name.setdefault(_fold(user.get_full_name()), []).append(user)
+    return {"login": by_login, "name": by_name}
 
 
 class ParentField(fields.Field):
@@ -410,17 +470,16 @@ class InitiativeResource(PlanResource):
             }
         )
         units = Lookup(lambda: {u.acronym: u for u in Unit.objects.all()})
-        users = Lookup(lambda: {u.username: u for u in User.objects.filter(is_active=True)})
         self.fields["ambition"].widget = LookupWidget(ambitions, "Ambition", "Ambition")
         self.fields["unit"].widget = LookupWidget(units, "Unité", "Unité")
-        self.fields["lead"].widget = LookupWidget(users, "Responsable (identifiant)", "Responsable")
+        self.fields["lead"].widget = PersonWidget(Lookup(_people))
 
     code = fields.Field("code", "Code")
     ambition = fields.Field("ambition", "Ambition")
     title = fields.Field("title", "Titre")
     acronym = fields.Field("acronym", "Acronyme")
     description = fields.Field("description", "Description")
-    lead = fields.Field("lead", "Responsable (identifiant)")
+    lead = fields.Field("lead", "Responsable")
     unit = fields.Field("unit", "Unité")
     status = fields.Field(
         "status", "Statut", widget=ChoiceLabelWidget(Initiative.Status.choices, "Statut")
@@ -452,9 +511,6 @@ class InitiativeResource(PlanResource):
 
     def dehydrate_ambition(self, initiative: Initiative) -> str:
         return initiative.ambition.code
-
-    def dehydrate_lead(self, initiative: Initiative) -> str:
-        return initiative.lead.username if initiative.lead else ""
 
     def dehydrate_unit(self, initiative: Initiative) -> str:
         return initiative.unit.acronym if initiative.unit else ""
@@ -537,13 +593,11 @@ class BenefitResource(ChildResource):
     parent_what = "Initiative"
 
     code = fields.Field("initiative__code", "Code de l'initiative", readonly=True)
-    order = fields.Field("order", "N° du bénéfice", widget=widgets.IntegerWidget())
+    order = fields.Field("order", "N° du bénéfice", widget=whole_number())
     kind = fields.Field("kind", "Nature", widget=ChoiceLabelWidget(Benefit.Kind.choices, "Nature"))
     description = fields.Field("description", "Bénéfice")
     amount = fields.Field("amount", "Montant net ($)", widget=DollarsWidget())
-    horizon_years = fields.Field(
-        "horizon_years", "Horizon (années)", widget=widgets.IntegerWidget()
-    )
+    horizon_years = fields.Field("horizon_years", "Horizon (années)", widget=whole_number())
     measurable = fields.Field("measurable", "Mesurable", widget=OuiNonWidget())
 
     class Meta(PlanResource.Meta):
@@ -571,8 +625,10 @@ class IndicatorResource(ChildResource):
     parent_what = "Bénéfice"
 
     code = fields.Field("benefit__initiative__code", "Code de l'initiative", readonly=True)
-    benefit_order = fields.Field("benefit__order", "N° du bénéfice", readonly=True)
-    order = fields.Field("order", "N° de l'indicateur", widget=widgets.IntegerWidget())
+    benefit_order = fields.Field(
+        "benefit__order", "N° du bénéfice", readonly=True, widget=whole_number()
+    )
+    order = fields.Field("order", "N° de l'indicateur", widget=whole_number())
     name = fields.Field("name", "Indicateur")
     unit = fields.Field("unit", "Unité de mesure")
     direction = fields.Field(
@@ -623,8 +679,12 @@ class MeasurementResource(ChildResource):
     code = fields.Field(
         "indicator__benefit__initiative__code", "Code de l'initiative", readonly=True
     )
-    benefit_order = fields.Field("indicator__benefit__order", "N° du bénéfice", readonly=True)
-    indicator_order = fields.Field("indicator__order", "N° de l'indicateur", readonly=True)
+    benefit_order = fields.Field(
+        "indicator__benefit__order", "N° du bénéfice", readonly=True, widget=whole_number()
+    )
+    indicator_order = fields.Field(
+        "indicator__order", "N° de l'indicateur", readonly=True, widget=whole_number()
+    )
     order = fields.Field("measured_on", "Date de la mesure", widget=FrenchDateWidget())
     value = fields.Field("value", "Valeur", widget=FrenchDecimalWidget())
     note = fields.Field("note", "Remarque")
@@ -649,7 +709,7 @@ class RiskResource(ChildResource):
     parent_what = "Initiative"
 
     code = fields.Field("initiative__code", "Code de l'initiative", readonly=True)
-    order = fields.Field("order", "N° du risque", widget=widgets.IntegerWidget())
+    order = fields.Field("order", "N° du risque", widget=whole_number())
     title = fields.Field("title", "Risque")
     description = fields.Field("description", "Précisions")
 
@@ -673,8 +733,8 @@ class MitigationResource(ChildResource):
     parent_what = "Risque"
 
     code = fields.Field("risk__initiative__code", "Code de l'initiative", readonly=True)
-    risk_order = fields.Field("risk__order", "N° du risque", readonly=True)
-    order = fields.Field("order", "N° de la mesure", widget=widgets.IntegerWidget())
+    risk_order = fields.Field("risk__order", "N° du risque", readonly=True, widget=whole_number())
+    order = fields.Field("order", "N° de la mesure", widget=whole_number())
     text = fields.Field("text", "Mesure d'atténuation")
 
     class Meta(PlanResource.Meta):
@@ -702,7 +762,7 @@ class MilestoneResource(ChildResource):
     parent_what = "Initiative"
 
     code = fields.Field("initiative__code", "Code de l'initiative", readonly=True)
-    order = fields.Field("order", "N° du jalon", widget=widgets.IntegerWidget())
+    order = fields.Field("order", "N° du jalon", widget=whole_number())
     title = fields.Field("title", "Jalon")
     due_date = fields.Field("due_date", "Échéance", widget=FrenchDateWidget())
     done = fields.Field("done", "Atteint", widget=OuiNonWidget())
@@ -729,9 +789,9 @@ class ContributionResource(ChildResource):
     parent_what = "Sujet"
 
     section = fields.Field("topic__section__key", "Section", readonly=True)
-    topic_order = fields.Field("topic__order", "N° du sujet", readonly=True)
+    topic_order = fields.Field("topic__order", "N° du sujet", readonly=True, widget=whole_number())
     topic_title = fields.Field("topic__title", "Sujet (pour information)", readonly=True)
-    order = fields.Field("order", "N° de la contribution", widget=widgets.IntegerWidget())
+    order = fields.Field("order", "N° de la contribution", widget=whole_number())
     initiative = fields.Field("initiative", "Code de l'initiative")
     title = fields.Field("title", "Intitulé")
     text = fields.Field("text", "Texte")

@@ -10,8 +10,10 @@ from decimal import Decimal
 
 import tablib
 from django.db import transaction
+from django.utils import translation
 from import_export.results import RowResult
 
+from roadmap.exchange import vocabulary
 from roadmap.exchange.files import Sheet, write_csv, write_xlsx
 from roadmap.exchange.resources import RESOURCES, PlanResource, StaleRowError
 from roadmap.models import Edition, EditionFrozenError
@@ -22,16 +24,22 @@ RESOURCE_BY_SHEET = {r.sheet: r for r in RESOURCES}
 # --- Export ---------------------------------------------------------------------------------
 
 
-def _export_datasets(edition: Edition, initiatives=None) -> list[tuple[str, tablib.Dataset]]:
-    """Each sheet's dataset; ``initiatives`` (a filtered queryset) limits every sheet."""
+def _export_datasets(
+    edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH
+) -> list[tuple[str, tablib.Dataset]]:
+    """Each sheet's dataset, in ``lang`` (``fr`` or ``en``: headers, yes/no, choice labels);
+    ``initiatives`` (a filtered queryset) limits every sheet."""
     datasets = []
     codes = None if initiatives is None else set(initiatives.values_list("code", flat=True))
-    for resource_class in RESOURCES:
-        resource = resource_class(edition)
-        queryset = resource.get_queryset()
-        if codes is not None:
-            queryset = queryset.filter(**{_code_path(resource_class): codes})
-        datasets.append((resource_class.sheet, resource.export(queryset=queryset)))
+    with translation.override(vocabulary.translation_code(lang)):
+        for resource_class in RESOURCES:
+            resource = resource_class(edition)
+            queryset = resource.get_queryset()
+            if codes is not None:
+                queryset = queryset.filter(**{_code_path(resource_class): codes})
+            dataset = resource.export(queryset=queryset)
+            dataset.headers = [vocabulary.column_name(h, lang) for h in dataset.headers]
+            datasets.append((vocabulary.sheet_name(resource_class.sheet, lang), dataset))
     return datasets
 
 
@@ -49,13 +57,17 @@ def _code_path(resource_class: type[PlanResource]) -> str:
     return paths[resource_class.sheet]
 
 
-def export_workbook(edition: Edition, initiatives=None) -> bytes:
-    return write_xlsx(_export_datasets(edition, initiatives))
+def export_workbook(edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH) -> bytes:
+    return write_xlsx(_export_datasets(edition, initiatives, lang))
 
 
-def export_csv(edition: Edition, sheet: str, initiatives=None) -> bytes:
-    for title, dataset in _export_datasets(edition, initiatives):
-        if title == sheet:
+def export_csv(
+    edition: Edition, sheet: str, initiatives=None, lang: str = vocabulary.FRENCH
+) -> bytes:
+    """One sheet (named in either language) as CSV, in ``lang``."""
+    wanted = vocabulary.sheet_name(vocabulary.french_sheet(sheet), lang)
+    for title, dataset in _export_datasets(edition, initiatives, lang):
+        if title == wanted:
             return write_csv(dataset)
     raise KeyError(sheet)
 
@@ -180,9 +192,11 @@ def _cell_key(value) -> str:
     return str(value).strip()
 
 
-def _current_rows(resource: PlanResource, headers: list[str]) -> dict[tuple, tuple]:
-    """The rows the export would write now, by key: a file row equal to one is unchanged."""
-    exported = resource.export(queryset=resource.get_queryset())
+def _current_rows(resource: PlanResource, headers: list[str], lang: str) -> dict[tuple, tuple]:
+    """The rows the export would write now (in the file's language), by key: a file row equal
+    to one is unchanged."""
+    with translation.override(vocabulary.translation_code(lang)):
+        exported = resource.export(queryset=resource.get_queryset())
     positions = [exported.headers.index(h) for h in headers]
     keys = [exported.headers.index(c) for c in resource.key_columns]
     return {
@@ -191,11 +205,13 @@ def _current_rows(resource: PlanResource, headers: list[str]) -> dict[tuple, tup
     }
 
 
-def _dataset(sheet: Sheet, resource: PlanResource) -> tuple[tablib.Dataset, list[int], int]:
+def _dataset(
+    sheet: Sheet, resource: PlanResource, lang: str
+) -> tuple[tablib.Dataset, list[int], int]:
     """The rows to import (blank and unchanged rows left out), their spreadsheet row numbers,
     and how many rows are unchanged. Comparing with the current export first spares the
     library thousands of rows when a person changed a few cells."""
-    current = _current_rows(resource, sheet.headers)
+    current = _current_rows(resource, sheet.headers, lang)
     keys = [sheet.headers.index(c) for c in resource.key_columns]
     dataset = tablib.Dataset(headers=sheet.headers)
     numbers, unchanged = [], 0
@@ -250,7 +266,16 @@ def run_import(
     report = ImportReport()
     single_csv = len(sheets) == 1
     planned: list[tuple[Sheet, type[PlanResource]]] = []
-    for sheet in sheets:
+    languages: dict[int, str] = {}
+    for original in sheets:
+        # A sheet in English (or with the headers of an earlier export) is read in the
+        # French words the resources know.
+        sheet = Sheet(
+            vocabulary.french_sheet(original.name),
+            [vocabulary.french_column(h) for h in original.headers],
+            original.rows,
+        )
+        languages[id(sheet)] = vocabulary.language_of(original.headers)
         resource_class = _identify(sheet, single_csv)
         if resource_class is None:
             if sheet.headers:
@@ -280,7 +305,7 @@ def run_import(
             if not _check_headers(sheet, resource, report):
                 continue
             _check_duplicate_keys(sheet, resource, report)
-            dataset, numbers, unchanged = _dataset(sheet, resource)
+            dataset, numbers, unchanged = _dataset(sheet, resource, languages[id(sheet)])
             result = resource.import_data(
                 dataset,
                 dry_run=False,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
+from roadmap.exchange import vocabulary
 from roadmap.exchange.files import MAX_UPLOAD_BYTES, ImportFileError, read_upload
 from roadmap.exchange.resources import RESOURCES
 from roadmap.exchange.service import export_csv, export_workbook, run_import
@@ -48,16 +49,17 @@ def export(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     form.is_valid()
     initiatives = form.filter(edition.initiatives.all()) if form.is_filtering else None
     stem = f"PTN-{edition.ministry_acronym}-{edition.fiscal_year}"
+    lang = vocabulary.language()  # the interface's: headers and values in French or English
     if request.GET.get("format") == "csv":
-        sheet = request.GET.get("feuille", "")
+        sheet = vocabulary.french_sheet(request.GET.get("feuille", ""))
         if sheet not in {r.sheet for r in RESOURCES}:
             raise Http404
         return _download(
-            export_csv(edition, sheet, initiatives),
-            f"{stem}-{sheet}.csv",
+            export_csv(edition, sheet, initiatives, lang),
+            f"{stem}-{vocabulary.sheet_name(sheet, lang)}.csv",
             "text/csv; charset=utf-8",
         )
-    return _download(export_workbook(edition, initiatives), f"{stem}.xlsx", XLSX)
+    return _download(export_workbook(edition, initiatives, lang), f"{stem}.xlsx", XLSX)
 
 
 def _editable(request: HttpRequest, edition: Edition) -> None:

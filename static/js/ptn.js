@@ -120,3 +120,43 @@
   }
   window.addEventListener("hashchange", focusTargetedControl);
 })();
+
+/*
+ * The main menu folds behind its « Menu » button on narrow screens (the CSS hides the button
+ * from 992 px up). Without JavaScript the button stays hidden and the menu open.
+ */
+(function () {
+  "use strict";
+
+  function setup() {
+    var toggle = document.querySelector(".ptn-mainnav__toggle");
+    if (!toggle) return;
+    var nav = toggle.closest(".ptn-mainnav");
+    var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!nav || !menu) return;
+
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+
+    nav.classList.add("ptn-mainnav--foldable");
+    toggle.hidden = false;
+    setOpen(false);
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape closes an open menu and gives the focus back to its button.
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from roadmap.exchange import vocabulary
 from roadmap.exchange.service import export_csv, export_workbook
 from roadmap.models import Edition
 
@@ -15,17 +16,25 @@ class Command(BaseCommand):
             "--output", required=True, help="plan.xlsx, ou feuille.csv avec --sheet"
         )
         parser.add_argument("--sheet", help="Pour un CSV : la feuille (ex. : Initiatives)")
+        parser.add_argument(
+            "--language",
+            choices=[vocabulary.FRENCH, vocabulary.ENGLISH],
+            default=vocabulary.FRENCH,
+            help="Langue des en-têtes et des valeurs (fr par défaut, ou en)",
+        )
 
-    def handle(self, *args, edition: str, output: str, sheet: str | None, **options) -> None:
+    def handle(
+        self, *args, edition: str, output: str, sheet: str | None, language: str, **options
+    ) -> None:
         found = Edition.objects.filter(fiscal_year=edition).first()
         if found is None:
             raise CommandError(f"L'édition « {edition} » n'existe pas.")
         if output.lower().endswith(".csv"):
             try:
-                content = export_csv(found, sheet or "Initiatives")
+                content = export_csv(found, sheet or "Initiatives", lang=language)
             except KeyError as error:
                 raise CommandError(f"Feuille inconnue : « {sheet} ».") from error
         else:
-            content = export_workbook(found)
+            content = export_workbook(found, lang=language)
         Path(output).write_bytes(content)
         self.stdout.write(self.style.SUCCESS(f"{output} : {len(content):,} octets."))
