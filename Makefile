@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 
 export DEBUG ?= 1
 
-.PHONY: run test venv demo lint messages clean browser-deps
+.PHONY: run test venv demo lint messages clean browser-deps html-validator java
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -43,7 +43,22 @@ browser-deps:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "Erreur : les tests de navigateur demandent Chromium (sudo apt-get install chromium)." >&2; exit 1; fi; }
 
-test: venv browser-deps
+# The HTML validity test runs the Nu HTML Checker (npm vnu-jar, pinned in tests/package-lock.json)
+# on Debian's Java runtime.
+VNU_JAR := tests/node_modules/vnu-jar/build/dist/vnu.jar
+html-validator: java $(VNU_JAR)
+
+java:
+	@command -v java >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+		else echo "Erreur : le test de validité HTML demande Java (sudo apt-get install default-jre-headless)." >&2; exit 1; fi; }
+
+$(VNU_JAR): tests/package-lock.json
+	@command -v npm >/dev/null || { echo "Erreur : npm est requis pour installer le validateur HTML (vnu-jar)." >&2; exit 1; }
+	cd tests && npm ci --silent --no-audit --no-fund
+	touch $@
+
+test: venv browser-deps html-validator
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv

@@ -97,12 +97,12 @@ def _form_response(
             # Live preview while typing (htmx); without JavaScript, « Prévisualiser » does it.
             form.fields[name].widget.attrs.update(
                 {
-                    "hx-post": reverse("markdown_preview"),
-                    "hx-trigger": "load, input changed delay:400ms",
-                    "hx-target": f"#{bound.auto_id}-preview",
-                    "hx-swap": "innerHTML",
-                    "hx-sync": "this:replace",
-                    "hx-vals": json.dumps(values),
+                    "data-hx-post": reverse("markdown_preview"),
+                    "data-hx-trigger": "load, input changed delay:400ms",
+                    "data-hx-target": f"#{bound.auto_id}-preview",
+                    "data-hx-swap": "innerHTML",
+                    "data-hx-sync": "this:replace",
+                    "data-hx-vals": json.dumps(values),
                 }
             )
     previews = {}

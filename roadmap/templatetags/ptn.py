@@ -1,6 +1,10 @@
 """Template filters shared by the plan's pages (and the PDF report)."""
 
+import re
+
 from django import template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from roadmap import formatting
 from roadmap.markdown import render_markdown
@@ -20,6 +24,29 @@ def figures(html: str, edition_figures):
     if edition_figures is None or not html:
         return html
     return edition_figures.replace(html)
+
+
+HEADING_RE = re.compile(r"<(/?)h([3-6])>")
+
+
+@register.filter(is_safe=True)
+def page_headings(html: str, section_level: int = 1):
+    """Headings of a section's text, renumbered for the section's own page.
+
+    The text is written for the report, where a level-1 section is an h2 (its subheadings
+    h3) and a level-2 one an h3 (subheadings h4); on the section's page its title is the h1,
+    so its subheadings start at h2. The HTML is already sanitised (headings carry no
+    attribute), and the level never goes above h2 or below h6.
+    """
+    if not html:
+        return html
+    shift = -int(section_level or 1)
+
+    def renumber(match: re.Match) -> str:
+        level = min(6, max(2, int(match[2]) + shift))
+        return f"<{match[1]}h{level}>"
+
+    return mark_safe(HEADING_RE.sub(renumber, str(html)))  # only tag names change
 
 
 @register.filter
@@ -48,6 +75,14 @@ def long_date(value):
 @register.filter
 def long_datetime(value):
     return formatting.long_datetime(value)
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    """For <time datetime>: ISO 8601 to the second (HTML allows at most 3 decimal digits)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 @register.filter
