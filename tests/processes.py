@@ -9,6 +9,7 @@ holds what several processes share.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -80,30 +81,22 @@ class Service:
         lines = []
         for line in self.log_text().splitlines():
             if line.startswith("{"):
-                try:
+                with contextlib.suppress(ValueError):
                     lines.append(json.loads(line))
-                except ValueError:
-                    pass
         return lines
 
     def signal(self, signum: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signum)
-        except ProcessLookupError:
-            pass
 
     def stop(self, timeout: float = 20) -> int | None:
         if self.alive():
             self.signal(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                pass
         self.signal(signal.SIGKILL)  # the group: children left behind by a parent that exited
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
         self._log_file.close()
         return self.process.returncode
 
@@ -221,9 +214,7 @@ class Browser:
 
     def login(self, username: str, password: str) -> None:
         self.get("/connexion/")
-        status, headers, _ = self.post(
-            "/connexion/", {"username": username, "password": password}
-        )
+        status, headers, _ = self.post("/connexion/", {"username": username, "password": password})
         assert status == 302, f"login of {username} refused ({status})"
 
 

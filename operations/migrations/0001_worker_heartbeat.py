@@ -4,27 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('worker_id', models.CharField(max_length=64, unique=True, verbose_name='identifiant')),
-                ('hostname', models.CharField(max_length=255, verbose_name='machine')),
-                ('pid', models.PositiveIntegerField(verbose_name='processus')),
-                ('started_at', models.DateTimeField(verbose_name='démarré le')),
-                ('seen_at', models.DateTimeField(db_index=True, verbose_name='vu le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "worker_id",
+                    models.CharField(max_length=64, unique=True, verbose_name="identifiant"),
+                ),
+                ("hostname", models.CharField(max_length=255, verbose_name="machine")),
+                ("pid", models.PositiveIntegerField(verbose_name="processus")),
+                ("started_at", models.DateTimeField(verbose_name="démarré le")),
+                ("seen_at", models.DateTimeField(db_index=True, verbose_name="vu le")),
             ],
             options={
-                'verbose_name': 'processus de tâches de fond',
-                'verbose_name_plural': 'processus de tâches de fond',
-                'ordering': ['-seen_at'],
+                "verbose_name": "processus de tâches de fond",
+                "verbose_name_plural": "processus de tâches de fond",
+                "ordering": ["-seen_at"],
             },
         ),
     ]
