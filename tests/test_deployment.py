@@ -296,6 +296,9 @@ def test_a_worker_killed_mid_render_leaves_a_task_another_worker_completes(deplo
     assert status == "SUCCESSFUL" and len(workers) == 2 and workers[0] == claimed[-1]
     status, _, pdf = browser.get(f"/plan/{YEAR}/pdf/")
     assert status == 200 and pdf.startswith(b"%PDF-")
+    # The render of the earlier content is gone from the bucket (an object store has no folder
+    # to ask about: the old files are found by listing).
+    assert len([k for k in d.bucket_keys() if k.startswith(f"pdf-cache/{YEAR}/")]) == 1
 
 
 APPROVE = """
