@@ -68,9 +68,18 @@ def run(workers: int, env: dict, setup: str, work: Path) -> dict:
     server = Service(
         f"serve-{workers}",
         ["make", "--no-print-directory", "serve"],
-        env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers), "LOG_LEVEL": "WARNING"},
+        env={
+            **env,
+            "PORT": str(port),
+            "WEB_CONCURRENCY": str(workers),
+            "LOG_LEVEL": "WARNING",
+            # Plain HTTP to 127.0.0.1: browsers send Secure cookies there, Python's cookie jar
+            # (requests, Locust) does not.
+            "SECURE_COOKIES": "0",
+        },
         log_dir=work,
     )
+    locust = None
     try:
         wait_until(
             lambda: _ready(port) or not server.alive(), timeout=300, what="make serve", every=1
@@ -104,7 +113,6 @@ def run(workers: int, env: dict, setup: str, work: Path) -> dict:
             log_dir=work,
         )
         locust.process.wait(DURATION + 60)
-        locust.stop()
         with open(f"{prefix}_stats.csv", newline="") as stats:
             rows = list(csv.DictReader(stats))
         total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -119,6 +127,8 @@ def run(workers: int, env: dict, setup: str, work: Path) -> dict:
             "download": _p95(rows, "download"),
         }
     finally:
+        if locust is not None:
+            locust.stop()
         server.stop()
 
 

@@ -10,20 +10,12 @@ import itertools
 import json
 import os
 from html.parser import HTMLParser
-from http.cookiejar import DefaultCookiePolicy
 
 from locust import HttpUser, between, task
 
 YEAR = "2023-2024"
 SETUP = json.loads(os.environ["PTN_LOAD_SETUP"])
 _next_record = itertools.count()
-
-
-class _LoopbackCookies(DefaultCookiePolicy):
-    """The portal's cookies are Secure; the bench speaks plain HTTP to 127.0.0.1."""
-
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
 
 
 class FormFields(HTMLParser):
@@ -69,7 +61,6 @@ class Person(HttpUser):
     wait_time = between(1, 2)
 
     def on_start(self) -> None:
-        self.client.cookies.set_policy(_LoopbackCookies())
         self.initiative = SETUP["initiatives"][next(_next_record) % len(SETUP["initiatives"])]
         self.client.get("/connexion/", name="login")
         self.client.post(
@@ -107,7 +98,8 @@ class Person(HttpUser):
         fields["title"] = f"{self.initiative['title']} (charge {self.saves})"
         headers["X-CSRFToken"] = self.client.cookies.get("csrftoken", "")
         with self.client.post(url, fields, headers=headers, name="save", catch_response=True) as r:
-            if r.status_code != 200 or "Modification enregistrée" not in r.text:
+            # Saved: the display fragment, and the announcement event for screen readers.
+            if r.status_code != 200 or "ptn:announce" not in r.headers.get("HX-Trigger", ""):
                 r.failure(f"save refused: {r.status_code}")
 
     @task(5)
