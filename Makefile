@@ -1,4 +1,4 @@
-# Portail PTN — the two commands of the README: `make run` and `make test`.
+# Portail PTN — the commands of the README: `make run`, `make test` and `make serve`.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,16 +12,18 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 
 export DEBUG ?= 1
 
-.PHONY: run test venv demo lint messages clean browser-deps html-validator java
+.PHONY: run serve test venv demo lint lock messages clean browser-deps html-validator java
 
-$(STAMP): pyproject.toml
+# Installs exactly what the lock file says (versions and hashes); `make lock` rewrites it
+# from pyproject.toml.
+$(STAMP): requirements-dev.lock
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "Erreur : Python 3.12 ou plus récent est requis (python3.13, python3.12…) et introuvable." >&2; \
 		echo "Error: Python >= 3.12 is required and none was found on PATH." >&2; exit 1; fi
 	@echo "Python : $(PYTHON)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -36,6 +38,30 @@ run: demo
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production-like, on this machine: DEBUG off, static files collected (WhiteNoise), migrations
+# applied, then gunicorn (workers from the CPU count) and the task worker as separate processes,
+# stopped together with Ctrl+C. PostgreSQL when DATABASE_URL says so; 127.0.0.1:8000 unless PORT.
+serve: export DEBUG = 0
+serve: venv
+	@mkdir -p var
+	@if [ -z "$$SECRET_KEY" ] && [ ! -s var/serve-secret-key ]; then \
+		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/serve-secret-key; fi
+	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/serve-secret-key)}" \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PY) manage.py migrate --noinput && \
+	{ trap 'kill $$worker $$web 2>/dev/null; wait' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	  $(PY) -m gunicorn --config gunicorn.conf.py & web=$$!; \
+	  wait -n; }
+
+# The lock files: every package with its hash, for Python 3.12 and later on any platform.
+lock: venv
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes \
+		--quiet --output-file requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes \
+		--quiet --extra dev --output-file requirements-dev.lock
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
 browser-deps:

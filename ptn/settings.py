@@ -47,10 +47,15 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before django.contrib.staticfiles: `runserver` then serves static files the way
+    # production does (WhiteNoise), not through Django's development view.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    # Before django_tasks_db: its `db_worker` command adds the worker heartbeat.
+    "operations",
     "django_tasks_db",
     "accounts",
     "roadmap",
@@ -59,7 +64,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request, even one refused by a later middleware, gets an id and a log line.
+    "operations.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (hashed names, compressed, cached for a year): no other server needed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ptn.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,24 +137,77 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-# Generated files (archived PDFs, cached drafts) go through Django's storage, so they can move
-# to object storage later by changing STORAGES only.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+if DEBUG:
+    STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders, and warns without it
+# Generated files (archived PDFs, cached drafts, previewed imports) go through Django's storage:
+# local disk by default, any S3-compatible object store when S3_BUCKET is set.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"  # never served directly: PDFs go through a permission-checked view
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            # A ministry's MinIO or Ceph: its address; empty for the cloud provider's own.
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # Without keys here, boto3 finds them itself (AWS_* variables, instance role).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Path-style addressing works with every S3-compatible server.
+            "addressing_style": "path",
+            # Files are private: the portal reads them and serves them after its own checks.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Write-once archives keep their name; never overwrite silently.
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    # Hashed names (cached for a year by browsers) and gzip/Brotli copies, made by
+    # `collectstatic`; development serves the files as they are.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "120"))
 
-# Background work (PDF renders) goes through Django's tasks framework with a database queue,
-# run by `manage.py db_worker` (started by `make run`).
+# Background work (PDF renders, e-mails, housekeeping) goes through Django's tasks framework
+# with a database queue, run by `manage.py db_worker` (started by `make run` and `make serve`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker writes its heartbeat this often; one silent for WORKER_LOST_AFTER is taken as dead:
+# readiness fails if no worker is alive, and a task it was running is run again or failed.
+WORKER_HEARTBEAT_INTERVAL = float(os.environ.get("WORKER_HEARTBEAT_INTERVAL", "10"))
+WORKER_LOST_AFTER = float(os.environ.get("WORKER_LOST_AFTER", "60"))
+# How often housekeeping runs, and what it deletes (see operations.housekeeping).
+HOUSEKEEPING_INTERVAL = float(os.environ.get("HOUSEKEEPING_INTERVAL", "3600"))
+IMPORT_FILE_MAX_AGE = 24 * 3600
+PDF_CACHE_MAX_AGE = 7 * 24 * 3600
+# A workflow e-mail that cannot be sent is tried again after these delays (seconds).
+MAIL_RETRY_DELAYS = [60, 300, 900, 3600, 4 * 3600]
 
 # History is read in the portal, never edited: no « revert » in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# Behind a TLS reverse proxy (see docs/deploy.md): it says the request came over HTTPS, and
+# the public address is trusted for CSRF.
+if env_bool("BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -173,9 +235,39 @@ MAILERS = {
     }
 }
 
+# Logs: one line per request and per background task, with the request id; JSON (one object a
+# line, for a log collector) unless LOG_FORMAT=text. See operations.logs.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {"context": {"()": "operations.logs.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # The portal logs each request and task itself (operations.logs): not these again.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+        # WeasyPrint's warnings about CSS it ignores are not the operators' business.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -10,6 +10,8 @@ from roadmap import edition_views as roadmap_edition_views
 from roadmap import views as roadmap_views
 
 register_converter(FiscalYearConverter, "fy")
+
+handler500 = "operations.views.server_error"
 register_converter(InitiativeCodeConverter, "code")
 
 urlpatterns = [
@@ -19,6 +21,7 @@ urlpatterns = [
     # The language switch must also work on the login page.
     path("langue/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("sante/", include("operations.urls")),
     path("apercu/", roadmap_edit_views.preview, name="markdown_preview"),
     path("editions/nouvelle/", roadmap_edition_views.create_next, name="edition_create_next"),
     path("plan/<fy:fiscal_year>/", include("roadmap.urls")),

@@ -216,7 +216,7 @@ def ready_pdf(edition: Edition) -> PlanPdf | None:
         return _archived(edition)
     if edition.status in (Edition.Status.APPROVED, Edition.Status.TRANSMITTED):
         return None  # to be archived first
-    return _cached(edition, _cache_name(edition))
+    return _cached(edition, cache_name(edition))
 
 
 def pdf_for_edition(edition: Edition) -> PlanPdf:
@@ -226,7 +226,7 @@ def pdf_for_edition(edition: Edition) -> PlanPdf:
     if edition.status in (Edition.Status.APPROVED, Edition.Status.TRANSMITTED):
         archive(edition)
         return _archived(edition)
-    name = _cache_name(edition)
+    name = cache_name(edition)
     pdf = _cached(edition, name)
     if pdf is None:
         content = render_pdf(edition)
@@ -236,7 +236,8 @@ def pdf_for_edition(edition: Edition) -> PlanPdf:
     return pdf
 
 
-def _cache_name(edition: Edition) -> str:
+def cache_name(edition: Edition) -> str:
+    """Where the render of the edition's current content is cached (housekeeping keeps it)."""
     return f"pdf-cache/{edition.fiscal_year}/{content_fingerprint(edition)}.pdf"
 
 
@@ -256,9 +257,12 @@ def _cached(edition: Edition, name: str) -> PlanPdf | None:
 
 def _drop_old_cache(edition: Edition) -> None:
     folder = f"pdf-cache/{edition.fiscal_year}"
-    if default_storage.exists(folder):
-        for old in default_storage.listdir(folder)[1]:
-            default_storage.delete(f"{folder}/{old}")
+    try:  # an object store has no folders: list, do not ask whether the folder exists
+        old_files = default_storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return
+    for old in old_files:
+        default_storage.delete(f"{folder}/{old}")
 
 
 def archive(edition: Edition) -> None:

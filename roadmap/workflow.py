@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -46,9 +44,12 @@ from roadmap.models import (
     Topic,
     Transition,
 )
+from roadmap.notifications import queue_step_notifications
 
 Status = Edition.Status
 Action = Transition.Action
+# The archive render queued at approval runs before any other waiting task (e-mails included).
+ARCHIVE_PRIORITY = 10
 
 
 class WorkflowError(Exception):
@@ -240,53 +241,14 @@ def edition_transition(
         recipient=recipient.strip(),
         open_comments=open_comments,
     )
-    transaction.on_commit(lambda: _notify(edition, definition, done))
+    # Queued in this transaction: the worker sees these tasks once the step is committed, and
+    # they vanish with it if it is not. The approved plan's archive render comes first.
     if definition.action == Action.APPROVE:
-        # The approved plan is rendered once (in the background) and archived; from then on
-        # that file is served. Without a worker, the first download archives it.
         from roadmap.tasks import render_plan  # the report reads signatures from here
 
-        transaction.on_commit(lambda: render_plan.enqueue(edition.pk))
+        render_plan.using(priority=ARCHIVE_PRIORITY).enqueue(edition.pk)
+    queue_step_notifications(done, definition.notify)
     return done
-
-
-def _notify(edition: Edition, step: Step, done: Transition) -> None:
-    """E-mail the next actors (Django's mail backend: the console in development)."""
-    recipients = list(
-        User.objects.filter(is_active=True, groups__name__in=step.notify)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    if not recipients:
-        return
-    url = settings.PORTAL_URL.rstrip("/") + reverse("roadmap:edition", args=[edition.fiscal_year])
-    subject = _("PTN %(year)s : %(action)s") % {
-        "year": edition.fiscal_year,
-        "action": done.get_action_display(),
-    }
-    lines = [
-        _("Bonjour,"),
-        "",
-        _("%(who)s a effectué l'étape « %(action)s » du Plan de transformation numérique %(year)s.")
-        % {"who": done.user, "action": done.get_action_display(), "year": edition.fiscal_year},
-        _("Statut de l'édition : %(status)s.") % {"status": edition.get_status_display()},
-    ]
-    if done.open_comments:
-        lines.append(
-            ngettext(
-                "Étape confirmée malgré %(count)s commentaire de révision non réglé.",
-                "Étape confirmée malgré %(count)s commentaires de révision non réglés.",
-                done.open_comments,
-            )
-            % {"count": done.open_comments}
-        )
-    if done.comment:
-        lines += ["", _("Commentaire :"), done.comment]
-    lines += ["", _("Consulter l'édition : %(url)s") % {"url": url}]
-    send_mass_mail(
-        [(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
-    )
 
 
 def signatures(edition: Edition) -> dict[str, Transition]:

@@ -24,8 +24,10 @@ from roadmap.models import (
     Section,
     Transition,
 )
+from roadmap.notifications import send_step_notification
 from roadmap.workflow import STEPS, edition_create_next, edition_transition, readiness
 from tests.personas import client_for
+from tests.tasks import run_queued_tasks
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
@@ -276,15 +278,13 @@ def test_returning_needs_a_comment(ready):
     assert ready.status == Status.SUBMITTED
 
 
-def test_the_whole_walk_through_with_emails_timeline_and_signatures(
-    ready, django_capture_on_commit_callbacks
-):
+def test_the_whole_walk_through_with_emails_timeline_and_signatures(ready):
     coordinator, di, sm = client_for("coordonnateur"), client_for("di"), client_for("sm")
 
     def step(client, name, **data):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("roadmap:transition", args=[YEAR, name]), data)
+        response = client.post(reverse("roadmap:transition", args=[YEAR, name]), data)
         assert response.status_code == 302, name
+        run_queued_tasks(send_step_notification)  # the worker sends the e-mails
 
     step(coordinator, "soumettre")
     assert [m.to for m in mail.outbox] == [["di@ptn.example"]]
@@ -405,18 +405,16 @@ def test_open_review_comments_ask_for_an_explicit_confirmation_that_is_recorded(
     assert "Étape confirmée malgré 1 commentaire de révision non réglé." in timeline
 
 
-def test_the_email_says_the_step_was_confirmed_despite_open_comments(
-    ready, django_capture_on_commit_callbacks
-):
+def test_the_email_says_the_step_was_confirmed_despite_open_comments(ready):
     move_to(ready, Status.SUBMITTED)
     open_comment(ready, "Revoir la vision.")
-    with django_capture_on_commit_callbacks(execute=True):
-        edition_transition(
-            edition=ready,
-            user=User.objects.get(username="di"),
-            step="recommander",
-            open_comments_confirmed=1,
-        )
+    edition_transition(
+        edition=ready,
+        user=User.objects.get(username="di"),
+        step="recommander",
+        open_comments_confirmed=1,
+    )
+    run_queued_tasks(send_step_notification)  # the worker sends the e-mails
     assert "Étape confirmée malgré 1 commentaire de révision non réglé." in mail.outbox[0].body
 
 

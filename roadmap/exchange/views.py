@@ -115,17 +115,22 @@ def import_confirm(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     edition = get_edition(fiscal_year)
     _editable(request, edition)
     pending = request.session.get(SESSION_KEY) or {}
+    data = None
     if (
-        not pending
-        or pending.get("token") != request.POST.get("token")
-        or pending.get("edition") != fiscal_year
+        pending
+        and pending.get("token") == request.POST.get("token")
+        and pending.get("edition") == fiscal_year
     ):
+        try:
+            with default_storage.open(pending["path"], "rb") as stored:
+                data = stored.read()
+        except FileNotFoundError:  # housekeeping deletes a preview's file after a day
+            data = None
+    if data is None:
         messages.error(
             request, _("Cet aperçu n'est plus valide : téléversez le fichier de nouveau.")
         )
         return redirect("roadmap:import", fiscal_year=fiscal_year)
-    with default_storage.open(pending["path"], "rb") as stored:
-        data = stored.read()
     sheets = read_upload(pending["name"], data)
     report = run_import(edition, sheets, apply=True, previewed=pending.get("digest", ""))
     if report.outdated and not report.has_errors:

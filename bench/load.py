@@ -1,0 +1,177 @@
+"""Load test: `make serve` on PostgreSQL, the demo plus 200 generated initiatives, 30 people for
+60 s (bench/locustfile.py: 70 % page reads, 25 % inline saves on different records, 5 %
+downloads), with 1, 2 and 4 gunicorn workers. Prints the figures; asserts nothing.
+
+    .venv/bin/python bench/load.py            # needs PostgreSQL (DATABASE_URL's server, or
+                                              # postgres://postgres@127.0.0.1:5432)
+
+A throw-away database `ptn_load_<pid>` is created on that server and dropped at the end; the
+scratch files go to a temporary folder. Only 127.0.0.1 is ever sent a request.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.processes import (  # noqa: E402  (the project root must be on the path first)
+    Browser,
+    Service,
+    ThrowAwayDatabase,
+    free_port,
+    manage,
+    portal_env,
+    wait_until,
+)
+
+USERS, DURATION = 30, 60
+WORKER_COUNTS = (1, 2, 4)
+PASSWORD = "banc-de-charge-mot-de-passe-42"
+
+SETUP = f"""
+import json
+from accounts.models import User
+from roadmap.demo.generate import add_generated_initiatives
+from roadmap.models import Edition
+edition = Edition.objects.get(fiscal_year="2023-2024")
+add_generated_initiatives(edition, 200)
+user = User.objects.get(username="coordonnateur")
+user.is_demo = False
+user.set_password("{PASSWORD}")
+user.save()
+initiatives = [
+    {{"pk": i.pk, "code": i.code, "title": i.title}}
+    for i in edition.initiatives.order_by("pk")
+]
+print(json.dumps({{"username": "coordonnateur", "password": "{PASSWORD}",
+                  "initiatives": initiatives}}))
+"""
+
+
+def _p95(rows: list[dict], name: str) -> float | None:
+    for row in rows:
+        if row["Name"] == name:
+            return float(row["95%"])
+    return None
+
+
+def run(workers: int, env: dict, setup: str, work: Path) -> dict:
+    port = free_port()
+    server = Service(
+        f"serve-{workers}",
+        ["make", "--no-print-directory", "serve"],
+        env={
+            **env,
+            "PORT": str(port),
+            "WEB_CONCURRENCY": str(workers),
+            "LOG_LEVEL": "WARNING",
+            # Plain HTTP to 127.0.0.1: browsers send Secure cookies there, Python's cookie jar
+            # (requests, Locust) does not.
+            "SECURE_COOKIES": "0",
+        },
+        log_dir=work,
+    )
+    locust = None
+    try:
+        wait_until(
+            lambda: _ready(port) or not server.alive(), timeout=300, what="make serve", every=1
+        )
+        assert server.alive(), server.log_text()[-2000:]
+        prefix = work / f"stats-{workers}"
+        locust = Service(
+            f"locust-{workers}",
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(USERS),
+                "--spawn-rate",
+                str(USERS),
+                "--run-time",
+                f"{DURATION}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            env={**env, "PTN_LOAD_SETUP": setup},
+            log_dir=work,
+        )
+        locust.process.wait(DURATION + 60)
+        with open(f"{prefix}_stats.csv", newline="") as stats:
+            rows = list(csv.DictReader(stats))
+        total = next(r for r in rows if r["Name"] == "Aggregated")
+        return {
+            "workers": workers,
+            "requests": int(total["Request Count"]),
+            "errors": int(total["Failure Count"]),
+            "rps": float(total["Requests/s"]),
+            "page": _p95(rows, "page"),
+            "save": _p95(rows, "save"),
+            "form": _p95(rows, "form"),
+            "download": _p95(rows, "download"),
+        }
+    finally:
+        if locust is not None:
+            locust.stop()
+        server.stop()
+
+
+def _ready(port: int) -> bool:
+    try:
+        return Browser(port).get("/sante/pret/")[0] == 200
+    except OSError:
+        return False
+
+
+def main() -> None:
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    if not os.environ["DATABASE_URL"].startswith("postgres"):
+        sys.exit("bench/load.py runs on PostgreSQL: set DATABASE_URL to a PostgreSQL server.")
+    work = Path(tempfile.mkdtemp(prefix="ptn-load-"))
+    database = ThrowAwayDatabase(work)
+    try:
+        env = portal_env(database, work)
+        started = time.monotonic()
+        manage(env, "migrate", "--verbosity", "0")
+        manage(env, "load_demo", "--verbosity", "0")
+        setup = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1]
+        count = len(json.loads(setup)["initiatives"])
+        print(f"Database ready in {time.monotonic() - started:.0f} s: {count} initiatives.")
+        print(
+            f"{USERS} users for {DURATION} s against `make serve` (PostgreSQL), per worker count:"
+        )
+        print(
+            "| gunicorn workers | requests | req/s | errors | p95 page | p95 save | p95 download |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        for workers in WORKER_COUNTS:
+            r = run(workers, env, setup, work)
+            check = "0 ✔" if r["errors"] == 0 else f"{r['errors']} ✘"
+            print(
+                f"| {workers} | {r['requests']} | {r['rps']:.1f} | {check} | "
+                f"{r['page']:.0f} ms | {r['save']:.0f} ms | {r['download']:.0f} ms |",
+                flush=True,
+            )
+        print("Targets: 0 errors, p95 page < 300 ms, p95 save < 200 ms (not asserted).")
+    finally:
+        database.drop()
+
+
+if __name__ == "__main__":
+    main()

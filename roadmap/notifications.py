@@ -1,0 +1,101 @@
+"""The workflow's e-mails: sent by background tasks, never by the request that made the step.
+
+A step is committed first; its e-mails are queued in the same transaction (the task queue is a
+table of the same database), so they exist if and only if the step does, and the worker sends
+them once the transaction is committed. One task per recipient: a retry never sends twice to
+someone who already has it. A mail server that refuses or does not answer fails the attempt (it
+is in the logs and in the admin's task results) and the next attempt is queued after
+MAIL_RETRY_DELAYS; the person who made the step was told it was done, because it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
+
+from accounts.models import User
+from roadmap.models import Transition
+
+logger = logging.getLogger("ptn.mail")
+
+
+def queue_step_notifications(done: Transition, roles: tuple[str, ...]) -> int:
+    """Queue one e-mail per person holding one of ``roles``; returns how many."""
+    recipients = list(
+        User.objects.filter(is_active=True, groups__name__in=roles)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+        .order_by("email")
+    )
+    for email in recipients:
+        send_step_notification.enqueue(done.pk, email)
+    return len(recipients)
+
+
+def step_message(done: Transition) -> tuple[str, str]:
+    """The subject and body telling the next actors about a step (in French)."""
+    edition = done.edition
+    url = settings.PORTAL_URL.rstrip("/") + reverse("roadmap:edition", args=[edition.fiscal_year])
+    with override("fr-ca"):
+        subject = _("PTN %(year)s : %(action)s") % {
+            "year": edition.fiscal_year,
+            "action": done.get_action_display(),
+        }
+        lines = [
+            _("Bonjour,"),
+            "",
+            _(
+                "%(who)s a effectué l'étape « %(action)s » du Plan de transformation numérique "
+                "%(year)s."
+            )
+            % {"who": done.user, "action": done.get_action_display(), "year": edition.fiscal_year},
+            _("Statut de l'édition : %(status)s.")
+            % {"status": edition.Status(done.to_status).label},
+        ]
+        if done.open_comments:
+            lines.append(
+                ngettext(
+                    "Étape confirmée malgré %(count)s commentaire de révision non réglé.",
+                    "Étape confirmée malgré %(count)s commentaires de révision non réglés.",
+                    done.open_comments,
+                )
+                % {"count": done.open_comments}
+            )
+        if done.comment:
+            lines += ["", _("Commentaire :"), done.comment]
+        lines += ["", _("Consulter l'édition : %(url)s") % {"url": url}]
+    return subject, "\n".join(lines)
+
+
+@task
+def send_step_notification(transition_id: int, email: str, attempt: int = 1) -> str:
+    """Send one step's e-mail to one person; on failure, queue the next attempt and fail."""
+    done = Transition.objects.select_related("edition", "user").get(pk=transition_id)
+    subject, body = step_message(done)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    except Exception:
+        delays = settings.MAIL_RETRY_DELAYS
+        if attempt <= len(delays):
+            send_step_notification.using(
+                run_after=timezone.now() + timedelta(seconds=delays[attempt - 1])
+            ).enqueue(transition_id, email, attempt + 1)
+            logger.warning(
+                "e-mail of step %s not sent (attempt %s); next attempt in %s s",
+                transition_id,
+                attempt,
+                delays[attempt - 1],
+            )
+        else:
+            logger.error("e-mail of step %s not sent after %s attempts", transition_id, attempt)
+        raise
+    return email

@@ -1,0 +1,128 @@
+"""A mail server that refuses never breaks a workflow step: e-mails are background tasks, retried.
+
+The SMTP server is a real process (aiosmtpd, delivering into a maildir), stopped in the middle of
+the test and started again.
+"""
+
+import mailbox
+import sys
+from datetime import timedelta
+
+import pytest
+from django.tasks import TaskResultStatus
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from roadmap.models import Edition
+from roadmap.notifications import send_step_notification
+from roadmap.tasks import render_plan
+from tests.personas import client_for
+from tests.processes import Service, free_port, port_open, wait_until
+from tests.tasks import run_queued_tasks
+from tests.test_workflow import YEAR, make_ready, move_to
+
+
+class SmtpServer:
+    def __init__(self, tmp_path) -> None:
+        self.port = free_port()
+        self.maildir = tmp_path / "maildir"
+        self.tmp_path = tmp_path
+        self.service = None
+
+    def start(self) -> None:
+        self.service = Service(
+            "smtp",
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{self.port}",
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                str(self.maildir),
+            ],
+            env={"PATH": "/usr/bin:/bin"},
+            log_dir=self.tmp_path,
+        )
+        wait_until(lambda: port_open(self.port), timeout=20, what="the SMTP server")
+
+    def stop(self) -> None:
+        if self.service:
+            self.service.stop()
+            wait_until(lambda: not port_open(self.port), timeout=10, what="SMTP to stop")
+
+    def received(self) -> list[tuple[str, str]]:
+        return sorted((m["To"], m["Subject"]) for m in mailbox.Maildir(self.maildir))
+
+
+@pytest.fixture
+def smtp(tmp_path, settings):
+    server = SmtpServer(tmp_path)
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
+        }
+    }
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_refusing_mail_server_never_breaks_an_approval(
+    edition, smtp, django_capture_on_commit_callbacks
+):
+    make_ready(edition)
+    move_to(edition, Edition.Status.SUBMITTED)
+    di, sm = client_for("di"), client_for("sm")
+
+    di.post(reverse("roadmap:transition", args=[YEAR, "recommander"]))
+    run_queued_tasks(send_step_notification)
+    recommended = "PTN 2023-2024 : Recommandation"
+    assert smtp.received() == [
+        ("coordonnateur@ptn.example", recommended),
+        ("sm@ptn.example", recommended),
+    ]
+
+    smtp.stop()  # the mail server goes down
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sm.post(reverse("roadmap:transition", args=[YEAR, "approuver"]), follow=True)
+    assert response.status_code == 200
+    assert "Étape enregistrée : Approbation." in response.content.decode()
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.APPROVED
+
+    # The archive render comes first in the worker's order; the e-mails wait behind it.
+    ran = run_queued_tasks()
+    assert [r.task_path for r in ran] == [render_plan.module_path] + 2 * [
+        send_step_notification.module_path
+    ]
+    assert ran[0].status == TaskResultStatus.SUCCESSFUL
+    edition.refresh_from_db()
+    assert edition.archived_pdf and edition.archived_pdf_sha256
+    assert [r.status for r in ran[1:]] == 2 * [TaskResultStatus.FAILED]
+    assert "ConnectionRefusedError" in ran[1].traceback
+
+    # Each e-mail is tried again a minute later, not at once.
+    retries = DBTaskResult.objects.filter(
+        task_path=send_step_notification.module_path, status=TaskResultStatus.READY
+    )
+    assert sorted(r.args_kwargs["args"][1:] for r in retries) == [
+        ["coordonnateur@ptn.example", 2],
+        ["di@ptn.example", 2],
+    ]
+    soon = timezone.now() + timedelta(seconds=50)
+    assert all(r.run_after > soon for r in retries)
+    assert run_queued_tasks() == []  # not due yet
+
+    smtp.start()  # the mail server is back, and a minute has passed
+    retries.update(run_after=timezone.now())
+    assert [r.status for r in run_queued_tasks()] == 2 * [TaskResultStatus.SUCCESSFUL]
+    approved = "PTN 2023-2024 : Approbation"
+    assert [m for m in smtp.received() if m[1] == approved] == [
+        ("coordonnateur@ptn.example", approved),
+        ("di@ptn.example", approved),
+    ]
