@@ -18,6 +18,7 @@ from initiatives.models import Initiative
 from roadmap.access import get_edition, is_coordinator, plan_reader_required
 from roadmap.compare import compare
 from roadmap.models import Edition, ReviewComment
+from roadmap.signatures import blocks_named_for_someone_else
 from roadmap.workflow import (
     STEPS,
     NotReady,
@@ -94,13 +95,18 @@ def edition(request: HttpRequest, fiscal_year: str) -> HttpResponse:
     comparison = None
     if base is not None and edition.status == Edition.Status.SUBMITTED and user_roles & REVIEWERS:
         comparison = compare(base, edition)  # the DI's review opens on what changed
+    steps = available_steps(request.user, edition)
     return render(
         request,
         "roadmap/edition.html",
         {
             "edition": edition,
             "transitions": edition.transitions.select_related("user"),
-            "steps": available_steps(request.user, edition),
+            "steps": steps,
+            # Told before recommending or approving: the block names someone else.
+            "signed_for_someone_else": blocks_named_for_someone_else(
+                edition, request.user, [step.action for step in steps]
+            ),
             "form": TransitionForm(),
             "problems": readiness(edition) if shows_panel and edition.is_content_editable else None,
             "comments": comments,

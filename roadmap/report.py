@@ -24,8 +24,8 @@ from initiatives.models import Contribution, Initiative
 from roadmap import pdf_worker
 from roadmap.charts import maturity_chart, radar_chart
 from roadmap.history import edition_sources
-from roadmap.models import Edition, Maturity, PlanRisk, Radar, Topic
-from roadmap.workflow import signatures
+from roadmap.models import Edition, Maturity, PlanRisk, Radar, Topic, Transition
+from roadmap.signatures import SIGNING_STEPS, signatures
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +94,8 @@ def report_context(edition: Edition) -> dict:
     radar = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
     radar_scores = list(radar.scores.all()) if radar else []
     maturity = Maturity.objects.filter(edition=edition).first()
-    signed = signatures(edition)
-    approval = signed.get("message-sous-ministre")
+    signed = signatures(edition, sections)
+    approval = signed.get(SIGNING_STEPS[Transition.Action.APPROVE])
     return {
         "edition": edition,
         "sections": sections,

@@ -19,8 +19,9 @@ from roadmap.forms import RoadmapFilterForm
 from roadmap.history import changes, edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
 from roadmap.report import ready_pdf
+from roadmap.signatures import signatures
 from roadmap.tasks import render_plan
-from roadmap.workflow import awaiting, signatures
+from roadmap.workflow import awaiting
 
 WORKING_ROLES = {
     roles.COORDINATOR,
@@ -203,7 +204,9 @@ def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
             "previous": siblings[position - 1] if position > 0 else None,
             "next": siblings[position + 1] if position + 1 < len(siblings) else None,
             "can_edit": can_edit_edition(request.user, edition),
-            "signature": signatures(edition).get(section.key) if section.signatory_name else None,
+            "signature": signatures(edition, [section]).get(section.key)
+            if section.signatory_name
+            else None,
             **_section_extras(section),
         },
     )

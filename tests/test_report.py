@@ -12,6 +12,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 from accounts.models import User
 from initiatives.models import Initiative
 from roadmap import pdf_worker
+from roadmap.formatting import long_date
 from roadmap.models import Edition, PlanRisk
 from roadmap.report import (
     STATIC_DIR,
@@ -166,11 +168,35 @@ def test_approval_archives_the_pdf_and_it_is_served_byte_for_byte(approved, read
     assert response["ETag"] == f'"{approved.archived_pdf_sha256}"'
     page = reader_client.get(reverse("roadmap:edition", args=[YEAR])).content.decode()
     assert approved.archived_pdf_sha256 in page
-    text = pages_text(stored)
+    text = [fold(t) for t in pages_text(stored)]
     assert all("Projet — non approuvé" not in t for t in text)
-    assert "Approuvé le" in text[0] and "Démo Sous-ministre" in text[0]
-    assert "(Signature à insérer)" not in " ".join(text[:4])
-    assert "Signé électroniquement le" in " ".join(text[:4])
+
+
+def test_approval_keeps_the_signatories_as_entered_and_adds_who_did_each_step(approved):
+    """The coordinator named « Jonathan Gignac » and « Marie Fortier, CPA »; the demo accounts
+    that recommended and approved are someone else: the blocks keep the names and titles, the
+    workflow adds the date, and who recorded the step."""
+    with translation.override("fr-ca"):
+        recommended = long_date(approved.transitions.get(action="recommend").at)
+        approved_on = long_date(approved.transitions.get(action="approve").at)
+    text = [fold(t) for t in pages_text(approved.archived_pdf.read())]
+    approved.archived_pdf.close()
+    assert (
+        f"Approuvé le {approved_on} par Jonathan Gignac, sous-ministre "
+        "(enregistré par Démo Sous-ministre)" in text[0]
+    )
+    sm_page = next(t for t in text[2:] if t.startswith("Message du sous-ministre"))
+    assert (
+        f"Approuvé le {approved_on} (enregistré par Démo Sous-ministre) Jonathan Gignac "
+        "Sous-ministre" in sm_page
+    )
+    di_page = next(t for t in text[2:] if t.startswith("Message de la dirigeante"))
+    assert (
+        f"Recommandé le {recommended} (enregistré par Démo Dirigeante de l'information) "
+        "Marie Fortier, CPA Dirigeante de l'information" in di_page
+    )
+    document = " ".join(text)
+    assert "Signé électroniquement" not in document and "(Signature à insérer)" not in document
 
 
 def test_the_archive_is_never_rendered_again(approved):
