@@ -1,6 +1,7 @@
 """The plan as a PDF, read back with pypdf: content, table of contents, watermark, archive,
 cache, metadata, its tag structure (PDF/UA), and safety against hostile text."""
 
+import datetime
 import hashlib
 import http.server
 import itertools
@@ -13,7 +14,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
@@ -438,7 +439,12 @@ def test_a_draft_is_rendered_in_the_background_with_progress_then_cached(edition
     assert 'http-equiv="refresh"' in waiting.content.decode()
     run_worker()
     done = reader_client.get(first["Location"]).content.decode()
-    assert "Le PDF est prêt." in done and 'http-equiv="refresh"' not in done
+    # The reload that finds the PDF ready sends the browser to it (the download starts), and
+    # offers the button; a later reload of the page does not download it again.
+    assert "Le PDF est prêt." in done and f'content="0; url={url}"' in done
+    assert f'href="{url}"' in done and " download" not in done
+    again = reader_client.get(first["Location"]).content.decode()
+    assert "Le PDF est prêt." in again and 'http-equiv="refresh"' not in again
     downloaded = reader_client.get(url)
     assert downloaded.status_code == 200 and downloaded.content.startswith(b"%PDF-1.")
 
@@ -470,6 +476,47 @@ def test_a_failed_render_gives_a_clear_message_not_an_error_page(edition, reader
     assert "La production du PDF a échoué" in page and "Réessayer" in page
     with pytest.raises(RenderError, match="a dépassé"):
         render_pdf(edition)
+
+
+def test_a_render_no_worker_starts_says_so_and_keeps_checking(edition, reader_client):
+    progress = reverse("roadmap:pdf_progress", args=[YEAR])
+    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    queued = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=queued.pk).update(
+        enqueued_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    page = reader_client.get(progress).content.decode()
+    assert "La production n'a toujours pas commencé" in page
+    assert "en attente de démarrage" in page and 'http-equiv="refresh" content="5"' in page
+    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    assert DBTaskResult.objects.count() == 1  # still queued: asking again adds no second one
+
+
+def test_a_render_whose_worker_died_is_not_shown_running_forever(edition, reader_client, settings):
+    progress = reverse("roadmap:pdf_progress", args=[YEAR])
+    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    lost = DBTaskResult.objects.get()
+    started = timezone.now() - datetime.timedelta(seconds=settings.PDF_RENDER_TIMEOUT + 60)
+    DBTaskResult.objects.filter(pk=lost.pk).update(status="RUNNING", started_at=started)
+    page = reader_client.get(progress).content.decode()
+    assert "La production du PDF s'est interrompue" in page and "Réessayer" in page
+    assert "en cours" not in page and 'http-equiv="refresh"' not in page
+
+    retry = reader_client.get(reverse("roadmap:pdf", args=[YEAR]))  # « Réessayer »
+    assert retry["Location"] == progress
+    assert DBTaskResult.objects.exclude(pk=lost.pk).get().status == "READY"  # a new render
+    assert "en attente de démarrage" in reader_client.get(progress).content.decode()
+
+
+def test_the_download_links_never_ask_the_browser_to_save_what_comes_back(
+    edition, coordinator_client
+):
+    """« download » saved the progress page as an HTML file when the PDF was not ready."""
+    pdf = reverse("roadmap:pdf", args=[YEAR])
+    for page in ["roadmap:home", "roadmap:edition"]:
+        html = coordinator_client.get(reverse(page, args=[YEAR])).content.decode()
+        links = re.findall(rf'<a [^>]*href="{re.escape(pdf)}"[^>]*>', html)
+        assert links and all(" download" not in link for link in links), links
 
 
 def test_downloading_needs_a_role(outsider_client):
