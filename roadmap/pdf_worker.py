@@ -114,8 +114,9 @@ def _number(reference: bytes) -> int:
 def _page_margins_as_artifacts(pdf: pydyf.PDF) -> None:
     """WeasyPrint tags the text of the page-margin boxes (running header, page number, footer)
     as marked content with structure elements that it leaves out of the structure tree (an
-    artifact in the tree needs PDF 2.0). Content neither in the tree nor an artifact breaks
-    PDF/UA-1: make that content an artifact (``/Artifact BMC``), as page furniture is."""
+    artifact in the tree needs PDF 2.0; WeasyPrint issue 1836, open). Content neither in the
+    tree nor an artifact breaks PDF/UA-1 (ISO 14289-1, 7.1): make that content an artifact
+    (``/Artifact BMC``), as page furniture is."""
     if "StructTreeRoot" not in pdf.catalog:
         return  # not tagged
     objects = pdf.objects
