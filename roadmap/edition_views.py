@@ -26,6 +26,7 @@ from roadmap.access import (
 )
 from roadmap.compare import compare
 from roadmap.models import Edition, ReviewComment, Transition
+from roadmap.signatures import blocks_named_for_someone_else
 from roadmap.workflow import (
     STEPS,
     NotReady,
@@ -153,6 +154,7 @@ def _edition_page(
     comparison = None
     if base is not None and edition.status == Edition.Status.SUBMITTED and user_roles & REVIEWERS:
         comparison = compare(base, edition)  # the DI's review opens on what changed
+    steps = available_steps(request.user, edition)
     return render(
         request,
         "roadmap/edition.html",
@@ -162,6 +164,10 @@ def _edition_page(
             "step_forms": _step_forms(steps, state, refused),
             "progress": state,
             "problems": _problem_links(state.problems, request.user, edition) if state else [],
+            # Told before recommending or approving: the block names someone else.
+            "signed_for_someone_else": blocks_named_for_someone_else(
+                edition, request.user, [step.action for step in steps]
+            ),
             "comments": comments,
             "comment_form": CommentForm() if can_comment(request.user, edition) else None,
             "previous": base,

@@ -30,13 +30,12 @@ _PARAGRAPH = (
 )
 
 SPECIMEN = f"""<!DOCTYPE html>
-<html lang="fr-CA"><head><meta charset="utf-8"><title>Spécimen</title></head><body>
-<div class="watermark" aria-hidden="true">Projet — non approuvé</div>
-<section class="cover">
+<html lang="fr-CA" class="draft"><head><meta charset="utf-8"><title>Spécimen</title></head><body>
+<section class="cover" data-running-title="Plan — MEIE — 2023-2024">
   <img class="cover-logo" src="vendor/qc-trousse-sdg/img/QUEBEC_couleur.svg" alt="Québec">
   <p class="cover-ministry">Ministère de l’Économie, de l’Innovation et de l’Énergie</p>
   <h1 class="cover-title">Plan de transformation numérique</h1>
-  <p class="cover-year"><span class="running-title">Plan — MEIE — 2023-2024</span>2023-2024</p>
+  <p class="cover-year">2023-2024</p>
   <p class="cover-update">Première mise à jour</p>
   <p class="cover-status">Projet — non approuvé</p>
   <p class="cover-diffusion">Diffusion limitée : employés du Ministère.</p>
@@ -44,9 +43,9 @@ SPECIMEN = f"""<!DOCTYPE html>
 <nav class="toc" aria-labelledby="toc-title">
   <h2 id="toc-title" class="toc-title">Table des matières</h2>
   <ol>
-    <li class="toc-level-1"><a href="#s-a">Message du sous-ministre</a></li>
-    <li class="toc-level-2"><a href="#s-b">Maturité numérique et Radar numériQc</a></li>
-    <li class="toc-level-1"><a href="#s-c">Feuille de route de la transformation numérique</a></li>
+    <li class="toc-level-1"><a href="#s-a">Message du sous-ministre</a><span class="toc-leader"></span><span class="toc-page" data-target="#s-a"></span></li>
+    <li class="toc-level-2"><a href="#s-b">Maturité numérique et Radar numériQc</a><span class="toc-leader"></span><span class="toc-page" data-target="#s-b"></span></li>
+    <li class="toc-level-1"><a href="#s-c">Feuille de route de la transformation numérique</a><span class="toc-leader"></span><span class="toc-page" data-target="#s-c"></span></li>
   </ol>
 </nav>
 <section class="section section--level-1" id="s-a">
@@ -58,7 +57,7 @@ SPECIMEN = f"""<!DOCTYPE html>
     <ol><li>Premier élément</li><li>Deuxième élément</li></ol>
     <div class="footnote"><hr><ol><li><p>Note de bas de page.</p></li></ol></div>
   </div>
-  <div class="signature"><p class="signature-placeholder">(Signature à insérer)</p>
+  <div class="signature"><p class="signature-signed">Recommandé le 1er décembre 2026</p>
     <p><strong>Nom du signataire</strong><br>Sous-ministre</p></div>
 </section>
 <section class="section section--level-2" id="s-b">
@@ -66,7 +65,7 @@ SPECIMEN = f"""<!DOCTYPE html>
   <div class="prose">{_PARAGRAPH}</div>
   <figure class="figure figure--radar">
     <svg class="radar-chart" viewBox="0 0 400 300" role="img" aria-labelledby="t"
-        xmlns="http://www.w3.org/2000/svg"><title id="t">Radar</title>
+        xmlns="http://www.w3.org/2000/svg"><title id="t">Radar : résultat global 1,75 sur 4</title>
       <g aria-hidden="true"><polygon points="200,20 380,150 200,280 20,150" fill="none"
         stroke="#c5cad2" stroke-width="1"/><line x1="200" y1="150" x2="380" y2="150"
         stroke="#c5cad2"/><rect x="10" y="10" width="60" height="34" fill="#dae6f0"/>

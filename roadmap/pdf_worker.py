@@ -3,6 +3,13 @@
 This module imports nothing from Django: the child is forked from a clean forkserver process
 (multiprocessing), never from the threaded web server.
 
+Tagged for PDF/UA-1 by WeasyPrint itself (`pdf_variant`), with what the stylesheet can decide
+(one link box per table-of-contents entry, the watermark as a background, which WeasyPrint
+draws as an artifact). Two things WeasyPrint 70 leaves undone are finished by `finish`, through
+its documented ``finisher`` hook, on its own objects before they are written (no second parse):
+the running header and footer become artifacts, and each link annotation says where it leads
+in words.
+
 Safe by construction: the only resources WeasyPrint may load are files below the project's
 static directory, read from disk. No http, no https, no data: URL, no file elsewhere, no
 redirect. User text reaches the HTML already escaped or sanitised; this is the second wall.
@@ -17,11 +24,13 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
@@ -87,7 +96,87 @@ class Renderer:
             pdf_tags=True,
             presentational_hints=False,
             attachments=[],
+            finisher=finish,
         )
+
+
+def finish(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+    """Complete WeasyPrint's tagging for PDF/UA (its ``finisher`` hook: the PDF objects are
+    still Python objects, about to be written)."""
+    _page_margins_as_artifacts(pdf)
+    _links_described_by_their_text(document)
+
+
+def _number(reference: bytes) -> int:
+    return int(reference.split()[0])  # b"12 0 R"
+
+
+def _page_margins_as_artifacts(pdf: pydyf.PDF) -> None:
+    """WeasyPrint tags the text of the page-margin boxes (running header, page number, footer)
+    as marked content with structure elements that it leaves out of the structure tree (an
+    artifact in the tree needs PDF 2.0; WeasyPrint issue 1836, open). Content neither in the
+    tree nor an artifact breaks PDF/UA-1 (ISO 14289-1, 7.1): make that content an artifact
+    (``/Artifact BMC``), as page furniture is."""
+    if "StructTreeRoot" not in pdf.catalog:
+        return  # not tagged
+    objects = pdf.objects
+    root = objects[_number(pdf.catalog["StructTreeRoot"])]
+    in_tree: set[int] = set()
+    pending = list(root["K"])
+    while pending:
+        kid = pending.pop()
+        if isinstance(kid, bytes):  # a reference (an integer is a marked-content id)
+            element = objects[_number(kid)]
+            if element.get("Type") == "/StructElem" and element.number not in in_tree:
+                in_tree.add(element.number)
+                pending.extend(element["K"])
+    # WeasyPrint's parent tree: page number, then the structure element of each of the page's
+    # marked-content ids, for every page in order (the annotations come after). Should another
+    # version lay it out otherwise, the tests of the tag tree say so; the PDF is left as it is.
+    parent_tree = objects[_number(root["ParentTree"])]["Nums"]
+    for index, page_reference in enumerate(pdf.page_references):
+        if parent_tree[2 * index] != index:
+            return
+        owners = parent_tree[2 * index + 1]
+        furniture = set()
+        for mcid, owner in enumerate(owners):
+            if isinstance(owner, bytes) and owner != b"null" and _number(owner) not in in_tree:
+                furniture.add(mcid)
+                owners[mcid] = b"null"
+        if furniture:
+            page = objects[_number(page_reference)]
+            stream = objects[_number(page["Contents"])]
+            stream.stream = _as_artifacts(stream.stream, furniture)
+
+
+def _as_artifacts(operations: list, mcids: set[int]) -> list:
+    """``/Span <</MCID n>> BDC`` becomes ``/Artifact BMC`` for each n in ``mcids``."""
+    result: list = []
+    for operation in operations:
+        if (
+            operation == b"BDC"
+            and isinstance(result[-1], pydyf.Dictionary)
+            and result[-1].get("MCID") in mcids
+        ):
+            result[-2:] = ["/Artifact", b"BMC"]
+        else:
+            result.append(operation)
+    return result
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _links_described_by_their_text(document: weasyprint.Document) -> None:
+    """A link annotation's /Contents is its alternative description (PDF/UA); WeasyPrint
+    writes the raw target there (« s-radar »). Use the link's own words instead."""
+    for page in document.pages:
+        for _type, target, _rectangle, box in page.links:
+            annotation = box.link_annotation
+            if annotation is None or box.element is None:
+                continue
+            text = box.element.get("title") or " ".join(box.element.itertext())
+            annotation["Contents"] = pydyf.String(_SPACES.sub(" ", text).strip() or target)
 
 
 _prepared: Renderer | None = None

@@ -18,15 +18,16 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from initiatives.models import Contribution, Initiative
 from roadmap import pdf_worker
 from roadmap.charts import maturity_chart, radar_chart
 from roadmap.figures import EditionFigures
+from roadmap.formatting import long_date
 from roadmap.history import edition_sources
-from roadmap.models import Edition, Maturity, PlanRisk, Radar, Topic
-from roadmap.workflow import signatures
+from roadmap.models import Edition, Maturity, PlanRisk, Radar, RadarScore, Topic, Transition
+from roadmap.signatures import SIGNING_STEPS, signatures
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ REPORT_SOURCES = [
     settings.BASE_DIR / "templates" / "roadmap" / "includes" / "maturity_svg.html",
     STYLESHEET,
     STATIC_DIR / "report" / "toc-leader.svg",
+    STATIC_DIR / "report" / "watermark.svg",
+    settings.BASE_DIR / "roadmap" / "pdf_worker.py",  # finishes the tagging
 ]
 
 
@@ -95,8 +98,8 @@ def report_context(edition: Edition) -> dict:
     radar = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
     radar_scores = list(radar.scores.all()) if radar else []
     maturity = Maturity.objects.filter(edition=edition).first()
-    signed = signatures(edition)
-    approval = signed.get("message-sous-ministre")
+    signed = signatures(edition, sections)
+    approval = signed.get(SIGNING_STEPS[Transition.Action.APPROVE])
     return {
         "edition": edition,
         "sections": sections,
@@ -110,8 +113,10 @@ def report_context(edition: Edition) -> dict:
         "roadmap": roadmap,
         "maturity": maturity,
         "maturity_chart": maturity_chart(maturity) if maturity else None,
+        "maturity_alt": maturity_alt(maturity) if maturity else "",
         "radar": radar,
         "radar_scores": radar_scores,
+        "radar_alt": radar_alt(radar, radar_scores) if radar else "",
         "chart": radar_chart([(s.category, s.score) for s in radar_scores], radar.scale_max)
         if radar
         else None,
@@ -123,6 +128,26 @@ def report_context(edition: Edition) -> dict:
         "figures": EditionFigures(edition, radar=radar, maturity=maturity),
         "generated_at": timezone.now(),
     }
+
+
+def radar_alt(radar: Radar, scores: list[RadarScore]) -> str:
+    """The radar chart in words, for readers who do not see it (the figure's alternative text)."""
+    parts = [
+        f"Radar numériQc : résultat global {formats.localize(radar.overall)} "
+        f"sur {formats.localize(radar.scale_max)}"
+    ]
+    parts += [f"{score.category} {formats.localize(score.score)}" for score in scores]
+    return "; ".join(parts) + "."
+
+
+def maturity_alt(maturity: Maturity) -> str:
+    """The maturity scale in words (the figure's alternative text)."""
+    return (
+        f"Maturité numérique mesurée : {formats.localize(maturity.score)} sur une échelle de "
+        f"{maturity.scale_min} à {maturity.scale_max}, étape {maturity.current_stage} "
+        f"« {maturity.current_stage_label} »; cible : étape {maturity.target_stage} "
+        f"« {maturity.target_stage_label} » d'ici le {long_date(maturity.target_date)}."
+    )
 
 
 FRENCH_SPACE_RE = re.compile(r"(?<=>)([^<]+)")

@@ -30,7 +30,6 @@ from initiatives.models import (
     Milestone,
 )
 from roadmap.models import (
-    FROZEN_STATUSES,
     Ambition,
     Edition,
     Maturity,
@@ -249,24 +248,6 @@ def edition_transition(
         render_plan.using(priority=ARCHIVE_PRIORITY).enqueue(edition.pk)
     queue_step_notifications(done, definition.notify)
     return done
-
-
-def signatures(edition: Edition) -> dict[str, Transition]:
-    """The signature blocks filled by the workflow: the DI's recommendation, the SM's approval.
-
-    Only the steps since the last return to draft count, and only while the edition is frozen.
-    """
-    if edition.status not in FROZEN_STATUSES:
-        return {}
-    found: dict[str, Transition] = {}
-    for step in edition.transitions.select_related("user").order_by("at", "pk"):
-        if step.action == Action.RETURN:
-            found.clear()
-        elif step.action == Action.RECOMMEND:
-            found["message-dirigeante-information"] = step
-        elif step.action == Action.APPROVE:
-            found["message-sous-ministre"] = step
-    return found
 
 
 # --- Readiness --------------------------------------------------------------------------

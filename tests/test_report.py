@@ -1,8 +1,10 @@
 """The plan as a PDF, read back with pypdf: content, table of contents, watermark, archive,
-cache, metadata, and safety against hostile text."""
+cache, metadata, its tag structure (PDF/UA), and safety against hostile text."""
 
+import datetime
 import hashlib
 import http.server
+import itertools
 import re
 import threading
 from io import BytesIO
@@ -12,13 +14,16 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone, translation
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from accounts.models import User
 from initiatives.models import Initiative
 from roadmap import pdf_worker
+from roadmap.formatting import long_date
 from roadmap.models import Edition, PlanRisk
 from roadmap.report import (
     STATIC_DIR,
@@ -44,6 +49,96 @@ def fold(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("’", "'").split())
 
 
+ARTIFACT = "Artifact"
+
+
+def marked_pieces(page) -> list[tuple[object, str]]:
+    """The page's text in content order, each piece with what marks it: its marked-content id
+    (tagged content, which a screen reader reads through the structure tree) or ARTIFACT (page
+    furniture, which it skips)."""
+    marks: list[object] = []
+    pieces: list[tuple[object, str]] = []
+
+    def operator(op, args, *_):
+        if op == b"BDC":
+            marks.append(args[1].get("/MCID") if isinstance(args[1], DictionaryObject) else None)
+        elif op == b"BMC":
+            marks.append(str(args[0]).lstrip("/"))
+        elif op == b"EMC":
+            marks.pop()
+
+    def text(piece, *_):
+        if piece.strip():
+            pieces.append((ARTIFACT if ARTIFACT in marks else marks[-1] if marks else None, piece))
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return pieces
+
+
+def tagged_text(pdf: bytes) -> list[str]:
+    """Each page's text that is tagged content (artifacts left out), whitespace folded."""
+    reader = PdfReader(BytesIO(pdf))
+    return [
+        fold(" ".join(t for mark, t in marked_pieces(p) if mark != ARTIFACT)) for p in reader.pages
+    ]
+
+
+def artifact_text(pdf: bytes) -> list[str]:
+    reader = PdfReader(BytesIO(pdf))
+    return [
+        fold(" ".join(t for mark, t in marked_pieces(p) if mark == ARTIFACT)) for p in reader.pages
+    ]
+
+
+def kids(node) -> list:
+    found = node.get("/K", [])
+    return list(found) if isinstance(found, ArrayObject) else [found]
+
+
+def structure(reader: PdfReader) -> list[tuple[int, DictionaryObject]]:
+    """The tag tree's structure elements in reading order (depth first), with their object
+    numbers."""
+    elements: list[tuple[int, DictionaryObject]] = []
+
+    def walk(kid) -> None:
+        if not isinstance(kid, IndirectObject):
+            return  # a marked-content id
+        node = kid.get_object()
+        if "/S" not in node:
+            return  # an annotation reference (OBJR)
+        elements.append((kid.idnum, node))
+        for child in kids(node):
+            walk(child)
+
+    for kid in kids(reader.trailer["/Root"]["/StructTreeRoot"]):
+        walk(kid)
+    return elements
+
+
+def reading_order(pdf: bytes) -> list[str]:
+    """Each page's tagged text in the order of the tag tree: what a screen reader reads."""
+    reader = PdfReader(BytesIO(pdf))
+    page_of = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    texts: dict[tuple[int, int], list[str]] = {}
+    for n, page in enumerate(reader.pages):
+        for mark, text in marked_pieces(page):
+            if isinstance(mark, int):
+                texts.setdefault((n, mark), []).append(text)
+    pages: list[list[str]] = [[] for _ in reader.pages]
+    for _, element in structure(reader):
+        if "/Pg" in element:
+            n = page_of[element.raw_get("/Pg").idnum]
+            for kid in kids(element):
+                if isinstance(kid, int):  # a marked-content id on the element's page
+                    pages[n] += texts.get((n, kid), [])
+    return [fold(" ".join(page)) for page in pages]
+
+
+def parent_tree(reader: PdfReader) -> dict[int, object]:
+    numbers = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    return {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+
+
 @pytest.fixture(scope="module")
 def demo_pdf(django_db_blocker) -> bytes:
     with django_db_blocker.unblock():
@@ -67,7 +162,7 @@ def test_every_heading_code_title_figure_and_risk_is_in_the_pdf(demo_pdf, editio
 
 
 def test_table_of_contents_page_numbers_are_where_the_headings_are(demo_pdf, edition):
-    pages = [fold(t) for t in pages_text(demo_pdf)]
+    pages = tagged_text(demo_pdf)
     toc = pages[1]
     assert toc.startswith("Table des matières")
     for section in edition.sections.all():
@@ -79,18 +174,27 @@ def test_table_of_contents_page_numbers_are_where_the_headings_are(demo_pdf, edi
         assert page > 2
 
 
-def test_a_draft_has_the_watermark_on_every_page(demo_pdf):
-    for number, text in enumerate(pages_text(demo_pdf), start=1):
+def test_a_draft_has_the_watermark_on_every_page_as_page_furniture(demo_pdf):
+    """Drawn on every page, but an artifact: a screen reader does not read it on every page
+    (the cover says « Projet — non approuvé » in words)."""
+    furniture, tagged = artifact_text(demo_pdf), tagged_text(demo_pdf)
+    for number, text in enumerate(furniture, start=1):
         assert "Projet — non approuvé" in text, number
+    assert "Projet — non approuvé" in tagged[0]
+    assert all("Projet — non approuvé" not in text for text in tagged[1:])
 
 
-def test_footer_and_running_header(demo_pdf):
-    pages = pages_text(demo_pdf)
-    total = len(pages)
-    for number, text in enumerate(pages[1:], start=2):
-        assert f"Page {number} de {total}" in text
-        assert "Diffusion limitée" in text
-        assert "Plan de transformation numérique — MEIE — 2023-2024" in text
+def test_footer_and_running_header_are_page_furniture(demo_pdf):
+    furniture, tagged = artifact_text(demo_pdf), tagged_text(demo_pdf)
+    total = len(furniture)
+    for number, (artifacts, text) in enumerate(
+        zip(furniture[1:], tagged[1:], strict=True), start=2
+    ):
+        assert f"Page {number} de {total}" in artifacts and f"Page {number} de" not in text
+        assert "Diffusion limitée" in artifacts and "Diffusion limitée" not in text
+        running_title = "Plan de transformation numérique — MEIE — 2023-2024"
+        assert running_title in artifacts and running_title not in text
+    assert "MEIE — 2023-2024" not in tagged[0]  # the cover sets it, without reading it out
 
 
 def test_metadata_tags_and_fonts(demo_pdf):
@@ -114,6 +218,104 @@ def test_metadata_tags_and_fonts(demo_pdf):
 def test_letter_size(demo_pdf):
     page = PdfReader(BytesIO(demo_pdf)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+
+
+# --- Tagged for assistive technology (PDF/UA) -------------------------------------------------
+
+
+def test_each_table_of_contents_entry_is_one_tagged_link_named_by_its_title(demo_pdf, edition):
+    reader = PdfReader(BytesIO(demo_pdf))
+    toc = reader.pages[1]
+    width, height = float(toc.mediabox.width), float(toc.mediabox.height)
+    titles = [section.title for section in edition.sections.all()]
+    elements = dict(structure(reader))
+    owners = parent_tree(reader)
+    text_owners = owners[toc["/StructParents"]]
+    link_text: dict[int, list[str]] = {}
+    for mark, text in marked_pieces(toc):
+        if isinstance(mark, int):
+            link_text.setdefault(text_owners[mark].idnum, []).append(text)
+
+    annotations = [annotation.get_object() for annotation in toc["/Annots"]]
+    assert [str(a["/Contents"]) for a in annotations] == titles  # words, not « s-radar »
+    links = []
+    for annotation in annotations:
+        x1, y1, x2, y2 = (float(v) for v in annotation["/Rect"])
+        assert 0 <= min(x1, x2) <= max(x1, x2) <= width  # inside the page
+        assert 0 <= min(y1, y2) <= max(y1, y2) <= height
+        owner = owners[annotation["/StructParent"]]
+        link = elements[owner.idnum]  # in the tag tree
+        assert link["/S"] == "/Link"
+        assert [k.get_object()["/Type"] for k in kids(link) if isinstance(k, IndirectObject)] == [
+            "/OBJR"
+        ]  # its one annotation, no other
+        links.append(owner.idnum)
+    assert len(set(links)) == len(titles)  # one Link per entry
+    # Each link reads as its title (the page number beside it is not part of the link).
+    assert [fold(" ".join(link_text[number])) for number in links] == [fold(t) for t in titles]
+
+
+def test_every_link_annotation_is_under_a_link_tag(demo_pdf):
+    reader = PdfReader(BytesIO(demo_pdf))
+    elements = dict(structure(reader))
+    owners = parent_tree(reader)
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    assert annotations
+    for annotation in annotations:
+        assert elements[owners[annotation["/StructParent"]].idnum]["/S"] == "/Link"
+
+
+def test_all_text_is_in_the_tag_tree_or_an_artifact(demo_pdf):
+    """Text marked as content but left out of the tag tree is neither read nor skipped
+    properly (WeasyPrint leaves the page-margin boxes so)."""
+    reader = PdfReader(BytesIO(demo_pdf))
+    in_tree = {number for number, _ in structure(reader)}
+    owners = parent_tree(reader)
+    for number, page in enumerate(reader.pages, start=1):
+        page_owners = owners[page["/StructParents"]]
+        for mark, text in marked_pieces(page):
+            if mark != ARTIFACT:
+                assert isinstance(mark, int), (number, text)
+                assert page_owners[mark].idnum in in_tree, (number, text)
+
+
+def test_each_chapter_page_is_read_from_its_title(demo_pdf, edition):
+    """Nothing (a watermark, a running header) comes before the content in reading order."""
+    pages = reading_order(demo_pdf)
+    toc = pages[1]
+    assert toc.startswith("Table des matières")
+    for section in edition.sections.filter(level=1):
+        title = fold(section.title)
+        page = int(re.search(re.escape(title) + r"[ .]*?(\d+)(?!\d)", toc)[1])
+        assert pages[page - 1].startswith(title), pages[page - 1][:80]
+
+
+def test_headings_never_skip_a_level(demo_pdf):
+    reader = PdfReader(BytesIO(demo_pdf))
+    levels = [int(e["/S"][2:]) for _, e in structure(reader) if re.fullmatch(r"/H[1-6]", e["/S"])]
+    assert levels[0] == 1 and levels.count(1) == 1
+    skips = [(before, after) for before, after in itertools.pairwise(levels) if after > before + 1]
+    assert skips == []
+    assert 4 in levels  # sub-sections' own headings are there, one level down
+
+
+def test_the_charts_give_their_values_in_their_alternative_text(demo_pdf):
+    reader = PdfReader(BytesIO(demo_pdf))
+    alternatives = [fold(e["/Alt"]) for _, e in structure(reader) if e["/S"] == "/Figure"]
+    radar = next(alt for alt in alternatives if alt.startswith("Radar numériQc"))
+    assert radar.startswith("Radar numériQc : résultat global 1,75 sur 4")
+    for category_and_score in [
+        "Expérience utilisateur/client 1,25",
+        "Qualité des services numériques 1,67",
+        "Responsabilité sociale 3,00",
+        "Expérience employé 1,14",
+        "Gouvernance numérique 1,50",
+    ]:
+        assert category_and_score in radar
+    maturity = next(alt for alt in alternatives if alt.startswith("Maturité numérique"))
+    assert "2,3 sur une échelle de 1 à 4" in maturity
+    assert "étape 2 « Fait du numérique »" in maturity
+    assert "étape 3 « Devient numérique » d'ici le 31 mars 2027" in maturity
 
 
 def test_french_typography_in_the_report(edition):
@@ -166,11 +368,35 @@ def test_approval_archives_the_pdf_and_it_is_served_byte_for_byte(approved, read
     assert response["ETag"] == f'"{approved.archived_pdf_sha256}"'
     page = reader_client.get(reverse("roadmap:edition", args=[YEAR])).content.decode()
     assert approved.archived_pdf_sha256 in page
-    text = pages_text(stored)
+    text = [fold(t) for t in pages_text(stored)]
     assert all("Projet — non approuvé" not in t for t in text)
-    assert "Approuvé le" in text[0] and "Démo Sous-ministre" in text[0]
-    assert "(Signature à insérer)" not in " ".join(text[:4])
-    assert "Signé électroniquement le" in " ".join(text[:4])
+
+
+def test_approval_keeps_the_signatories_as_entered_and_adds_who_did_each_step(approved):
+    """The coordinator named « Jonathan Gignac » and « Marie Fortier, CPA »; the demo accounts
+    that recommended and approved are someone else: the blocks keep the names and titles, the
+    workflow adds the date, and who recorded the step."""
+    with translation.override("fr-ca"):
+        recommended = long_date(approved.transitions.get(action="recommend").at)
+        approved_on = long_date(approved.transitions.get(action="approve").at)
+    text = [fold(t) for t in pages_text(approved.archived_pdf.read())]
+    approved.archived_pdf.close()
+    assert (
+        f"Approuvé le {approved_on} par Jonathan Gignac, sous-ministre "
+        "(enregistré par Démo Sous-ministre)" in text[0]
+    )
+    sm_page = next(t for t in text[2:] if t.startswith("Message du sous-ministre"))
+    assert (
+        f"Approuvé le {approved_on} (enregistré par Démo Sous-ministre) Jonathan Gignac "
+        "Sous-ministre" in sm_page
+    )
+    di_page = next(t for t in text[2:] if t.startswith("Message de la dirigeante"))
+    assert (
+        f"Recommandé le {recommended} (enregistré par Démo Dirigeante de l'information) "
+        "Marie Fortier, CPA Dirigeante de l'information" in di_page
+    )
+    document = " ".join(text)
+    assert "Signé électroniquement" not in document and "(Signature à insérer)" not in document
 
 
 def test_the_archive_is_never_rendered_again(approved):
@@ -213,7 +439,12 @@ def test_a_draft_is_rendered_in_the_background_with_progress_then_cached(edition
     assert 'http-equiv="refresh"' in waiting.content.decode()
     run_worker()
     done = reader_client.get(first["Location"]).content.decode()
-    assert "Le PDF est prêt." in done and 'http-equiv="refresh"' not in done
+    # The reload that finds the PDF ready sends the browser to it (the download starts), and
+    # offers the button; a later reload of the page does not download it again.
+    assert "Le PDF est prêt." in done and f'content="0; url={url}"' in done
+    assert f'href="{url}"' in done and " download" not in done
+    again = reader_client.get(first["Location"]).content.decode()
+    assert "Le PDF est prêt." in again and 'http-equiv="refresh"' not in again
     downloaded = reader_client.get(url)
     assert downloaded.status_code == 200 and downloaded.content.startswith(b"%PDF-1.")
 
@@ -245,6 +476,47 @@ def test_a_failed_render_gives_a_clear_message_not_an_error_page(edition, reader
     assert "La production du PDF a échoué" in page and "Réessayer" in page
     with pytest.raises(RenderError, match="a dépassé"):
         render_pdf(edition)
+
+
+def test_a_render_no_worker_starts_says_so_and_keeps_checking(edition, reader_client):
+    progress = reverse("roadmap:pdf_progress", args=[YEAR])
+    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    queued = DBTaskResult.objects.get()
+    DBTaskResult.objects.filter(pk=queued.pk).update(
+        enqueued_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    page = reader_client.get(progress).content.decode()
+    assert "La production n'a toujours pas commencé" in page
+    assert "en attente de démarrage" in page and 'http-equiv="refresh" content="5"' in page
+    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    assert DBTaskResult.objects.count() == 1  # still queued: asking again adds no second one
+
+
+def test_a_render_whose_worker_died_is_not_shown_running_forever(edition, reader_client, settings):
+    progress = reverse("roadmap:pdf_progress", args=[YEAR])
+    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    lost = DBTaskResult.objects.get()
+    started = timezone.now() - datetime.timedelta(seconds=settings.PDF_RENDER_TIMEOUT + 60)
+    DBTaskResult.objects.filter(pk=lost.pk).update(status="RUNNING", started_at=started)
+    page = reader_client.get(progress).content.decode()
+    assert "La production du PDF s'est interrompue" in page and "Réessayer" in page
+    assert "en cours" not in page and 'http-equiv="refresh"' not in page
+
+    retry = reader_client.get(reverse("roadmap:pdf", args=[YEAR]))  # « Réessayer »
+    assert retry["Location"] == progress
+    assert DBTaskResult.objects.exclude(pk=lost.pk).get().status == "READY"  # a new render
+    assert "en attente de démarrage" in reader_client.get(progress).content.decode()
+
+
+def test_the_download_links_never_ask_the_browser_to_save_what_comes_back(
+    edition, coordinator_client
+):
+    """« download » saved the progress page as an HTML file when the PDF was not ready."""
+    pdf = reverse("roadmap:pdf", args=[YEAR])
+    for page in ["roadmap:home", "roadmap:edition"]:
+        html = coordinator_client.get(reverse(page, args=[YEAR])).content.decode()
+        links = re.findall(rf'<a [^>]*href="{re.escape(pdf)}"[^>]*>', html)
+        assert links and all(" download" not in link for link in links), links
 
 
 def test_downloading_needs_a_role(outsider_client):

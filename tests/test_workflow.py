@@ -324,11 +324,12 @@ def test_the_whole_walk_through_with_emails_timeline_and_signatures(ready):
         coordinator.get(reverse("roadmap:section", args=[YEAR, "message-sous-ministre"]))
     )
     assert "(Signature à insérer)" not in message
-    assert "Signé électroniquement le" in message and "Démo Sous-ministre Sous-ministre" in message
+    assert "Approuvé le" in message and "(enregistré par Démo Sous-ministre)" in message
+    assert "Jonathan Gignac Sous-ministre" in message  # the signatory as entered
     di_message = text_of(
         coordinator.get(reverse("roadmap:section", args=[YEAR, "message-dirigeante-information"]))
     )
-    assert "Démo Dirigeante de l'information" in di_message
+    assert "Recommandé le" in di_message and "Démo Dirigeante de l'information" in di_message
 
 
 # --- Open review comments and the state of the edition --------------------------------------

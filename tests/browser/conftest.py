@@ -11,6 +11,10 @@ SECRET_KEY, so the demo passwords are known. Its database is thrown away at the 
 
 The database lives for the whole session, so every test works on data no other test relies on,
 or makes its changes with values unique to the run: tests pass in any order and when re-run.
+Stored PDFs go to a throw-away media folder too.
+
+A test that needs background work (PDF renders) asks for ``task_worker``: a ``manage.py
+db_worker`` process on the same database, started on first use and stopped at the end.
 
 Each test gets a new browser context (``page``, or ``new_page()`` for a second person). ``login``
 signs in through the login form the first time an account is used, then reuses that account's
@@ -30,6 +34,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -136,9 +141,18 @@ def _wait_until_answering(process: subprocess.Popen, url: str, log: Path) -> Non
     )
 
 
+@dataclass
+class Portal:
+    """What the server and the task worker share: their environment (database, settings)."""
+
+    env: dict[str, str]
+    workdir: Path
+    crashed: list[str] = field(default_factory=list)  # logs of processes that stopped early
+
+
 @pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
-    """Base URL (no trailing slash) of a real portal server with a fresh demo database."""
+def portal() -> Iterator[Portal]:
+    """A fresh demo database and media folder, thrown away at the end."""
     workdir = Path(tempfile.mkdtemp(prefix="ptn-browser-"))
     configured = os.environ.get("DATABASE_URL", "")
     postgres = _PostgresDatabase(configured) if configured.startswith("postgres") else None
@@ -151,44 +165,77 @@ def server_url() -> Iterator[str]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(workdir / "media"),
         "DEBUG": "1",
         "SECRET_KEY": SECRET_KEY,
         "DJANGO_SETTINGS_MODULE": "ptn.settings",
         "PYTHONUNBUFFERED": "1",
     }
-    log = workdir / "server.log"
-    process = None
+    running = Portal(env, workdir)
     try:
         _manage(env, "migrate", "--noinput")
         _manage(env, "load_demo")
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        with log.open("w") as log_file:
-            # Threading stays on: two browser sessions talk to the server at once.
-            process = subprocess.Popen(
-                [sys.executable, str(MANAGE), "runserver", f"127.0.0.1:{port}", "--noreload"],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
+        yield running
+    finally:
+        if postgres:
+            postgres.drop()
+        if running.crashed:
+            print(f"\nA process stopped during the browser tests; its log: {running.crashed}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _start(portal: Portal, name: str, *args: str) -> tuple[subprocess.Popen, Path]:
+    log = portal.workdir / f"{name}.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, str(MANAGE), *args],
+            cwd=BASE_DIR,
+            env=portal.env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    return process, log
+
+
+def _stop(portal: Portal, process: subprocess.Popen, log: Path) -> None:
+    if process.poll() is not None:
+        portal.crashed.append(str(log))
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server_url(portal: Portal) -> Iterator[str]:
+    """Base URL (no trailing slash) of a real portal server with a fresh demo database."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    # Threading stays on: two browser sessions talk to the server at once.
+    process, log = _start(portal, "server", "runserver", f"127.0.0.1:{port}", "--noreload")
+    try:
         _wait_until_answering(process, f"{url}/connexion/", log)
         yield url
     finally:
-        crashed = process is not None and process.poll() is not None
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        if postgres:
-            postgres.drop()
-        if crashed:
-            print(f"\nThe portal server stopped during the tests; its log: {log}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        _stop(portal, process, log)
+
+
+@pytest.fixture(scope="session")
+def task_worker(portal: Portal, server_url: str) -> Iterator[None]:
+    """The background worker beside the server (what `make run` starts): renders PDFs."""
+    process, log = _start(
+        portal, "worker", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"
+    )
+    time.sleep(0.5)
+    if process.poll() is not None:
+        pytest.fail(f"The task worker did not start:\n{log.read_text()[-3000:]}", pytrace=False)
+    try:
+        yield
+    finally:
+        _stop(portal, process, log)
 
 
 # Package scope: Playwright's sync API keeps an event loop in this thread while it runs, and
