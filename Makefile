@@ -91,8 +91,19 @@ lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+# English is a translation; French is the source language, but it still needs a catalogue for
+# its plural rule (0 and 1 take the singular: « 0 changement »), so fr_CA's is the messages
+# copied as they are (msgen) with French plural forms.
+MAKEMESSAGES := $(PY) manage.py makemessages --no-location -i ".venv/*" -i "tests/*" -i "staticfiles/*"
+FR_PO := locale/fr_CA/LC_MESSAGES/django.po
 messages: venv
-	$(PY) manage.py makemessages -l en --no-location -i ".venv/*" -i "tests/*" -i "staticfiles/*"
+	$(MAKEMESSAGES) -l en
+	rm -f $(FR_PO)  # made anew: no fuzzy match may carry an old French text over
+	$(MAKEMESSAGES) -l fr_CA
+	msgen --no-wrap $(FR_PO) -o $(FR_PO)
+	sed -i -e '0,/^#, fuzzy$$/{/^#, fuzzy$$/d}' \
+		-e 's/^"Language: .*\\n"$$/"Language: fr_CA\\n"/' \
+		-e 's/^"Plural-Forms: .*\\n"$$/"Plural-Forms: nplurals=2; plural=(n > 1);\\n"/' $(FR_PO)
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

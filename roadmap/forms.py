@@ -127,7 +127,7 @@ class HistoryFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
-            self.add_error("end", _("La date de fin doit suivre la date de début."))
+            self.add_error("end", _("La date de fin ne peut pas précéder la date de début."))
         return data
 
     def sources(self, edition: Edition) -> Sources:

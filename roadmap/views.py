@@ -180,9 +180,9 @@ def assign(request: HttpRequest, fiscal_year: str) -> HttpResponse:
         messages.success(
             request,
             ngettext(
-                "%(count)d initiative modifiée (%(codes)s) ; le changement est inscrit à "
+                "%(count)d initiative modifiée (%(codes)s); le changement est inscrit à "
                 "l'historique.",
-                "%(count)d initiatives modifiées (%(codes)s) ; les changements sont inscrits à "
+                "%(count)d initiatives modifiées (%(codes)s); les changements sont inscrits à "
                 "l'historique.",
                 len(changed),
             )

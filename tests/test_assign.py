@@ -50,7 +50,7 @@ def test_coordinator_assigns_a_lead_and_a_unit_to_several_initiatives(
 
     assert response.redirect_chain[-1] == (reverse("roadmap:roadmap", args=[YEAR]), 302)
     assert (
-        "2 initiatives modifiées (1.1.2, 2.1.1) ; les changements sont inscrits à l'historique."
+        "2 initiatives modifiées (1.1.2, 2.1.1); les changements sont inscrits à l'historique."
         in text_of(response)
     )
     for initiative in pair:

@@ -347,6 +347,6 @@ def test_an_invalid_history_filter_is_explained_in_french_and_ignored(reader_cli
     url = reverse("roadmap:history", args=[YEAR])
     response = reader_client.get(f"{url}?start=2025-03-31&end=2025-03-01&person=abc")
     page = text_of(response)
-    assert "La date de fin doit suivre la date de début." in page
+    assert "La date de fin ne peut pas précéder la date de début." in page
     assert "Sélectionnez un choix valide" in page
     assert len(history_entries(response)) == 50  # the whole history, first page

@@ -435,7 +435,7 @@ class PlanResource(resources.ModelResource):
             keys = ", ".join(f"« {self.key_text(obj)} »" for obj in stale[:10])
             raise StaleRowError(
                 f"Modifié par quelqu'un d'autre pendant l'import : {keys}"
-                f"{' et d’autres' if len(stale) > 10 else ''}. Rien n'a été importé ; "
+                f"{' et d’autres' if len(stale) > 10 else ''}. Rien n'a été importé; "
                 "téléversez le fichier de nouveau pour voir l'aperçu à jour."
             )
 

@@ -41,7 +41,7 @@ def test_coordinator_assigns_a_lead_and_a_unit_to_two_initiatives_with_the_keybo
 
     expect(page).to_have_url(re.compile(rf"{re.escape(ROADMAP)}$"))
     expect(page.locator(".ptn-messages")).to_contain_text(
-        "2 initiatives modifiées (1.2.2, 2.1.4) ; les changements sont inscrits à l'historique."
+        "2 initiatives modifiées (1.2.2, 2.1.4); les changements sont inscrits à l'historique."
     )
     for code in ("1.2.2", "2.1.4"):
         expect(row(page, code).locator("td[data-label='Responsable']")).to_have_text(

@@ -1,7 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from roadmap import formatting
 from roadmap.exchange import vocabulary
 from roadmap.exchange.service import export_csv, export_workbook
 from roadmap.models import Edition
@@ -37,4 +39,7 @@ class Command(BaseCommand):
         else:
             content = export_workbook(found, lang=language)
         Path(output).write_bytes(content)
-        self.stdout.write(self.style.SUCCESS(f"{output} : {len(content):,} octets."))
+        size = formatting.decimal(len(content))  # « 20 497 » in French
+        self.stdout.write(
+            self.style.SUCCESS(_("%(file)s : %(size)s octets.") % {"file": output, "size": size})
+        )

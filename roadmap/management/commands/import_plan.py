@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from roadmap.exchange.files import ImportFileError, read_upload
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, edition: str, dry_run: bool, **options) -> None:
         found = Edition.objects.filter(fiscal_year=edition).first()
         if found is None:
-            raise CommandError(f"L'édition « {edition} » n'existe pas.")
+            raise CommandError(_("L'édition « %(year)s » n'existe pas.") % {"year": edition})
         path = Path(file)
         try:
             sheets = read_upload(path.name, path.read_bytes())
@@ -34,7 +35,9 @@ class Command(BaseCommand):
         for sheet in report.sheets:
             counts = [
                 ngettext("%(n)s ligne créée", "%(n)s lignes créées", sheet.created),
+                # Translators: after « N lignes créées, »: the rows of the sheet.
                 ngettext("%(n)s modifiée", "%(n)s modifiées", sheet.updated),
+                # Translators: after « N lignes créées, »: the rows of the sheet.
                 ngettext("%(n)s inchangée", "%(n)s inchangées", sheet.unchanged),
             ]
             numbers = [sheet.created, sheet.updated, sheet.unchanged]
@@ -46,9 +49,9 @@ class Command(BaseCommand):
                 details = "; ".join(
                     f"{c} : {old or '—'} → {new or '—'}" for c, old, new in change.fields
                 )
-                self.stdout.write(f"  {change.key} — {details or 'nouvelle ligne'}")
+                self.stdout.write(f"  {change.key} — {details or _('nouvelle ligne')}")
         for problem in report.problems:
-            where = f"ligne {problem.row}" if problem.row else "fichier"
+            where = _("ligne %(row)s") % {"row": problem.row} if problem.row else _("fichier")
             self.stderr.write(
                 f"{problem.sheet}, {where}, {problem.column or '—'} : {problem.message}"
             )
@@ -62,7 +65,7 @@ class Command(BaseCommand):
                 )
                 % {"count": count}
             )
-        verb = "appliqué" if report.applied else "aperçu seulement, rien n'a été écrit"
+        verb = _("appliqué") if report.applied else _("aperçu seulement, rien n'a été écrit")
         changes = ngettext(
             "%(count)s changement (%(verb)s).",
             "%(count)s changements (%(verb)s).",
