@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from roadmap import formatting
+from roadmap import formatting, links
 from roadmap.markdown import render_markdown
 
 register = template.Library()
@@ -47,6 +47,12 @@ def page_headings(html: str, section_level: int = 1):
         return f"<{match[1]}h{level}>"
 
     return mark_safe(HEADING_RE.sub(renumber, str(html)))  # only tag names change
+
+
+@register.simple_tag
+def plan_url(name: str, edition, *args) -> str:
+    """``{% plan_url 'roadmap:section' edition section.key %}``: a page of ``edition``."""
+    return links.plan_url(name, edition, *args)
 
 
 @register.filter
