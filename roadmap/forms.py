@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from accounts.models import Unit, User
 from initiatives.models import Initiative, InitiativeQuerySet
-from roadmap.history import Sources, edition_sources, filter_sources, initiative_sources
+from roadmap.history.changes import Sources, edition_sources, filter_sources, initiative_sources
 from roadmap.models import Edition, Topic
 
 

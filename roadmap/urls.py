@@ -1,7 +1,9 @@
 from django.urls import path
 
-from roadmap import edit_views, edition_views, views
+from roadmap import views
+from roadmap.editing import views as edit_views
 from roadmap.exchange import views as exchange_views
+from roadmap.workflow import views as edition_views
 
 app_name = "roadmap"
 urlpatterns = [

@@ -27,12 +27,12 @@ from roadmap.exchange import vocabulary
 from roadmap.exchange.resources import RESOURCES
 from roadmap.figures import EditionFigures
 from roadmap.forms import BulkAssignForm, HistoryFilterForm, RoadmapFilterForm
-from roadmap.history import change_index, describe
+from roadmap.history.changes import change_index, describe
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
-from roadmap.report import ready_pdf
+from roadmap.pdf.report import ready_pdf
+from roadmap.pdf.tasks import render_plan
 from roadmap.signatures import signatures
-from roadmap.tasks import render_plan
-from roadmap.workflow import awaiting
+from roadmap.workflow.steps import awaiting
 
 WORKING_ROLES = {
     roles.COORDINATOR,

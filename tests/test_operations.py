@@ -17,8 +17,8 @@ from accounts.models import User
 from operations.housekeeping import ensure_scheduled, housekeeping
 from operations.models import WorkerHeartbeat
 from operations.worker import beat, recover_lost_tasks
-from roadmap.report import cache_name
-from roadmap.tasks import render_plan
+from roadmap.pdf.report import cache_name
+from roadmap.pdf.tasks import render_plan
 from tests.personas import client_for
 from tests.tasks import run_queued_tasks
 from tests.test_exchange import upload_changed_export

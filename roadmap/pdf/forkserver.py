@@ -15,9 +15,9 @@ import gc
 import logging
 from pathlib import Path
 
-from roadmap import pdf_worker
+from roadmap.pdf import worker as pdf_worker
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 STATIC_DIR = BASE_DIR / "static"
 STYLESHEET = STATIC_DIR / "report" / "plan.css"
 

@@ -24,10 +24,10 @@ from roadmap.access import (
     is_coordinator,
     plan_reader_required,
 )
-from roadmap.compare import compare
 from roadmap.models import Edition, ReviewComment, Transition
 from roadmap.signatures import blocks_named_for_someone_else
-from roadmap.workflow import (
+from roadmap.workflow.compare import compare
+from roadmap.workflow.steps import (
     STEPS,
     NotReady,
     Problem,

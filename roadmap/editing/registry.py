@@ -1,7 +1,7 @@
 """What can be edited in place, by whom, and how a save guards against lost updates.
 
 Each editable kind of record is described once here (its model, fields, where it sits in an
-edition, who may change it, which fragment displays it); one set of views (roadmap/edit_views.py)
+edition, who may change it, which fragment displays it); one set of views (roadmap/editing/views.py)
 serves them all.
 """
 

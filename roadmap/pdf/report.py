@@ -21,12 +21,12 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
 from initiatives.models import Contribution, Initiative
-from roadmap import pdf_worker
 from roadmap.charts import maturity_chart, radar_chart
 from roadmap.figures import EditionFigures
 from roadmap.formatting import long_date
-from roadmap.history import edition_sources
+from roadmap.history.changes import edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, RadarScore, Topic, Transition
+from roadmap.pdf import worker as pdf_worker
 from roadmap.signatures import SIGNING_STEPS, signatures
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ REPORT_SOURCES = [
     STYLESHEET,
     STATIC_DIR / "report" / "toc-leader.svg",
     STATIC_DIR / "report" / "watermark.svg",
-    settings.BASE_DIR / "roadmap" / "pdf_worker.py",  # finishes the tagging
+    settings.BASE_DIR / "roadmap" / "pdf" / "worker.py",  # finishes the tagging
 ]
 
 
@@ -185,11 +185,11 @@ _pool_context = None
 def _context():
     """A forkserver: children are forked from a clean, single-threaded process (not the
     threaded web server), with WeasyPrint imported and the stylesheet and its fonts loaded
-    (see roadmap.pdf_forkserver)."""
+    (see roadmap.pdf.forkserver)."""
     global _pool_context
     if _pool_context is None:
         _pool_context = multiprocessing.get_context("forkserver")
-        _pool_context.set_forkserver_preload(["roadmap.pdf_forkserver"])
+        _pool_context.set_forkserver_preload(["roadmap.pdf.forkserver"])
     return _pool_context
 
 

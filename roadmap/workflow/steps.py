@@ -43,7 +43,7 @@ from roadmap.models import (
     Topic,
     Transition,
 )
-from roadmap.notifications import queue_step_notifications
+from roadmap.workflow.notifications import queue_step_notifications
 
 Status = Edition.Status
 Action = Transition.Action
@@ -243,7 +243,7 @@ def edition_transition(
     # Queued in this transaction: the worker sees these tasks once the step is committed, and
     # they vanish with it if it is not. The approved plan's archive render comes first.
     if definition.action == Action.APPROVE:
-        from roadmap.tasks import render_plan  # the report reads signatures from here
+        from roadmap.pdf.tasks import render_plan  # the report reads signatures from here
 
         render_plan.using(priority=ARCHIVE_PRIORITY).enqueue(edition.pk)
     queue_step_notifications(done, definition.notify)

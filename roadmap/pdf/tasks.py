@@ -3,7 +3,7 @@
 from django.tasks import task
 
 from roadmap.models import Edition
-from roadmap.report import pdf_for_edition
+from roadmap.pdf.report import pdf_for_edition
 
 
 @task
