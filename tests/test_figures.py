@@ -13,7 +13,7 @@ from roadmap.figures import EditionFigures
 from roadmap.markdown import render_markdown
 from roadmap.models import Edition, Maturity, MaturityStage, Radar, RadarScore
 from roadmap.pdf.report import render_pdf
-from roadmap.workflow.steps import edition_create_next
+from roadmap.workflow.next_edition import edition_create_next
 from tests.test_pages import text_of
 from tests.test_report import fold, pages_text
 

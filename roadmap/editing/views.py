@@ -19,15 +19,13 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from roadmap import figures
 from roadmap.access import get_edition, plan_reader_required
-from roadmap.editing.registry import (
-    KINDS,
+from roadmap.editing.forms import VersionedForm
+from roadmap.editing.registry import KINDS, Kind, limit_choices
+from roadmap.editing.services import (
     ConflictError,
-    Kind,
-    VersionedForm,
     changes_since,
     delete_record,
     deletion_summary,
-    limit_choices,
     new_record,
     save_record,
 )

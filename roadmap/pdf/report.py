@@ -3,6 +3,10 @@
 One function (`pdf_for_edition`) serves the download button, the management command and the
 archive made at approval. An approved edition's PDF is rendered once, stored with its SHA-256,
 and served byte for byte from then on; a draft's PDF is cached until the edition next changes.
+
+The PDF reads the plan's data and never the workflow: the signature blocks come from
+roadmap/signatures.py, and the workflow asks for the archive through the task queue
+(roadmap/pdf/tasks.py). The render itself runs in roadmap/pdf/worker.py, in a child process.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from roadmap.figures import EditionFigures
 from roadmap.formatting import long_date
 from roadmap.history.changes import edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, RadarScore, Topic, Transition
-from roadmap.pdf import worker as pdf_worker
+from roadmap.pdf import worker
 from roadmap.signatures import SIGNING_STEPS, signatures
 
 logger = logging.getLogger(__name__)
@@ -200,7 +204,7 @@ def render_pdf(edition: Edition, *, timeout: float | None = None) -> bytes:
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
-        target=pdf_worker.child, args=(html, str(STATIC_DIR), str(STYLESHEET), sender)
+        target=worker.child, args=(html, str(STATIC_DIR), str(STYLESHEET), sender)
     )
     process.start()
     sender.close()
