@@ -176,28 +176,13 @@ def _section(obj: models.Model, edition: Edition) -> str:
     return reverse("roadmap:section", args=[edition.fiscal_year, section.key])
 
 
-INITIATIVE_FIELDS = (
-    "title",
-    "acronym",
-    "description",
-    "lead",
-    "unit",
-    "status",
-    "funded",
-    "qualified_project",
-    "phase",
-    "horizon_start",
-    "horizon_end",
-    "budget",
-)
-
 KINDS: dict[str, Kind] = {
     kind.slug: kind
     for kind in [
         Kind(
             "initiative",
             Initiative,
-            INITIATIVE_FIELDS,
+            Initiative.FICHE_FIELDS,
             _("initiative"),
             initiative_path="",
             parent_field="ambition",
