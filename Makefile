@@ -87,9 +87,13 @@ $(VNU_JAR): tests/package-lock.json
 test: venv browser-deps html-validator
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Style, then the architecture (import-linter's contracts in pyproject.toml: layers, forbidden
+# and independent imports), then the dependencies (deptry: imported ones declared, runtime ones used).
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m deptry .
 
 # English is a translation; French is the source language, but it still needs a catalogue for
 # its plural rule (0 and 1 take the singular: « 0 changement »), so fr_CA's is the messages

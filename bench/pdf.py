@@ -22,7 +22,7 @@ def main() -> None:
     from accounts.models import User
     from roadmap.demo.generate import add_generated_initiatives
     from roadmap.models import Edition
-    from roadmap.report import pdf_for_edition, render_pdf
+    from roadmap.pdf.report import pdf_for_edition, render_pdf
 
     setup_test_environment()
     edition = Edition.objects.get(fiscal_year="2023-2024")

@@ -48,6 +48,23 @@ class Initiative(Versioned):
     """An initiative of the roadmap. Its code is the ambition's code plus a number (2.2.3)."""
 
     edition_path = "edition"
+    # The initiative's fiche, in the order a person reads it: what the coordinator edits in
+    # place (roadmap/editing/registry.py) and what the comparison of two editions shows
+    # (roadmap/workflow/compare.py, where the horizon's start and end are one row).
+    FICHE_FIELDS = (
+        "title",
+        "acronym",
+        "description",
+        "lead",
+        "unit",
+        "status",
+        "funded",
+        "qualified_project",
+        "phase",
+        "horizon_start",
+        "horizon_end",
+        "budget",
+    )
 
     class Status(models.TextChoices):
         IDEATION = "ideation", _("Idéation")

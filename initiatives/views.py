@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, render
 
 from initiatives.models import Contribution, Dependency, Initiative
 from roadmap.access import can_edit_initiative, get_edition, plan_reader_required
-from roadmap.edition_views import CommentForm, can_comment, can_resolve
-from roadmap.history import changes, initiative_sources
+from roadmap.history.changes import changes, initiative_sources
+from roadmap.workflow.review import CommentForm, can_comment, can_resolve
 
 
 @plan_reader_required

@@ -67,7 +67,7 @@ def purge_import_files() -> int:
 def purge_pdf_cache() -> int:
     """Delete draft renders older than a week that are not a draft's current render."""
     from roadmap.models import Edition
-    from roadmap.report import cache_name
+    from roadmap.pdf.report import cache_name
 
     current = {
         cache_name(edition)

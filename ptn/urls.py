@@ -5,9 +5,9 @@ from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from ptn.converters import FiscalYearConverter, InitiativeCodeConverter
-from roadmap import edit_views as roadmap_edit_views
-from roadmap import edition_views as roadmap_edition_views
 from roadmap import views as roadmap_views
+from roadmap.editing import views as roadmap_editing_views
+from roadmap.workflow import views as roadmap_workflow_views
 
 register_converter(FiscalYearConverter, "fy")
 
@@ -22,8 +22,8 @@ urlpatterns = [
     path("langue/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("sante/", include("operations.urls")),
-    path("apercu/", roadmap_edit_views.preview, name="markdown_preview"),
-    path("editions/nouvelle/", roadmap_edition_views.create_next, name="edition_create_next"),
+    path("apercu/", roadmap_editing_views.preview, name="markdown_preview"),
+    path("editions/nouvelle/", roadmap_workflow_views.create_next, name="edition_create_next"),
     path("plan/<fy:fiscal_year>/", include("roadmap.urls")),
     path("plan/<fy:fiscal_year>/initiatives/", include("initiatives.urls")),
     path("plan/<fy:fiscal_year>/benefices/", include("benefits.urls")),

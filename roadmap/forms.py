@@ -1,14 +1,12 @@
-import datetime
+"""The roadmap page's forms: its filters (also those of the export) and the bulk assignment of a
+lead and a unit to the checked initiatives."""
 
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.models import Unit, User
 from initiatives.models import Initiative, InitiativeQuerySet
-from roadmap.history import Sources, edition_sources, filter_sources, initiative_sources
 from roadmap.models import Edition, Topic
 
 
@@ -67,90 +65,9 @@ class RoadmapFilterForm(forms.Form):
         return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
 
 
-class InitiativeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Initiative) -> str:
-        name = obj.acronym or (obj.title if len(obj.title) <= 70 else obj.title[:69] + "…")
-        return f"{obj.code} {name}"
-
-
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
-
-
-# Everyone whose work leaves history: all roles but the readers'.
-WRITING_ROLES = [r for r in roles.ALL_ROLES if r != roles.READER]
-
-
-class HistoryFilterForm(forms.Form):
-    """The history page's filters: a GET form, validated; an invalid filter is reported and
-    ignored."""
-
-    initiative = InitiativeChoiceField(
-        label=_("Initiative"),
-        required=False,
-        queryset=Initiative.objects.none(),
-        empty_label=_("Toute l'édition"),
-    )
-    person = PersonChoiceField(
-        label=_("Personne"),
-        required=False,
-        queryset=User.objects.none(),
-        empty_label=_("Toutes les personnes"),
-    )
-    start = forms.DateField(
-        label=_("Du"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    end = forms.DateField(
-        label=_("Au (inclusivement)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args, edition: Edition, **kwargs) -> None:
-        # Its own ids: the roadmap's filters, on the same page, have a « unit » field too.
-        kwargs.setdefault("auto_id", "assign-%s")
-        super().__init__(*args, **kwargs)
-        self.fields["initiative"].queryset = Initiative.objects.filter(edition=edition).only(
-            "pk", "code", "acronym", "title"
-        )
-        self.fields["person"].queryset = (
-            User.objects.filter(Q(groups__name__in=WRITING_ROLES) | Q(is_superuser=True))
-            .distinct()
-            .only("pk", "username", "first_name", "last_name")
-            .order_by("last_name", "first_name", "username")
-        )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("La date de fin ne peut pas précéder la date de début."))
-        return data
-
-    def sources(self, edition: Edition) -> Sources:
-        """Where the history is read from, limited by the valid filters."""
-        data = self.cleaned_data if self.is_bound else {}
-        initiative = data.get("initiative")
-        sources = initiative_sources([initiative.pk]) if initiative else edition_sources(edition)
-        start, end = data.get("start"), data.get("end")
-        return filter_sources(
-            sources,
-            who=data.get("person"),
-            since=_midnight(start) if start else None,
-            before=_midnight(end + datetime.timedelta(days=1)) if end else None,
-        )
-
-    @property
-    def is_filtering(self) -> bool:
-        return self.is_bound and any(self.cleaned_data.get(name) for name in self.fields)
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    """The start of ``day`` in the portal's time zone (dates are read as people in Québec do)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -1,17 +1,14 @@
-import datetime
+"""The plan's reading pages: where each person lands, the plan's home, the roadmap (with the
+coordinator's bulk assignment), the risks, and the narrative sections."""
+
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.tasks import TaskResultStatus
-from django.tasks.exceptions import TaskResultDoesNotExist
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -26,13 +23,10 @@ from roadmap.charts import radar_chart
 from roadmap.exchange import vocabulary
 from roadmap.exchange.resources import RESOURCES
 from roadmap.figures import EditionFigures
-from roadmap.forms import BulkAssignForm, HistoryFilterForm, RoadmapFilterForm
-from roadmap.history import change_index, describe
+from roadmap.forms import BulkAssignForm, RoadmapFilterForm
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
-from roadmap.report import ready_pdf
 from roadmap.signatures import signatures
-from roadmap.tasks import render_plan
-from roadmap.workflow import awaiting
+from roadmap.workflow.notifications import awaiting
 
 WORKING_ROLES = {
     roles.COORDINATOR,
@@ -306,119 +300,5 @@ def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
             else None,
             "figures": figures,
             **extras,
-        },
-    )
-
-
-HISTORY_PAGE_SIZE = 50
-
-
-@plan_reader_required
-def history(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    """The edition's history, filtered and cut into pages in SQL: a page reads its own rows."""
-    edition = get_edition(fiscal_year)
-    form = HistoryFilterForm(request.GET or None, edition=edition)
-    form.is_valid()
-    sources = form.sources(edition)
-    page = Paginator(change_index(sources), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "roadmap/history.html",
-        {
-            "edition": edition,
-            "form": form,
-            "page": page,
-            "history": describe(sources, list(page.object_list)),
-        },
-    )
-
-
-@plan_reader_required
-def plan_pdf(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    """The plan as a PDF: the archived file of an approved edition, or the cached render of
-    the current content; otherwise the render starts in the background and a page shows its
-    progress (a render takes seconds, more for a large plan). Every answer is either the PDF
-    or that page: the links to here carry no ``download`` attribute, which would save the
-    page as a file."""
-    edition = get_edition(fiscal_year)
-    pdf = ready_pdf(edition)
-    if pdf is None:
-        result = _task_result(request, edition)
-        if _render_state(result, ready=False) in {"none", "failed", "lost"}:
-            result = render_plan.enqueue(edition.pk)
-            request.session[_task_key(edition)] = result.id
-        return redirect("roadmap:pdf_progress", fiscal_year=fiscal_year)
-    response = HttpResponse(pdf.content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf.filename}"'
-    response["ETag"] = f'"{pdf.sha256}"'
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
-def _task_key(edition: Edition) -> str:
-    """Where the session keeps the id of the render this person started."""
-    return f"ptn-pdf-{edition.pk}"
-
-
-def _task_result(request: HttpRequest, edition: Edition):
-    result_id = request.session.get(_task_key(edition))
-    if not result_id:
-        return None
-    try:
-        return render_plan.get_result(result_id)
-    except TaskResultDoesNotExist:
-        return None
-
-
-# A worker takes a queued render within a second or two (more while it renders another plan):
-# one not started after this long means no worker is running, or all are busy.
-RENDER_START_GRACE = datetime.timedelta(seconds=30)
-# A render is stopped after PDF_RENDER_TIMEOUT and its task marked failed; one still « running »
-# well after that lost its worker (stopped or killed mid-render) and will never finish.
-RENDER_LOST_AFTER_TIMEOUT = datetime.timedelta(seconds=30)
-
-
-def _render_state(result, *, ready: bool) -> str:
-    """ready, waiting (queued), stalled (queued too long), running, lost (its worker died),
-    failed, or none (no render of the current content under way)."""
-    if ready:
-        return "ready"
-    if result is None or result.status == TaskResultStatus.SUCCESSFUL:
-        return "none"  # never asked, or done for content that has changed since
-    if result.status == TaskResultStatus.FAILED:
-        return "failed"
-    now = timezone.now()
-    if result.status == TaskResultStatus.RUNNING:
-        limit = datetime.timedelta(seconds=settings.PDF_RENDER_TIMEOUT) + RENDER_LOST_AFTER_TIMEOUT
-        return "lost" if result.started_at and now - result.started_at > limit else "running"
-    if result.enqueued_at and now - result.enqueued_at > RENDER_START_GRACE:
-        return "stalled"
-    return "waiting"
-
-
-@plan_reader_required
-def pdf_progress(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    """Follows the render (the page reloads itself, no script) and, when the PDF is ready,
-    sends the browser to it once: the reload that finds it ready starts the download."""
-    edition = get_edition(fiscal_year)
-    result = _task_result(request, edition)
-    state = _render_state(result, ready=ready_pdf(edition) is not None)
-    if state == "none":
-        return redirect("roadmap:pdf", fiscal_year=fiscal_year)  # starts one
-    # Once: a reload of the page after that does not download the file again.
-    download = state == "ready" and request.session.pop(_task_key(edition), None) is not None
-    asked = result.enqueued_at if result is not None else None
-    if asked and timezone.now() - asked < datetime.timedelta(minutes=1):
-        asked = None  # « il y a 0 minute » says nothing
-    return render(
-        request,
-        "roadmap/pdf_progress.html",
-        {
-            "edition": edition,
-            "result": result,
-            "state": state,
-            "download": download,
-            "asked": asked,
-            "refresh": {"waiting": 2, "running": 2, "stalled": 5}.get(state),
         },
     )

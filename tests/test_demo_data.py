@@ -14,7 +14,7 @@ from benefits.models import Benefit, Indicator
 from initiatives.models import Contribution, Dependency, InitiativeRisk
 from roadmap.demo.loader import load_plan
 from roadmap.models import Edition, Maturity, PlanRisk, Radar
-from roadmap.report import render_pdf
+from roadmap.pdf.report import render_pdf
 from tests.test_pages import text_of
 from tests.test_report import fold, pages_text
 

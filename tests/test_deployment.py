@@ -271,7 +271,7 @@ def test_a_worker_killed_mid_render_leaves_a_task_another_worker_completes(deplo
     (task_id, worker_id) = wait_until(
         lambda: d.query(
             "SELECT id, worker_ids FROM django_tasks_database_dbtaskresult "
-            "WHERE status = 'RUNNING' AND task_path = 'roadmap.tasks.render_plan'"
+            "WHERE status = 'RUNNING' AND task_path = 'roadmap.pdf.tasks.render_plan'"
         ),
         timeout=60,
         what="a worker to start the render",
@@ -304,7 +304,7 @@ def test_a_worker_killed_mid_render_leaves_a_task_another_worker_completes(deplo
 APPROVE = """
 from accounts.models import User
 from roadmap.models import Edition
-from roadmap.workflow import edition_transition
+from roadmap.workflow.steps import edition_transition
 edition = Edition.objects.get(fiscal_year="2023-2024")
 Edition.objects.filter(pk=edition.pk).update(status="recommended")
 edition_transition(edition=edition, user=User.objects.get(username="sm"), step="approuver")

@@ -15,7 +15,8 @@ from accounts.models import User
 from benefits.models import Benefit
 from initiatives.models import Initiative
 from roadmap.demo.generate import add_generated_initiatives
-from roadmap.editing import KINDS, ConflictError, save_record
+from roadmap.editing.registry import KINDS
+from roadmap.editing.services import ConflictError, save_record
 from roadmap.models import ReviewComment, Section, Transition
 from tests.test_pages import text_of
 
@@ -575,7 +576,7 @@ def test_dates_on_pages_read_1er_decembre(coordinator_client, lead_client, pslu,
 
 
 def test_counts_agree_with_their_noun_instead_of_writing_s_in_parentheses(pslu, edition):
-    from roadmap.workflow import awaiting
+    from roadmap.workflow.notifications import awaiting
 
     coordinator = User.objects.get(username="coordonnateur")
     ReviewComment.objects.create(edition=edition, initiative=pslu, text="Un commentaire")

@@ -12,8 +12,8 @@ from accounts.models import User
 from roadmap.figures import EditionFigures
 from roadmap.markdown import render_markdown
 from roadmap.models import Edition, Maturity, MaturityStage, Radar, RadarScore
-from roadmap.report import render_pdf
-from roadmap.workflow import edition_create_next
+from roadmap.pdf.report import render_pdf
+from roadmap.workflow.next_edition import edition_create_next
 from tests.test_pages import text_of
 from tests.test_report import fold, pages_text
 

@@ -22,7 +22,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from roadmap.editing import KINDS
+from roadmap.editing.registry import KINDS
 from roadmap.models import Edition
 from tests.pages import YEAR, plan_pages
 from tests.personas import client_for

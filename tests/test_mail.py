@@ -15,8 +15,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from roadmap.models import Edition
-from roadmap.notifications import send_step_notification
-from roadmap.tasks import render_plan
+from roadmap.pdf.tasks import render_plan
+from roadmap.workflow.notifications import send_step_notification
 from tests.personas import client_for
 from tests.processes import Service, free_port, port_open, wait_until
 from tests.tasks import run_queued_tasks

@@ -115,7 +115,7 @@ def test_markdown_footnotes_get_unique_anchors():
 
 
 def test_word_diff_escapes_user_text_and_marks_changes():
-    from roadmap.compare import word_diff
+    from roadmap.workflow.compare import word_diff
 
     html = word_diff("Texte <b>ancien</b>", 'Texte <script>alert("x")</script> nouveau')
     assert "<script>" not in html and "&lt;script&gt;" in html

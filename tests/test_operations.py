@@ -17,9 +17,10 @@ from accounts.models import User
 from operations.housekeeping import ensure_scheduled, housekeeping
 from operations.models import WorkerHeartbeat
 from operations.worker import beat, recover_lost_tasks
-from roadmap.report import cache_name
-from roadmap.tasks import render_plan
+from roadmap.pdf.report import cache_name
+from roadmap.pdf.tasks import render_plan
 from tests.personas import client_for
+from tests.processes import ThrowAwayDatabase, manage, portal_env
 from tests.tasks import run_queued_tasks
 from tests.test_exchange import upload_changed_export
 from tests.test_pages import text_of
@@ -196,6 +197,49 @@ def test_a_long_task_of_a_live_worker_is_left_alone(reader_client, edition):
     _claimed_by_a_worker_that_died(result_id, "busy")  # started 2 min ago, still beating
     assert recover_lost_tasks() == []
     assert DBTaskResult.objects.get(pk=result_id).status == TaskResultStatus.RUNNING
+
+
+# --- An upgrade that moves a task's module ------------------------------------------------------
+
+QUEUE_TASKS_OF_THE_PREVIOUS_RELEASE = """
+from django_tasks_db.models import DBTaskResult
+from roadmap.pdf.tasks import render_plan
+from roadmap.workflow.notifications import send_step_notification
+render = render_plan.enqueue(1)
+mail = send_step_notification.enqueue(1, "di@example.org", 2)
+# As the previous release named them, before roadmap/pdf/ and roadmap/workflow/ existed.
+DBTaskResult.objects.filter(pk=render.id).update(task_path="roadmap.tasks.render_plan")
+DBTaskResult.objects.filter(pk=mail.id).update(
+    task_path="roadmap.notifications.send_step_notification"
+)
+print(render.id, mail.id)
+"""
+
+READ_THEM_BACK = """
+from roadmap.pdf.tasks import render_plan
+from roadmap.workflow.notifications import send_step_notification
+print(render_plan.get_result("{render}").status, send_step_notification.get_result("{mail}").status)
+"""
+
+
+def test_tasks_queued_before_an_upgrade_that_moved_their_module_still_run(tmp_path):
+    """The queue names a task by its import path: an archive render or an e-mail retried for
+    hours, queued by the previous release, is found by the worker and the progress page after
+    `migrate`, not lost to an ImportError."""
+    database = ThrowAwayDatabase(tmp_path)
+    try:
+        env = portal_env(database, tmp_path)
+        manage(env, "migrate", "--noinput")
+        manage(env, "migrate", "--noinput", "roadmap", "0006_derived_figures_and_signed_sections")
+        queued = manage(env, "shell", "-c", QUEUE_TASKS_OF_THE_PREVIOUS_RELEASE)
+        render, mail = queued.splitlines()[-1].split()
+
+        manage(env, "migrate", "--noinput")
+
+        statuses = manage(env, "shell", "-c", READ_THEM_BACK.format(render=render, mail=mail))
+        assert statuses.splitlines()[-1].split() == ["READY", "READY"]
+    finally:
+        database.drop()
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from initiatives.models import (
     InitiativeRiskMitigation,
     Milestone,
 )
-from roadmap.editing import KINDS, Kind
+from roadmap.editing.registry import KINDS, Kind
 from roadmap.models import Ambition, Edition, Orientation, Topic
 from tests.conftest import DEMO_YEAR
 from tests.personas import client_for

@@ -22,10 +22,10 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from accounts.models import User
 from initiatives.models import Initiative
-from roadmap import pdf_worker
 from roadmap.formatting import long_date
 from roadmap.models import Edition, PlanRisk
-from roadmap.report import (
+from roadmap.pdf import worker as pdf_worker
+from roadmap.pdf.report import (
     STATIC_DIR,
     RenderError,
     content_fingerprint,
@@ -33,7 +33,7 @@ from roadmap.report import (
     plan_html,
     render_pdf,
 )
-from roadmap.workflow import edition_transition
+from roadmap.workflow.steps import edition_transition
 from tests.test_workflow import make_ready
 
 YEAR = "2023-2024"
@@ -351,7 +351,7 @@ def approved(edition) -> Edition:
         ("sm", "approuver"),
     ]:
         edition_transition(edition=edition, user=User.objects.get(username=username), step=step)
-    from roadmap.report import archive
+    from roadmap.pdf.report import archive
 
     archive(edition)  # what approval does once the transaction commits
     edition.refresh_from_db()

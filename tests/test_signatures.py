@@ -9,7 +9,7 @@ from accounts.models import User
 from roadmap.formatting import long_date
 from roadmap.models import Edition, Section
 from roadmap.signatures import same_person, signatures
-from roadmap.workflow import edition_transition
+from roadmap.workflow.steps import edition_transition
 from tests.personas import client_for
 from tests.test_pages import text_of
 from tests.test_workflow import make_ready

@@ -15,7 +15,8 @@ from accounts import roles
 from accounts.models import Unit, User
 from benefits.models import Benefit, Indicator, Measurement
 from initiatives.models import Initiative, InitiativeRisk, InitiativeRiskMitigation
-from roadmap.editing import KINDS, save_record
+from roadmap.editing.registry import KINDS
+from roadmap.editing.services import save_record
 from roadmap.models import (
     Edition,
     EditionFrozenError,
@@ -24,8 +25,10 @@ from roadmap.models import (
     Section,
     Transition,
 )
-from roadmap.notifications import send_step_notification
-from roadmap.workflow import STEPS, edition_create_next, edition_transition, readiness
+from roadmap.workflow.next_edition import edition_create_next
+from roadmap.workflow.notifications import send_step_notification
+from roadmap.workflow.readiness import readiness
+from roadmap.workflow.steps import STEPS, edition_transition
 from tests.personas import client_for
 from tests.tasks import run_queued_tasks
 from tests.test_pages import text_of
@@ -699,7 +702,7 @@ def test_next_edition_is_a_complete_editable_copy(approved):
 def test_only_one_edition_in_preparation_at_a_time(approved):
     coordinator = User.objects.get(username="coordonnateur")
     edition_create_next(user=coordinator)
-    from roadmap.workflow import WorkflowError
+    from roadmap.workflow.steps import WorkflowError
 
     with pytest.raises(WorkflowError):
         edition_create_next(user=coordinator)

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from roadmap.models import Edition
-from roadmap.report import RenderError, pdf_for_edition
+from roadmap.pdf.report import RenderError, pdf_for_edition
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""In-place editing of every editable record (see roadmap/editing.py for the kinds).
+"""In-place editing of every editable record (see roadmap/editing/registry.py for the kinds).
 
 GET renders the form (a fragment for htmx, a page otherwise); a valid POST saves and returns the
 record's display fragment (htmx) or redirects back to the page it lives on (no JavaScript);
@@ -19,15 +19,13 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from roadmap import figures
 from roadmap.access import get_edition, plan_reader_required
-from roadmap.editing import (
-    KINDS,
+from roadmap.editing.forms import VersionedForm
+from roadmap.editing.registry import KINDS, Kind, limit_choices
+from roadmap.editing.services import (
     ConflictError,
-    Kind,
-    VersionedForm,
     changes_since,
     delete_record,
     deletion_summary,
-    limit_choices,
     new_record,
     save_record,
 )

@@ -15,7 +15,7 @@ static directory, read from disk. No http, no https, no data: URL, no file elsew
 redirect. User text reaches the HTML already escaped or sanitised; this is the second wall.
 
 What does not depend on the plan (the fetcher, the stylesheet parsed with its @font-face fonts
-loaded) is prepared once in the forkserver by `prepare()` (see `roadmap.pdf_forkserver`), and
+loaded) is prepared once in the forkserver by `prepare()` (see `roadmap.pdf.forkserver`), and
 every child forked from it reuses its copy. A child whose forkserver did not prepare it, or was
 prepared with another version of the stylesheet, prepares its own as before.
 """

@@ -1,8 +1,9 @@
-"""What can be edited in place, by whom, and how a save guards against lost updates.
+"""The registry of what can be edited in place: each editable kind of record, described once.
 
-Each editable kind of record is described once here (its model, fields, where it sits in an
-edition, who may change it, which fragment displays it); one set of views (roadmap/edit_views.py)
-serves them all.
+A `Kind` says its model and fields, where it sits in an edition, who may change it, how its
+forms are titled and which fragment displays it; one set of views (roadmap/editing/views.py)
+serves them all, with the forms of roadmap/editing/forms.py and the saves of
+roadmap/editing/services.py (which guard against lost updates).
 """
 
 from __future__ import annotations
@@ -10,17 +11,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import partial
 from operator import attrgetter
 
 from django import forms
-from django.contrib.admin.utils import NestedObjects, model_ngettext
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models, router, transaction
-from django.db.models import F, Max
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.urls import reverse
-from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -37,7 +34,7 @@ from initiatives.models import (
 )
 from roadmap import formatting
 from roadmap.access import can_edit_edition, can_edit_initiative, is_coordinator
-from roadmap.formatting import NumberError, parse_decimal
+from roadmap.editing.forms import VersionedForm, formfield
 from roadmap.models import (
     Ambition,
     Edition,
@@ -130,7 +127,7 @@ class Kind:
         return forms.modelform_factory(
             self.model,
             fields=fields,
-            formfield_callback=partial(_formfield, money_fields=self.money_fields),
+            formfield_callback=partial(formfield, money_fields=self.money_fields),
             form=VersionedForm,
         )
 
@@ -166,215 +163,6 @@ class Kind:
         return f"{url}#{self.slug}-{obj.pk}" if obj.pk else url
 
 
-NUMBER_ERRORS = {
-    "invalid": _("Saisissez un nombre, par exemple 38,5 ou 1 234,5."),
-    "ambiguous": _(
-        "« %(value)s » peut se lire de deux façons : séparez les milliers par une espace "
-        "(1 234) et les décimales par une virgule (1,5)."
-    ),
-}
-
-
-class TypedNumberMixin:
-    """A number typed as a Québec reader writes it: « 38,5 », « 1 234,5 », or « 1234.5 »
-    (see formatting.parse_decimal), shown back in the interface's language (« 1,14 »).
-
-    A text input, not ``type="number"``: browsers read a number input by their own locale
-    rules and turned « 38,5 » into 385, or refused it without saying why.
-    """
-
-    def read(self, value: object) -> Decimal | None:
-        if value in self.empty_values:  # type: ignore[attr-defined]
-            return None
-        if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            return Decimal(value)
-        try:
-            return parse_decimal(str(value))
-        except NumberError as error:
-            raise ValidationError(
-                self.error_messages[error.code],  # type: ignore[attr-defined]
-                code=error.code,
-                params={"value": value},
-            ) from None
-
-    def prepare_value(self, value: object) -> object:
-        if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            return formatting.decimal(value)
-        return value  # what the person typed, as typed
-
-
-class NumberField(TypedNumberMixin, forms.DecimalField):
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-    default_error_messages = NUMBER_ERRORS
-
-    def to_python(self, value: object) -> Decimal | None:
-        return self.read(value)
-
-
-class DollarsField(TypedNumberMixin, forms.IntegerField):
-    """An amount in whole dollars, typed « 2 000 000 $ », « 2000000 » or « $2,000,000 »."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-    default_error_messages = {
-        **NUMBER_ERRORS,
-        "invalid": _("Saisissez un montant en dollars, par exemple 2 000 000 $."),
-        "cents": _("Le montant est en dollars, sans cents : par exemple 2 000 000 $."),
-    }
-
-    def to_python(self, value: object) -> int | None:
-        amount = self.read(value)
-        if amount is None:
-            return None
-        if amount != amount.to_integral_value():
-            raise ValidationError(self.error_messages["cents"], code="cents")
-        return int(amount)
-
-
-def _formfield(
-    db_field: models.Field, *, money_fields: tuple[str, ...] = (), **kwargs
-) -> forms.Field | None:
-    if isinstance(db_field, models.DecimalField):
-        kwargs["form_class"] = NumberField
-    if db_field.name in money_fields:
-        kwargs["form_class"] = DollarsField
-    if isinstance(db_field, models.BooleanField):
-        kwargs["widget"] = forms.CheckboxInput(attrs={"class": "qc-choicefield"})
-    if isinstance(db_field, models.DateField):
-        kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    if isinstance(db_field, models.TextField):
-        kwargs["widget"] = forms.Textarea(attrs={"rows": 6})
-    return db_field.formfield(**kwargs)
-
-
-class VersionedForm(forms.ModelForm):
-    """A model form that carries the version the person started from."""
-
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["expected_version"] = self.instance.version
-
-
-class ConflictError(Exception):
-    """Someone else saved the record since the person opened it."""
-
-    def __init__(self, current: models.Model | None) -> None:
-        super().__init__("conflict")
-        self.current = current
-
-
-@transaction.atomic
-def save_record(form: VersionedForm, *, expected_version: int | None) -> models.Model:
-    """Save a valid form; refuse it if the record changed since ``expected_version``.
-
-    The version check and the write happen in one transaction: the conditional UPDATE holds
-    the row (PostgreSQL) or the database (SQLite) until commit, so two concurrent saves of the
-    same version cannot both succeed.
-    """
-    obj = form.instance
-    model = type(obj)
-    if obj.pk is not None:
-        claimed = model.objects.filter(pk=obj.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
-        if not claimed:
-            raise ConflictError(model.objects.filter(pk=obj.pk).first())
-        obj.version = (expected_version or 0) + 1
-        changed = [
-            name for name in form.changed_data if name in {f.name for f in model._meta.fields}
-        ]
-        obj.save(update_fields=[*changed, "version"])
-    else:
-        obj.save()
-    return obj
-
-
-@transaction.atomic
-def delete_record(obj: Versioned, *, expected_version: int | None) -> None:
-    model = type(obj)
-    claimed = model.objects.filter(pk=obj.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
-        raise ConflictError(model.objects.filter(pk=obj.pk).first())
-    obj.refresh_from_db()
-    obj.delete()
-
-
-def changes_since(obj: Versioned, version: int | None, fields: tuple[str, ...]) -> dict:
-    """What changed in ``obj`` since ``version``, from its history: who, when, which fields."""
-    history = obj.history.all()
-    before = history.filter(version=version).first() if version else None
-    latest = history.select_related("history_user").first()
-    changed = []
-    for name in fields:
-        model_field = obj._meta.get_field(name)
-        old = getattr(before, model_field.attname, None) if before else None
-        new = getattr(obj, model_field.attname)
-        if before is None or old != new:
-            changed.append((model_field.verbose_name, _display(obj, model_field)))
-    return {
-        "who": latest.history_user if latest else None,
-        "when": latest.history_date if latest else None,
-        "fields": changed,
-    }
-
-
-def _display(obj: models.Model, model_field: models.Field) -> str:
-    value = getattr(obj, model_field.name)
-    if model_field.choices:
-        return str(getattr(obj, f"get_{model_field.name}_display")())
-    if isinstance(value, bool):
-        return str(_("Oui") if value else _("Non"))
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, datetime.date):
-        return formatting.long_date(value)
-    if isinstance(value, Decimal):
-        return formatting.decimal(value)
-    return str(value)
-
-
-def deletion_summary(obj: models.Model) -> str:
-    """What goes with ``obj`` when it is deleted, from Django's deletion collector:
-    « Cela supprimera aussi 2 indicateurs et 5 mesures. » ("" when nothing else goes)."""
-    collector = NestedObjects(using=router.db_for_write(type(obj)))
-    collector.collect([obj])
-    parts = []
-    for model, instances in collector.model_objs.items():
-        count = len(instances) - (1 if model is type(obj) else 0)
-        if not count:
-            continue
-        kind = KIND_OF_MODEL.get(model)
-        if kind is not None and kind.counted:
-            parts.append(kind.counted % {"count": count})
-        else:
-            parts.append(f"{count} {model_ngettext(model, count)}")
-    if not parts:
-        return ""
-    return _("Cela supprimera aussi %(items)s.") % {"items": get_text_list(parts, _("et"))}
-
-
-def next_initiative_number(ambition: Ambition) -> int:
-    last = ambition.initiatives.aggregate(last=Max("number"))["last"]
-    return (last or 0) + 1
-
-
-def new_record(kind: Kind, parent: models.Model, edition: Edition) -> Versioned:
-    """An unsaved record of ``kind`` under ``parent``, placed last among its siblings."""
-    obj = kind.model(**{kind.parent_field: parent})
-    if isinstance(obj, Initiative):
-        obj.edition = edition
-        obj.number = next_initiative_number(parent)
-        obj.code = f"{parent.code}.{obj.number}"
-    if any(f.name == "order" for f in kind.model._meta.fields):
-        siblings = kind.model.objects.filter(**{kind.parent_field: parent})
-        obj.order = (siblings.aggregate(last=Max("order"))["last"] or 0) + 1
-    return obj
-
-
 def _home(obj: models.Model, edition: Edition) -> str:
     return reverse("roadmap:home", args=[edition.fiscal_year])
 
@@ -388,28 +176,13 @@ def _section(obj: models.Model, edition: Edition) -> str:
     return reverse("roadmap:section", args=[edition.fiscal_year, section.key])
 
 
-INITIATIVE_FIELDS = (
-    "title",
-    "acronym",
-    "description",
-    "lead",
-    "unit",
-    "status",
-    "funded",
-    "qualified_project",
-    "phase",
-    "horizon_start",
-    "horizon_end",
-    "budget",
-)
-
 KINDS: dict[str, Kind] = {
     kind.slug: kind
     for kind in [
         Kind(
             "initiative",
             Initiative,
-            INITIATIVE_FIELDS,
+            Initiative.FICHE_FIELDS,
             _("initiative"),
             initiative_path="",
             parent_field="ambition",

@@ -1,4 +1,7 @@
-"""The workflow's e-mails: sent by background tasks, never by the request that made the step.
+"""Telling people what the workflow expects of them: the e-mails of each step, and the notices
+on their home page (`awaiting`).
+
+The e-mails are sent by background tasks, never by the request that made the step.
 
 A step is committed first; its e-mails are queued in the same transaction (the task queue is a
 table of the same database), so they exist if and only if the step does, and the worker sends
@@ -21,10 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
+from accounts import roles
 from accounts.models import User
-from roadmap.models import Transition
+from accounts.roles import role_names
+from roadmap.models import Edition, ReviewComment, Transition
 
 logger = logging.getLogger("ptn.mail")
+
+Status = Edition.Status
+Action = Transition.Action
 
 
 def queue_step_notifications(done: Transition, roles: tuple[str, ...]) -> int:
@@ -99,3 +107,71 @@ def send_step_notification(transition_id: int, email: str, attempt: int = 1) -> 
             logger.error("e-mail of step %s not sent after %s attempts", transition_id, attempt)
         raise
     return email
+
+
+# --- What awaits each person ---------------------------------------------------------------
+
+
+def awaiting(user: User) -> list[tuple[str, str]]:
+    """Notices for the home page: what the workflow expects of this person now."""
+    user_roles = role_names(user)
+    notices: list[tuple[str, str]] = []
+    wanted = {
+        roles.INFORMATION_DIRECTOR: (
+            Status.SUBMITTED,
+            _("L'édition %(year)s attend votre recommandation."),
+        ),
+        roles.DEPUTY_MINISTER: (
+            Status.RECOMMENDED,
+            _("L'édition %(year)s attend votre approbation."),
+        ),
+        roles.COORDINATOR: (
+            Status.APPROVED,
+            _("L'édition %(year)s est approuvée : consignez sa transmission."),
+        ),
+    }
+    statuses = {status for role, (status, _m) in wanted.items() if role in user_roles}
+    if roles.COORDINATOR in user_roles:
+        statuses.add(Status.DRAFT)
+    editions = []
+    if statuses:
+        editions = list(Edition.objects.filter(status__in=statuses).prefetch_related("transitions"))
+    for edition in editions:
+        url = reverse("roadmap:edition", args=[edition.fiscal_year])
+        for role, (status, message) in wanted.items():
+            if role in user_roles and edition.status == status:
+                notices.append((message % {"year": edition.fiscal_year}, url))
+        last = list(edition.transitions.all())[-1:] or [None]
+        if (
+            roles.COORDINATOR in user_roles
+            and edition.status == Status.DRAFT
+            and last[0] is not None
+            and last[0].action == Action.RETURN
+        ):
+            notices.append(
+                (
+                    _("L'édition %(year)s vous a été retournée : %(comment)s")
+                    % {"year": edition.fiscal_year, "comment": last[0].comment},
+                    url,
+                )
+            )
+    open_comments = ReviewComment.objects.filter(resolved_at__isnull=True)
+    if roles.COORDINATOR in user_roles:
+        count = open_comments.count()
+    elif roles.LEAD in user_roles:
+        count = open_comments.filter(initiative__lead=user).count()
+    else:
+        count = 0
+    if count:
+        notices.append(
+            (
+                ngettext(
+                    "%(count)s commentaire de révision à régler.",
+                    "%(count)s commentaires de révision à régler.",
+                    count,
+                )
+                % {"count": count},
+                reverse("index"),
+            )
+        )
+    return notices

@@ -1,9 +1,11 @@
-"""Background work, run by `manage.py db_worker` (Django's tasks framework, database queue)."""
+"""The PDF's background work, run by `manage.py db_worker` (Django's tasks framework, database
+queue): the download of a draft whose content changed, and the archive render that the workflow
+queues at approval."""
 
 from django.tasks import task
 
 from roadmap.models import Edition
-from roadmap.report import pdf_for_edition
+from roadmap.pdf.report import pdf_for_edition
 
 
 @task

@@ -3,6 +3,10 @@
 One function (`pdf_for_edition`) serves the download button, the management command and the
 archive made at approval. An approved edition's PDF is rendered once, stored with its SHA-256,
 and served byte for byte from then on; a draft's PDF is cached until the edition next changes.
+
+The PDF reads the plan's data and never the workflow: the signature blocks come from
+roadmap/signatures.py, and the workflow asks for the archive through the task queue
+(roadmap/pdf/tasks.py). The render itself runs in roadmap/pdf/worker.py, in a child process.
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
 from initiatives.models import Contribution, Initiative
-from roadmap import pdf_worker
 from roadmap.charts import maturity_chart, radar_chart
 from roadmap.figures import EditionFigures
 from roadmap.formatting import long_date
-from roadmap.history import edition_sources
+from roadmap.history.changes import edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, RadarScore, Topic, Transition
+from roadmap.pdf import worker
 from roadmap.signatures import SIGNING_STEPS, signatures
 
 logger = logging.getLogger(__name__)
@@ -41,7 +45,7 @@ REPORT_SOURCES = [
     STYLESHEET,
     STATIC_DIR / "report" / "toc-leader.svg",
     STATIC_DIR / "report" / "watermark.svg",
-    settings.BASE_DIR / "roadmap" / "pdf_worker.py",  # finishes the tagging
+    settings.BASE_DIR / "roadmap" / "pdf" / "worker.py",  # finishes the tagging
 ]
 
 
@@ -185,11 +189,11 @@ _pool_context = None
 def _context():
     """A forkserver: children are forked from a clean, single-threaded process (not the
     threaded web server), with WeasyPrint imported and the stylesheet and its fonts loaded
-    (see roadmap.pdf_forkserver)."""
+    (see roadmap.pdf.forkserver)."""
     global _pool_context
     if _pool_context is None:
         _pool_context = multiprocessing.get_context("forkserver")
-        _pool_context.set_forkserver_preload(["roadmap.pdf_forkserver"])
+        _pool_context.set_forkserver_preload(["roadmap.pdf.forkserver"])
     return _pool_context
 
 
@@ -200,7 +204,7 @@ def render_pdf(edition: Edition, *, timeout: float | None = None) -> bytes:
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
-        target=pdf_worker.child, args=(html, str(STATIC_DIR), str(STYLESHEET), sender)
+        target=worker.child, args=(html, str(STATIC_DIR), str(STYLESHEET), sender)
     )
     process.start()
     sender.close()

@@ -14,19 +14,14 @@ from initiatives.models import Initiative, InitiativeRisk
 from roadmap import formatting
 from roadmap.models import Edition, PlanRisk
 
-INITIATIVE_FIELDS = [
-    "title",
-    "acronym",
-    "description",
-    "lead",
-    "unit",
-    "status",
-    "funded",
-    "qualified_project",
-    "phase",
-    "horizon",
-    "budget",
-]
+# The rows of an initiative's comparison: its fiche, with the horizon's start and end as one row
+# (« 2023-2024 à 2025-2026 »).
+INITIATIVE_FIELDS = list(
+    dict.fromkeys(
+        "horizon" if name in ("horizon_start", "horizon_end") else name
+        for name in Initiative.FICHE_FIELDS
+    )
+)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The edition page: its workflow (timeline, steps, readiness), review comments, comparison."""
+"""The edition page: its workflow (timeline, steps, readiness), review comments, comparison,
+and starting the next edition."""
 
 from dataclasses import dataclass
 
@@ -24,24 +25,20 @@ from roadmap.access import (
     is_coordinator,
     plan_reader_required,
 )
-from roadmap.compare import compare
 from roadmap.models import Edition, ReviewComment, Transition
 from roadmap.signatures import blocks_named_for_someone_else
-from roadmap.workflow import (
+from roadmap.workflow.compare import compare
+from roadmap.workflow.next_edition import edition_create_next
+from roadmap.workflow.readiness import Problem, Progress, progress
+from roadmap.workflow.review import REVIEWERS, CommentForm, can_comment, can_resolve
+from roadmap.workflow.steps import (
     STEPS,
     NotReady,
-    Problem,
-    Progress,
     Step,
     WorkflowError,
     available_steps,
-    edition_create_next,
     edition_transition,
-    progress,
 )
-
-REVIEWERS = {roles.INFORMATION_DIRECTOR, roles.DEPUTY_MINISTER}
-REVIEW_STATUSES = {Edition.Status.SUBMITTED, Edition.Status.RECOMMENDED}
 
 
 class TransitionForm(forms.Form):
@@ -76,12 +73,6 @@ class StepForm:
     blocked: bool = False  # submission while problems remain: the button is disabled
 
 
-class CommentForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Commentaire"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 def previous_approved(edition: Edition) -> Edition | None:
     return (
         Edition.objects.filter(
@@ -91,18 +82,6 @@ def previous_approved(edition: Edition) -> Edition | None:
         .order_by("-fiscal_year")
         .first()
     )
-
-
-def can_comment(user, edition: Edition) -> bool:
-    return edition.status in REVIEW_STATUSES and bool(role_names(user) & REVIEWERS)
-
-
-def can_resolve(user, comment: ReviewComment) -> bool:
-    if comment.is_resolved:
-        return False
-    if is_coordinator(user):
-        return True
-    return comment.initiative is not None and comment.initiative.lead_id == user.pk
 
 
 def _problem_links(problems: list[Problem], user, edition: Edition) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ afterwards inherits all of it: the parsed stylesheet, the loaded fonts, and the 
 specialised bytecode of WeasyPrint, Pango and Python that a first render fills. Measured on the
 demo plan: about 8 % fewer instructions per render than a child that starts cold.
 
-The specimen only warms caches; it never reaches a document. Like `pdf_worker`, this module
+The specimen only warms caches; it never reaches a document. Like `worker`, this module
 imports nothing from Django (the paths are those of `ptn.settings.BASE_DIR`).
 """
 
@@ -15,9 +15,9 @@ import gc
 import logging
 from pathlib import Path
 
-from roadmap import pdf_worker
+from roadmap.pdf import worker
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 STATIC_DIR = BASE_DIR / "static"
 STYLESHEET = STATIC_DIR / "report" / "plan.css"
 
@@ -119,7 +119,7 @@ SPECIMEN = f"""<!DOCTYPE html>
 """
 
 try:
-    pdf_worker.prepare(str(STATIC_DIR), str(STYLESHEET), warm_up_html=SPECIMEN)
+    worker.prepare(str(STATIC_DIR), str(STYLESHEET), warm_up_html=SPECIMEN)
 except Exception:  # noqa: BLE001 - children then prepare their own, as without this module
     logging.getLogger(__name__).exception("PDF renderer could not be prepared in the forkserver")
 

@@ -1,0 +1,179 @@
+"""The next edition: next fiscal year's plan starts as a complete copy of the last approved one.
+
+Every record is copied (codes kept, version 1) and saved one by one, so that the history shows
+the copy; the new edition's timeline starts with its creation.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from accounts.models import User
+from accounts.roles import role_names
+from benefits.models import Benefit, Indicator, Measurement
+from initiatives.models import (
+    Contribution,
+    Dependency,
+    InitiativeRisk,
+    InitiativeRiskMitigation,
+    Milestone,
+)
+from roadmap.models import (
+    Ambition,
+    Edition,
+    Maturity,
+    MaturityStage,
+    PlanRiskMitigation,
+    Radar,
+    RadarScore,
+    SectionItem,
+    Topic,
+    Transition,
+)
+from roadmap.workflow.steps import WorkflowError
+
+Status = Edition.Status
+Action = Transition.Action
+
+
+def next_fiscal_year(fiscal_year: str) -> str:
+    start = int(fiscal_year[:4]) + 1
+    return f"{start}-{start + 1}"
+
+
+@transaction.atomic
+def edition_create_next(*, user: User) -> Edition:
+    """Start next fiscal year's edition as a complete copy of the last approved one."""
+    if roles.COORDINATOR not in role_names(user):
+        raise PermissionDenied
+    if Edition.objects.exclude(status__in=[Status.APPROVED, Status.TRANSMITTED]).exists():
+        raise WorkflowError(
+            _("Une édition est déjà en préparation : terminez-la avant d'en commencer une autre.")
+        )
+    source = (
+        Edition.objects.filter(status__in=[Status.APPROVED, Status.TRANSMITTED])
+        .order_by("-fiscal_year")
+        .first()
+    )
+    if source is None:
+        raise WorkflowError(_("Aucune édition approuvée ne peut servir de point de départ."))
+    target = Edition.objects.create(
+        fiscal_year=next_fiscal_year(source.fiscal_year),
+        update_number=source.update_number + 1,
+        ministry=source.ministry,
+        ministry_acronym=source.ministry_acronym,
+        vision=source.vision,
+        notice=source.notice,  # what it says of the content holds for the copy too
+        status=Status.DRAFT,
+    )
+    _copy_content(source, target)
+    Transition.objects.create(
+        edition=target,
+        action=Action.CREATE,
+        to_status=Status.DRAFT,
+        user=user,
+        comment=_("Créée à partir de l'édition approuvée %(year)s.") % {"year": source.fiscal_year},
+    )
+    return target
+
+
+def _clone(obj, **changes):
+    """An unsaved copy of ``obj`` with new foreign keys, version 1."""
+    values = {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.attname not in {"version"}
+    }
+    for name, value in changes.items():
+        field = obj._meta.get_field(name)
+        values[field.attname] = value.pk if hasattr(value, "pk") else value
+    return type(obj)(**values)
+
+
+def _copy_all(queryset, remap) -> dict[int, object]:
+    """Copy each row (saved one by one, so the history records the copy); old pk → new row."""
+    copies = {}
+    for obj in queryset:
+        copy = _clone(obj, **remap(obj))
+        copy.save()
+        copies[obj.pk] = copy
+    return copies
+
+
+def _copy_content(source: Edition, target: Edition) -> None:
+    sections = _copy_all(source.sections.all(), lambda o: {"edition": target})
+    _copy_all(
+        SectionItem.objects.filter(section__edition=source),
+        lambda o: {"section": sections[o.section_id]},
+    )
+    topics = _copy_all(
+        Topic.objects.filter(section__edition=source),
+        lambda o: {"section": sections[o.section_id]},
+    )
+    strategic = _copy_all(source.strategic_orientations.all(), lambda o: {"edition": target})
+    orientations = _copy_all(source.orientations.all(), lambda o: {"edition": target})
+    for old in source.orientations.prefetch_related("strategic_orientations"):
+        orientations[old.pk].strategic_orientations.set(
+            [strategic[s.pk] for s in old.strategic_orientations.all()]
+        )
+    ambitions = _copy_all(
+        Ambition.objects.filter(orientation__edition=source),
+        lambda o: {"orientation": orientations[o.orientation_id]},
+    )
+    maturities = _copy_all(Maturity.objects.filter(edition=source), lambda o: {"edition": target})
+    _copy_all(
+        MaturityStage.objects.filter(maturity__edition=source),
+        lambda o: {"maturity": maturities[o.maturity_id]},
+    )
+    radars = _copy_all(Radar.objects.filter(edition=source), lambda o: {"edition": target})
+    _copy_all(
+        RadarScore.objects.filter(radar__edition=source),
+        lambda o: {"radar": radars[o.radar_id]},
+    )
+    plan_risks = _copy_all(source.plan_risks.all(), lambda o: {"edition": target})
+    _copy_all(
+        PlanRiskMitigation.objects.filter(risk__edition=source),
+        lambda o: {"risk": plan_risks[o.risk_id]},
+    )
+    initiatives = _copy_all(
+        source.initiatives.all(),
+        lambda o: {"edition": target, "ambition": ambitions[o.ambition_id]},
+    )
+    _copy_all(
+        Dependency.objects.filter(initiative__edition=source),
+        lambda o: {
+            "initiative": initiatives[o.initiative_id],
+            "depends_on": initiatives[o.depends_on_id],
+        },
+    )
+    _copy_all(
+        Contribution.objects.filter(initiative__edition=source),
+        lambda o: {"initiative": initiatives[o.initiative_id], "topic": topics[o.topic_id]},
+    )
+    _copy_all(
+        Milestone.objects.filter(initiative__edition=source),
+        lambda o: {"initiative": initiatives[o.initiative_id]},
+    )
+    risks = _copy_all(
+        InitiativeRisk.objects.filter(initiative__edition=source),
+        lambda o: {"initiative": initiatives[o.initiative_id]},
+    )
+    _copy_all(
+        InitiativeRiskMitigation.objects.filter(risk__initiative__edition=source),
+        lambda o: {"risk": risks[o.risk_id]},
+    )
+    benefits = _copy_all(
+        Benefit.objects.filter(initiative__edition=source),
+        lambda o: {"initiative": initiatives[o.initiative_id]},
+    )
+    indicators = _copy_all(
+        Indicator.objects.filter(benefit__initiative__edition=source),
+        lambda o: {"benefit": benefits[o.benefit_id]},
+    )
+    _copy_all(
+        Measurement.objects.filter(indicator__benefit__initiative__edition=source),
+        lambda o: {"indicator": indicators[o.indicator_id]},
+    )
