@@ -29,6 +29,7 @@ from initiatives.models import (
     InitiativeRiskMitigation,
     Milestone,
 )
+from roadmap.duties import duty_conflict
 from roadmap.models import (
     Ambition,
     Edition,
@@ -207,6 +208,8 @@ def edition_transition(
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     if definition.role not in role_names(user) or not user.is_active:
         raise PermissionDenied
+    if conflict := duty_conflict(edition=edition, user=user, action=definition.action):
+        raise WorkflowError(conflict)
     if edition.status != definition.from_status:
         raise WorkflowError(
             _("L'édition est « %(status)s » : cette étape n'est plus possible.")
