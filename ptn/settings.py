@@ -350,7 +350,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF],
+    # The design system's stylesheet (vendored) draws its icons as data: SVG images.
+    "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -424,5 +425,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # Security events (security.events): always kept, whatever LOG_LEVEL says.
         "ptn.security": {"level": "INFO"},
+        # django-axes's own lines repeat what the security events say.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -35,6 +35,23 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         any role: an administrator grants roles in the portal."""
         return True
 
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ) -> None:
+        """A refused single sign-on (wrong state, an ID token expired or altered…) is a
+        security event: the journal keeps why (the page tells the person only that it failed)."""
+        from security.events import Kind, record
+
+        cause = exception.__cause__ if exception is not None else None
+        record(
+            Kind.SSO_REFUSED,
+            request=request,
+            error=str(error or ""),
+            exception=type(exception).__name__ if exception is not None else "",
+            reason=f"{type(cause).__name__}: {cause}" if cause else str(exception or ""),
+        )
+        super().on_authentication_error(request, provider, error, exception, extra_context)
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def build_totp_svg(self, url: str) -> str:

@@ -64,8 +64,9 @@ def record(
         detail=detail,
     )
     logger.info(
-        "security event %s",
+        "security %s %s",
         kind,
+        event.username,
         extra={
             "security_event": kind,
             "username": event.username,

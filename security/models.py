@@ -21,6 +21,7 @@ class SecurityEvent(models.Model):
         ROLE_ADDED = "role_added", _("Rôle accordé")
         ROLE_REMOVED = "role_removed", _("Rôle retiré")
         SSO_ACCOUNT_CREATED = "sso_account_created", _("Compte créé par authentification unique")
+        SSO_REFUSED = "sso_refused", _("Authentification unique refusée")
 
     at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("événement"), max_length=30, choices=Kind.choices, db_index=True)
