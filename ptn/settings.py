@@ -88,15 +88,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Bodies larger than allowed are refused (413) before anything reads them.
     "security.middleware.RequestSizeLimitMiddleware",
-    # Idle timeout and absolute lifetime of a session; no-store on what a signed-in person sees.
-    "security.middleware.SessionLifetimeMiddleware",
+    # No-store on what a signed-in person sees.
     "security.middleware.NoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Login is required everywhere; the few public views opt out explicitly.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and absolute lifetime of a session (after messages: it says why).
+    "security.middleware.SessionLifetimeMiddleware",
     # A local account whose roles require MFA goes to the enrolment page until it has enrolled.
     "security.middleware.MFAEnrolmentMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the history (django-simple-history).
@@ -173,7 +174,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail PTN] "
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Throttling by allauth (per address and per key, in the cache) beside django-axes's lockouts.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/300s/key",
+    # Per account, django-axes decides (its lockout page, its admin); allauth only slows an
+    # address that tries many accounts at once.
+    "login_failed": "20/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "10/m/ip",
     "change_password": "5/m/user",

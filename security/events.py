@@ -103,7 +103,8 @@ def _logged_in(sender, request, user, **kwargs) -> None:
         request.session[SEEN_AT] = now
     from allauth.account.authentication import get_authentication_records
 
-    methods = [r.get("method") for r in get_authentication_records(request)] if request else []
+    records = get_authentication_records(request, user) if request else []
+    methods = [r.get("method") for r in records]
     record(Kind.LOGIN, request=request, user=user, methods=methods)
 
 

@@ -21,7 +21,7 @@ from security.policy import requires_mfa
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     """A redirect the browser follows, also for an htmx request (a whole-page navigation)."""
-    if getattr(request, "htmx", False):
+    if request.headers.get("HX-Request") == "true":  # before django-htmx's middleware runs
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
 
@@ -92,7 +92,7 @@ class SessionLifetimeMiddleware:
                 "Votre session a atteint sa durée maximale de %(hours)s heures : reconnectez-vous."
             ) % {"hours": round(settings.SESSION_ABSOLUTE_LIFETIME / 3600, 1)}
         messages.info(request, message)
-        if getattr(request, "htmx", False) or request.method != "GET":
+        if request.headers.get("HX-Request") == "true" or request.method != "GET":
             return _redirect(request, f"{reverse(settings.LOGIN_URL)}")
         return redirect_to_login(request.get_full_path())
 
@@ -148,4 +148,5 @@ class MFAEnrolmentMiddleware:
 def _signed_in_with_password(request: HttpRequest) -> bool:
     from allauth.account.authentication import get_authentication_records
 
-    return any(r.get("method") == "password" for r in get_authentication_records(request))
+    records = get_authentication_records(request, request.user)
+    return any(r.get("method") == "password" for r in records)
