@@ -136,8 +136,6 @@ def _mfa_failed(sender, request, user, **kwargs) -> None:
 
 def _mfa_added(sender, request, user, authenticator, **kwargs) -> None:
     record(Kind.MFA_ADDED, request=request, user=user, actor=request.user, type=authenticator.type)
-    # Enrolment changes what the session proves: a new session key (no fixation across it).
-    request.session.cycle_key()
 
 
 def _mfa_removed(sender, request, user, authenticator, **kwargs) -> None:

@@ -116,6 +116,10 @@ class NoStoreMiddleware:
 ENROLMENT_OPEN_PREFIXES = ("/compte/", "/deconnexion/", "/langue/", "/sante/", "/static/")
 
 
+# A successful POST to these (adding an authenticator app, a security key, recovery codes).
+ROTATE_AFTER_PREFIXES = ("/compte/2fa/totp/activate/", "/compte/2fa/webauthn/add/")
+
+
 class MFAEnrolmentMiddleware:
     """A person who signed in with a local password, and whose roles require MFA
     (``policy.requires_mfa``), is sent to the authenticator app's enrolment page until they
@@ -142,7 +146,17 @@ class MFAEnrolmentMiddleware:
                     ),
                 )
                 return _redirect(request, reverse("mfa_activate_totp"))
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and request.path.startswith(ROTATE_AFTER_PREFIXES)
+            and request.user.is_authenticated
+        ):
+            # A factor was added: what the session proves changed, so it gets a new key (a
+            # key seen before cannot be fixed on the person).
+            request.session.cycle_key()
+        return response
 
 
 def _signed_in_with_password(request: HttpRequest) -> bool:

@@ -187,11 +187,13 @@ def test_a_coordinator_without_mfa_is_sent_to_enrol_and_enrols(
     assert '<svg class="ptn-qr" role="img" aria-labelledby="ptn-qr-label"' in html
     assert "data:image" not in html
     secret = page.context["form"].secret
+    session_key = client.session.session_key
 
     with django_capture_on_commit_callbacks(execute=True):  # allauth tells after the commit
         client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
 
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    assert client.session.session_key != session_key  # rotated at enrolment
     assert client.get(reverse("roadmap:home", args=[YEAR])).status_code == 200
     assert SecurityEvent.objects.filter(kind=Kind.MFA_ADDED, user=user).exists()
 
