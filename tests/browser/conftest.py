@@ -168,6 +168,9 @@ def portal() -> Iterator[Portal]:
         "MEDIA_ROOT": str(workdir / "media"),
         "DEBUG": "1",
         "SECRET_KEY": SECRET_KEY,
+        # Plain HTTP on 127.0.0.1: no HTTPS redirection, no HSTS (said explicitly).
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
         "DJANGO_SETTINGS_MODULE": "ptn.settings",
         "PYTHONUNBUFFERED": "1",
     }
@@ -284,7 +287,7 @@ def page(new_page: Callable[..., Page]) -> Page:
 def log_in(page: Page, username: str) -> None:
     """Sign in as a demo account through the login form, as a person would."""
     page.goto("/connexion/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)
     page.fill("#id_password", demo_password(username, secret_key=SECRET_KEY))
     page.click("main button[type=submit]")
     expect(page).not_to_have_url(re.compile(r"/connexion/"))
