@@ -42,13 +42,17 @@ run: demo
 # Production-like, on this machine: DEBUG off, static files collected (WhiteNoise), migrations
 # applied, then gunicorn (workers from the CPU count) and the task worker as separate processes,
 # stopped together with Ctrl+C. PostgreSQL when DATABASE_URL says so; 127.0.0.1:8000 unless PORT.
+# Plain HTTP on this machine: HTTPS redirection and HSTS are switched off explicitly here
+# (production settings turn both on by default).
 serve: export DEBUG = 0
 serve: venv
 	@mkdir -p var
 	@if [ -z "$$SECRET_KEY" ] && [ ! -s var/serve-secret-key ]; then \
 		$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/serve-secret-key; fi
 	@export SECRET_KEY="$${SECRET_KEY:-$$(cat var/serve-secret-key)}" \
-		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+		SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
+		SECURE_HSTS_SECONDS="$${SECURE_HSTS_SECONDS:-0}"; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
 	$(PY) manage.py migrate --noinput && \
 	{ trap 'kill $$worker $$web 2>/dev/null; wait' EXIT INT TERM; \

@@ -76,6 +76,8 @@ def run(workers: int, env: dict, setup: str, work: Path) -> dict:
             # Plain HTTP to 127.0.0.1: browsers send Secure cookies there, Python's cookie jar
             # (requests, Locust) does not.
             "SECURE_COOKIES": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
         },
         log_dir=work,
     )

@@ -66,7 +66,7 @@ class Person(HttpUser):
         self.client.post(
             "/connexion/",
             {
-                "username": SETUP["username"],
+                "login": SETUP["username"],
                 "password": SETUP["password"],
                 "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
             },

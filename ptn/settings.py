@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -57,6 +58,15 @@ INSTALLED_APPS = [
     # Before django_tasks_db: its `db_worker` command adds the worker heartbeat.
     "operations",
     "django_tasks_db",
+    # Who gets in (see security/__init__.py): django-allauth for login, passwords, MFA and
+    # single sign-on; django-axes for lockouts.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "axes",
+    "security",
     "accounts",
     "roadmap",
     "initiatives",
@@ -67,6 +77,8 @@ MIDDLEWARE = [
     # First: every request, even one refused by a later middleware, gets an id and a log line.
     "operations.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (SECURE_CSP below) on every response.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Static files (hashed names, compressed, cached for a year): no other server needed.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,13 +86,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bodies larger than allowed are refused (413) before anything reads them.
+    "security.middleware.RequestSizeLimitMiddleware",
+    # No-store on what a signed-in person sees.
+    "security.middleware.NoStoreMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Login is required everywhere; the few public views opt out explicitly.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and absolute lifetime of a session (after messages: it says why).
+    "security.middleware.SessionLifetimeMiddleware",
+    # A local account whose roles require MFA goes to the enrolment page until it has enrolled.
+    "security.middleware.MFAEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a lockout decided during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ptn.urls"
@@ -98,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "roadmap.context_processors.editions",
+                "security.context_processors.session_lifetime",
             ],
         },
     },
@@ -116,16 +140,113 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.PortalBackend"]
+# django-axes first: it refuses a locked-out account or address before a password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.PortalBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Who gets in (issue 12; README « Connexion et sécurité », security/) -------------------
+# Local passwords (username and password) can be switched off where single sign-on is the rule;
+# the login page then offers only the identity provider.
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+ACCOUNT_ADAPTER = "security.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "security.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = False  # e-mail addresses of existing accounts are not unique today
+ACCOUNT_LOGOUT_ON_GET = False  # logout is a POST (a link or an image cannot sign anyone out)
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False  # the session lifetime below applies to everyone
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_PREVENT_ENUMERATION = True  # a reset request answers the same whether the address exists
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail PTN] "
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Throttling by allauth (per address and per key, in the cache) beside django-axes's lockouts.
+ACCOUNT_RATE_LIMITS = {
+    # Per account, django-axes decides (its lockout page, its admin); allauth only slows an
+    # address that tries many accounts at once.
+    "login_failed": "20/m/ip",
+    "reset_password": "5/m/ip,3/m/key",
+    "reset_password_from_key": "10/m/ip",
+    "change_password": "5/m/user",
+}
+SOCIALACCOUNT_ONLY = not LOCAL_LOGIN
+MFA_ADAPTER = "security.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Portail PTN"
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs a secure context: HTTPS, or http://127.0.0.1 and localhost in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# Single sign-on through any OpenID Connect provider (Microsoft Entra ID, Keycloak, …): on when
+# OIDC_ISSUER is set. Authorization code flow with PKCE; the ID token's signature, issuer,
+# audience and expiry are checked (security.sso). Accounts are matched by the provider's subject,
+# else by e-mail; a new account is created without any role.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
+OIDC_NAME = os.environ.get("OIDC_NAME", "").strip() or "Authentification gouvernementale"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": OIDC_NAME,
+                "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {
+                    "server_url": OIDC_ISSUER,
+                    "oauth_pkce_enabled": True,
+                    # The organisation's own provider: its e-mail addresses are its staff's.
+                    "verified_email": True,
+                    "email_authentication": True,
+                    "scope": os.environ.get("OIDC_SCOPES", "openid profile email").split(),
+                },
+            }
+        ]
+        if OIDC_ISSUER
+        else [],
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the login page posts to the provider's start (CSRF)
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# django-axes: after AXES_FAILURE_LIMIT failures for one account, or from one address, logins
+# (local, admin, MFA codes) are refused for AXES_COOLOFF_MINUTES; administrators see and lift
+# lockouts in the admin (« Access attempts »).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code"]
+
+# Sessions: closed after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_LIFETIME
+# after login whatever happens (security.middleware); a page warns before either.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", str(8 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Request bodies: the import's 10 Mo plus room for the form around it; much less without a
+# session (the login form is a few hundred bytes).
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(11 * 1024 * 1024)))
+ANONYMOUS_REQUEST_MAX_BYTES = int(os.environ.get("ANONYMOUS_REQUEST_MAX_BYTES", str(64 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file
 
 # French (Canada) first; English through Django's i18n.
 LANGUAGE_CODE = "fr-ca"
@@ -200,17 +321,53 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-# Behind a TLS reverse proxy (see docs/deploy.md): it says the request came over HTTPS, and
-# the public address is trusted for CSRF.
-if env_bool("BEHIND_TLS_PROXY"):
+# HTTPS by default once DEBUG is off: plain HTTP is redirected and browsers are told to use
+# HTTPS only (HSTS, a year). A plain-HTTP local run (make serve, the tests, bench/load.py) says
+# so explicitly with SECURE_SSL_REDIRECT=0 and SECURE_HSTS_SECONDS=0.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^sante/"]  # health probes of a load balancer may use plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is the organisation's decision for its whole domain (hstspreload.org), hard to
+# undo: off unless asked for, and the deploy check's reminder about it is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind a TLS reverse proxy (see docs/deploy.md): it says the request came over HTTPS (and
+# which address it came from), and the public address is trusted for CSRF.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy: only the portal's own files; no inline script or style, no eval
+# (htmx runs with includeIndicatorStyles and allowEval off, see templates/base.html). The QR
+# code of MFA enrolment is inline SVG markup, not an image URL.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # The design system's stylesheet (vendored) draws its icons as data: SVG images.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+if OIDC_ISSUER:
+    # Signing in and out with the identity provider are form posts that end there.
+    from urllib.parse import urlsplit
+
+    _issuer = urlsplit(OIDC_ISSUER)
+    SECURE_CSP["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
 
 # E-mail: the workflow tells the next actor. Console in development, SMTP otherwise.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
@@ -269,5 +426,9 @@ LOGGING = {
         # WeasyPrint's warnings about CSS it ignores are not the operators' business.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        # Security events (security.events): always kept, whatever LOG_LEVEL says.
+        "ptn.security": {"level": "INFO"},
+        # django-axes's own lines repeat what the security events say.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,5 +1,6 @@
+from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
@@ -14,10 +15,16 @@ register_converter(FiscalYearConverter, "fy")
 handler500 = "operations.views.server_error"
 register_converter(InitiativeCodeConverter, "code")
 
+# The admin's login is the portal's (allauth: MFA, throttling, lockouts), not a second one.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("", roadmap_views.index, name="index"),
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/", account_views.login, name="login"),
+    path("deconnexion/", account_views.logout, name="logout"),
+    # Account pages: password change and reset, MFA, single sign-on (django-allauth).
+    path("compte/", include("security.urls")),
+    path("compte/", include("allauth.urls")),
     # The language switch must also work on the login page.
     path("langue/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

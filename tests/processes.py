@@ -151,6 +151,9 @@ def portal_env(database: ThrowAwayDatabase, work: Path, **overrides: str) -> dic
         LOG_FORMAT="json",
         LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
+        # Plain HTTP on 127.0.0.1: no HTTPS redirection, no HSTS (said explicitly).
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
     )
     env.update(overrides)
     return env
@@ -214,7 +217,7 @@ class Browser:
 
     def login(self, username: str, password: str) -> None:
         self.get("/connexion/")
-        status, headers, _ = self.post("/connexion/", {"username": username, "password": password})
+        status, headers, _ = self.post("/connexion/", {"login": username, "password": password})
         assert status == 302, f"login of {username} refused ({status})"
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from accounts.demo import demo_password
 from tests.pages import plan_pages
@@ -50,19 +50,23 @@ def test_login_page_is_french_and_works(db):
 
 def test_demo_accounts_are_refused_when_debug_is_off(db, settings):
     settings.DEBUG = False
-    assert authenticate(username="coordonnateur", password=demo_password("coordonnateur")) is None
+    # django-axes needs the request (the address) to decide; the login form passes it.
+    request = RequestFactory().post("/connexion/")
+    credentials = {"username": "coordonnateur", "password": demo_password("coordonnateur")}
+    assert authenticate(request, **credentials) is None
 
 
 def test_demo_accounts_work_in_development(db, settings):
     settings.DEBUG = True
-    user = authenticate(username="coordonnateur", password=demo_password("coordonnateur"))
+    request = RequestFactory().post("/connexion/")
+    user = authenticate(request, username="coordonnateur", password=demo_password("coordonnateur"))
     assert user is not None and user.username == "coordonnateur"
 
 
 def test_demo_login_through_the_form_is_refused_when_debug_is_off(db, settings):
     settings.DEBUG = False
     response = Client().post(
-        "/connexion/", {"username": "lecteur", "password": demo_password("lecteur")}
+        "/connexion/", {"login": "lecteur", "password": demo_password("lecteur")}
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in response.client.session

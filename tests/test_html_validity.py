@@ -113,6 +113,46 @@ def _check(documents: dict[str, str], tmp_path: Path) -> dict[str, list[str]]:
     return errors
 
 
+def _account_pages(coordinator: Client) -> dict[str, str]:
+    """The pages of who gets in: account security, MFA, password reset, refusals."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.core.cache import cache
+
+    from accounts.demo import demo_password
+    from accounts.models import User
+
+    cache.clear()
+    pages = {}
+    for name in ("mfa_index", "account_change_password", "account_reauthenticate"):
+        pages[f"account page {name}"] = _fetch(coordinator, reverse(name))
+    coordinator.post(
+        reverse("account_reauthenticate"), {"password": demo_password("coordonnateur")}
+    )
+    pages["MFA enrolment (QR code)"] = _fetch(coordinator, reverse("mfa_activate_totp"))
+    anonymous = Client()
+    pages["password reset"] = _fetch(anonymous, reverse("account_reset_password"))
+    pages["password reset sent"] = _fetch(anonymous, reverse("account_reset_password_done"))
+    di = User.objects.get(username="di")
+    di.is_demo = False
+    di.save(update_fields=["is_demo"])
+    TOTP.activate(di, generate_totp_secret())
+    staged = Client()
+    staged.post(reverse("login"), {"login": "di", "password": demo_password("di")})
+    pages["MFA code at login"] = _fetch(staged, reverse("mfa_authenticate"))
+    locked = Client(REMOTE_ADDR="10.9.9.9")
+    for _ in range(5):
+        refused = locked.post(reverse("login"), {"login": "personne", "password": "x"})
+    assert refused.status_code == 429
+    pages["lockout"] = refused.content.decode()
+    too_large = anonymous.generic(
+        "POST", reverse("login"), b"", CONTENT_LENGTH=str(10**8), content_type="text/plain"
+    )
+    assert too_large.status_code == 413
+    pages["body too large"] = too_large.content.decode()
+    cache.clear()
+    return pages
+
+
 def test_the_validator_is_installed():
     """`make test` installs vnu.jar and Java: the checks below never silently skip."""
     assert VNU.is_file(), "vnu.jar missing: run `make test` (it runs npm ci in tests/)"
@@ -138,6 +178,7 @@ def test_every_page_and_form_is_valid_html(edition, tmp_path):
         url = plan_pages().get(name) or reverse("roadmap:edition", args=[YEAR])
         documents[f"page {name} as DI, submitted ({url})"] = _fetch(di, url)
     documents["login page"] = _fetch(Client(), reverse("login"))
+    documents.update(_account_pages(client_for("coordonnateur")))  # its own session
     missing = coordinator.get(reverse("roadmap:home", args=["2099-2100"]))
     assert missing.status_code == 404
     documents["not found page"] = missing.content.decode()

@@ -24,6 +24,7 @@ from accounts.models import User
 from accounts.roles import role_names
 from roadmap.models import Edition, Transition
 from roadmap.pdf.tasks import render_plan
+from roadmap.workflow.duties import duty_conflict
 from roadmap.workflow.notifications import queue_step_notifications
 from roadmap.workflow.readiness import Problem, readiness
 
@@ -189,6 +190,8 @@ def edition_transition(
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     if definition.role not in role_names(user) or not user.is_active:
         raise PermissionDenied
+    if conflict := duty_conflict(edition=edition, user=user, action=definition.action):
+        raise WorkflowError(conflict)
     if edition.status != definition.from_status:
         raise WorkflowError(
             _("L'édition est « %(status)s » : cette étape n'est plus possible.")

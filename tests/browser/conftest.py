@@ -42,6 +42,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from accounts.demo import demo_password
+from tests.oidc import Provider
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 MANAGE = BASE_DIR / "manage.py"
@@ -147,6 +148,7 @@ class Portal:
 
     env: dict[str, str]
     workdir: Path
+    provider: Provider | None = None
     crashed: list[str] = field(default_factory=list)  # logs of processes that stopped early
 
 
@@ -162,21 +164,31 @@ def portal() -> Iterator[Portal]:
     else:
         database_url = f"sqlite:///{workdir / 'ptn.sqlite3'}"  # sqlite:////tmp/…
 
+    # A real OpenID Connect provider beside the portal, for the single sign-on test.
+    provider = Provider(workdir)
     env = {
         **os.environ,
+        "OIDC_ISSUER": provider.url,
+        "OIDC_CLIENT_ID": "portail-ptn",
+        "OIDC_CLIENT_SECRET": "secret-de-test",
+        "OIDC_NAME": "Fournisseur de test",
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(workdir / "media"),
         "DEBUG": "1",
         "SECRET_KEY": SECRET_KEY,
+        # Plain HTTP on 127.0.0.1: no HTTPS redirection, no HSTS (said explicitly).
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
         "DJANGO_SETTINGS_MODULE": "ptn.settings",
         "PYTHONUNBUFFERED": "1",
     }
-    running = Portal(env, workdir)
+    running = Portal(env, workdir, provider=provider)
     try:
         _manage(env, "migrate", "--noinput")
         _manage(env, "load_demo")
         yield running
     finally:
+        provider.stop()
         if postgres:
             postgres.drop()
         if running.crashed:
@@ -284,9 +296,9 @@ def page(new_page: Callable[..., Page]) -> Page:
 def log_in(page: Page, username: str) -> None:
     """Sign in as a demo account through the login form, as a person would."""
     page.goto("/connexion/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)
     page.fill("#id_password", demo_password(username, secret_key=SECRET_KEY))
-    page.click("main button[type=submit]")
+    page.click(".ptn-local-login button[type=submit]")
     expect(page).not_to_have_url(re.compile(r"/connexion/"))
     expect(page.locator(".ptn-piv-user")).to_be_visible()
 

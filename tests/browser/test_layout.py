@@ -53,7 +53,7 @@ def test_no_page_scrolls_sideways_on_a_phone(new_page, login, name: str):
 def test_the_login_page_fits_a_phone(new_page):
     page = new_page(viewport=PHONE)
     page.goto("/connexion/")
-    expect(page.locator("#id_username")).to_be_visible()
+    expect(page.locator("#id_login")).to_be_visible()
     assert_fits_the_window(page)
 
 
