@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from roadmap.editing.registry import KINDS
 from roadmap.models import Edition
-from tests.pages import YEAR, plan_pages
+from tests.pages import BODY, YEAR, plan_pages
 from tests.personas import client_for
 from tests.test_exchange import upload_changed_export
 
@@ -35,17 +35,17 @@ def _pages(edition: Edition) -> dict[str, str]:
     pages = plan_pages()
     pages.update(
         {
-            "edition": reverse("roadmap:edition", args=[YEAR]),
-            "compare": reverse("roadmap:compare", args=[YEAR]),
-            "import": reverse("roadmap:import", args=[YEAR]),
-            "pdf_progress": reverse("roadmap:pdf_progress", args=[YEAR]),
+            "edition": reverse("roadmap:edition", args=[BODY, YEAR]),
+            "compare": reverse("roadmap:compare", args=[BODY, YEAR]),
+            "import": reverse("roadmap:import", args=[BODY, YEAR]),
+            "pdf_progress": reverse("roadmap:pdf_progress", args=[BODY, YEAR]),
         }
     )
     for section in edition.sections.all():
-        pages[f"section:{section.key}"] = reverse("roadmap:section", args=[YEAR, section.key])
+        pages[f"section:{section.key}"] = reverse("roadmap:section", args=[BODY, YEAR, section.key])
     for initiative in edition.initiatives.all():
         pages[f"initiative:{initiative.code}"] = reverse(
-            "initiatives:detail", args=[YEAR, initiative.code]
+            "initiatives:detail", args=[BODY, YEAR, initiative.code]
         )
     return pages
 
@@ -61,17 +61,19 @@ def _form_urls(edition: Edition) -> dict[str, str]:
         obj = _first(kind, edition)
         if obj is None:
             continue
-        urls[f"edit:{slug}"] = reverse("roadmap:edit", args=[YEAR, slug, obj.pk])
+        urls[f"edit:{slug}"] = reverse("roadmap:edit", args=[BODY, YEAR, slug, obj.pk])
         if kind.can_delete:
-            urls[f"delete:{slug}"] = reverse("roadmap:delete", args=[YEAR, slug, obj.pk])
+            urls[f"delete:{slug}"] = reverse("roadmap:delete", args=[BODY, YEAR, slug, obj.pk])
         if kind.can_add:
             if kind.parent_kind:
                 parent = _first(KINDS[kind.parent_kind], edition)
                 if parent is None:
                     continue
-                urls[f"add:{slug}"] = reverse("roadmap:add_under", args=[YEAR, slug, parent.pk])
+                urls[f"add:{slug}"] = reverse(
+                    "roadmap:add_under", args=[BODY, YEAR, slug, parent.pk]
+                )
             else:
-                urls[f"add:{slug}"] = reverse("roadmap:add", args=[YEAR, slug])
+                urls[f"add:{slug}"] = reverse("roadmap:add", args=[BODY, YEAR, slug])
     return urls
 
 
@@ -175,11 +177,11 @@ def test_every_page_and_form_is_valid_html(edition, tmp_path):
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SUBMITTED)
     di = client_for("di")
     for name in ("edition", "initiative"):
-        url = plan_pages().get(name) or reverse("roadmap:edition", args=[YEAR])
+        url = plan_pages().get(name) or reverse("roadmap:edition", args=[BODY, YEAR])
         documents[f"page {name} as DI, submitted ({url})"] = _fetch(di, url)
     documents["login page"] = _fetch(Client(), reverse("login"))
     documents.update(_account_pages(client_for("coordonnateur")))  # its own session
-    missing = coordinator.get(reverse("roadmap:home", args=["2099-2100"]))
+    missing = coordinator.get(reverse("roadmap:home", args=[BODY, "2099-2100"]))
     assert missing.status_code == 404
     documents["not found page"] = missing.content.decode()
     # The import preview: one valid change and one error (two states of the same page).

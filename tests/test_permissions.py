@@ -15,7 +15,7 @@ from django import forms
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import PublicBody, User
 from benefits.models import Benefit, Indicator, Measurement
 from initiatives.models import (
     Dependency,
@@ -26,6 +26,7 @@ from initiatives.models import (
 )
 from roadmap.editing.registry import KINDS, Kind
 from roadmap.models import Ambition, Edition, Orientation, Topic
+from tests.conftest import DEMO_BODY as BODY
 from tests.conftest import DEMO_YEAR
 from tests.personas import client_for
 
@@ -164,14 +165,14 @@ def row_of(kind: Kind, edition: Edition, initiative: Initiative | None = None):
     return obj
 
 
-def url_of(action: str, kind: Kind, obj, year: str = DEMO_YEAR) -> str:
+def url_of(action: str, kind: Kind, obj, year: str = DEMO_YEAR, body: str = BODY) -> str:
     """The endpoint; adding is done under the same parent as ``obj``."""
     if action != "add":
-        return reverse(f"roadmap:{action}", args=[year, kind.slug, obj.pk])
+        return reverse(f"roadmap:{action}", args=[body, year, kind.slug, obj.pk])
     if kind.parent_kind:
         parent_pk = getattr(obj, f"{kind.parent_field}_id")
-        return reverse("roadmap:add_under", args=[year, kind.slug, parent_pk])
-    return reverse("roadmap:add", args=[year, kind.slug])
+        return reverse("roadmap:add_under", args=[body, year, kind.slug, parent_pk])
+    return reverse("roadmap:add", args=[body, year, kind.slug])
 
 
 def edit_payload(client: Client, url: str) -> tuple[dict, str, object]:
@@ -344,7 +345,7 @@ def test_nothing_can_change_once_the_edition_is_recommended(persona, rows, clien
 @pytest.mark.parametrize("url_name", ["edit", "delete", "add", "add_under"])
 def test_an_unknown_kind_is_not_found(url_name, edition, coordinator_client):
     args = {"edit": [1], "delete": [1], "add": [], "add_under": [1]}[url_name]
-    url = reverse(f"roadmap:{url_name}", args=[DEMO_YEAR, "inconnu", *args])
+    url = reverse(f"roadmap:{url_name}", args=[BODY, DEMO_YEAR, "inconnu", *args])
     assert coordinator_client.get(url).status_code == 404
     assert coordinator_client.post(url, {"title": "x"}).status_code == 404
 
@@ -353,7 +354,7 @@ def test_an_unknown_kind_is_not_found(url_name, edition, coordinator_client):
 def next_edition(db):
     """A second edition, 2024-2025, with one orientation, ambition, initiative and benefit."""
     edition = Edition.objects.create(
-        fiscal_year="2024-2025", ministry="Ministère de l'Économie", ministry_acronym="MEIE"
+        body=PublicBody.objects.get(slug=BODY), fiscal_year="2024-2025"
     )
     orientation = Orientation.objects.create(edition=edition, number=1, title="Orientation")
     ambition = Ambition.objects.create(orientation=orientation, number=1, title="Ambition")
