@@ -6,7 +6,10 @@ from django.test.utils import CaptureQueriesContext
 
 from roadmap.demo.generate import add_generated_initiatives
 from roadmap.links import plan_url
+from roadmap.models import Edition
+from tests.bodies import add_bodies
 from tests.pages import plan_pages
+from tests.personas import client_for
 
 PAGES = plan_pages()
 
@@ -56,6 +59,32 @@ def test_page_query_count_does_not_grow_with_the_plan(reader_client, edition, na
     add_generated_initiatives(edition, 200)
     on_large_plan = count_queries(reader_client, url)
     assert (on_demo, on_large_plan) == EXPECTED_QUERIES[name]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_query_count_does_not_grow_with_the_number_of_bodies(reader_client, edition, name):
+    """The MEIE's reader, with the MEIE alone and beside 19 more bodies (each with an edition)."""
+    url = PAGES[name]
+    one_body = count_queries(reader_client, url)
+    add_bodies(19)
+    twenty_bodies = count_queries(reader_client, url)
+    assert (one_body, twenty_bodies) == (EXPECTED_QUERIES[name][0],) * 2
+
+
+# Someone who reads every body's plans (the chief's office reads the transmitted ones): the
+# landing page lists them all, the header's switcher offers them all — one query either way.
+EVERY_BODY_QUERIES = {"index": 4, "home": 12, "roadmap": 10}
+
+
+@pytest.mark.parametrize("name", EVERY_BODY_QUERIES)
+def test_reading_every_body_costs_the_same_with_one_body_or_twenty(edition, name):
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.TRANSMITTED)
+    client = client_for("cgtn")
+    url = PAGES[name]
+    one_body = count_queries(client, url)
+    add_bodies(19)
+    twenty_bodies = count_queries(client, url)
+    assert (one_body, twenty_bodies) == (EVERY_BODY_QUERIES[name],) * 2
 
 
 def test_history_page_costs_the_same_however_long_the_history(reader_client, edition):

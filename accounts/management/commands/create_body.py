@@ -1,8 +1,16 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import PublicBody
 from accounts.services import body_create
+
+
+def _label(field: str) -> str:
+    """A field's French name (« sigle »), as the person reads it in the admin."""
+    try:
+        return str(PublicBody._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field
 
 
 def participating(value: str) -> tuple[str, str]:
@@ -70,7 +78,7 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             problems = [
-                f"{field} : {message}" if field != "__all__" else message
+                f"{_label(field)} : {message}" if field != "__all__" else message
                 for field, messages in error.message_dict.items()
                 for message in messages
             ]
