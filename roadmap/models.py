@@ -243,7 +243,7 @@ class Edition(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"PTN {self.fiscal_year}"
+        return f"PTN {self.body.acronym} {self.fiscal_year}"
 
     def delete(self, *args, **kwargs):
         if self.is_in_frozen_edition():

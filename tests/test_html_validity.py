@@ -22,10 +22,12 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from accounts import roles
 from roadmap.editing.registry import KINDS
 from roadmap.models import Edition
+from tests.bodies import body_with_edition, person
 from tests.pages import BODY, YEAR, plan_pages
-from tests.personas import client_for
+from tests.personas import client_for, give_roles
 from tests.test_exchange import upload_changed_export
 
 VNU = Path(__file__).resolve().parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -194,6 +196,20 @@ def test_every_page_and_form_is_valid_html(edition, tmp_path):
     preview = upload_changed_export(coordinator, edition, {("Initiatives", "C2"): "Titre changé"})
     assert preview.status_code == 200 and "Titre changé" in preview.content.decode()
     documents["import preview"] = preview.content.decode()
+
+    # A body's page and « Commencer une édition »; someone who reads two bodies' plans: the
+    # list of plans and the header's switch between bodies.
+    documents["body page"] = _fetch(coordinator, reverse("body", args=[BODY]))
+    documents["start an edition"] = _fetch(coordinator, reverse("edition_start", args=[BODY]))
+    body_with_edition("SQE", "Société québécoise des essais")
+    two_bodies = Client()
+    two_bodies.force_login(
+        give_roles(person("deux-organismes", roles.READER), roles.READER, body="sqe")
+    )
+    documents["plans of two bodies"] = _fetch(two_bodies, "/")
+    documents["home with the bodies' switch"] = _fetch(
+        two_bodies, reverse("roadmap:home", args=[BODY, YEAR])
+    )
 
     errors = _check(documents, tmp_path)
     report = "\n".join(

@@ -279,10 +279,11 @@ class StartForm(forms.Form):
             ],
         ]
         newest = next(iter(self.sources.values()), None)
+        today = timezone.localdate()  # the fiscal year starts on 1 April
         self.fields["fiscal_year"].initial = (
             next_fiscal_year(newest.fiscal_year)
             if newest
-            else fiscal_year_label(timezone.localdate().year)
+            else fiscal_year_label(today.year if today.month >= 4 else today.year - 1)
         )
         self.fields["source"].initial = str(newest.pk) if newest else self.EMPTY
 

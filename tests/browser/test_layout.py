@@ -20,6 +20,8 @@ PAGES = {
     "comparison": reverse("roadmap:compare", args=[BODY, YEAR]),
     "import": reverse("roadmap:import", args=[BODY, YEAR]),
     "pdf_progress": reverse("roadmap:pdf_progress", args=[BODY, YEAR]),
+    "body": reverse("body", args=[BODY]),
+    "edition_start": reverse("edition_start", args=[BODY]),
 }
 
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
