@@ -368,3 +368,32 @@ def test_an_edition_added_in_the_admin_starts_as_a_draft(edition):
     )
     assert response.status_code == 302
     assert Edition.objects.get(body=body, fiscal_year="2030-2031").status == Status.DRAFT
+
+
+def test_the_edition_page_starts_the_next_edition_of_its_body(edition, sqe):
+    Edition.objects.filter(pk=edition.pk).update(status=Status.APPROVED)
+    coordinator = client_for("coordonnateur")
+    page = coordinator.get(plan_url("roadmap:edition", edition)).content.decode()
+    button = reverse("edition_create_next", args=[DEMO_BODY])
+    assert f'action="{button}"' in page
+    response = coordinator.post(button)
+    created = Edition.objects.get(body=edition.body, fiscal_year="2024-2025")
+    assert response["Location"] == plan_url("roadmap:edition", created)
+    assert not Edition.objects.filter(body=sqe.body, fiscal_year="2024-2025").exists()
+    # Another body's coordinator cannot start it (their body has no approved edition either).
+    sqe_coordinator = client_of(person("coord-sqe", roles.COORDINATOR, body="sqe"))
+    assert sqe_coordinator.post(button).status_code == 404
+    refused = sqe_coordinator.post(reverse("edition_create_next", args=["sqe"]), follow=True)
+    assert "Une édition est déjà en préparation" in text_of(refused)
+
+
+def test_mfa_follows_the_roles_held_in_any_body(sqe):
+    from security.policy import requires_mfa
+
+    reader = person("lecteur-sqe", roles.READER, body="sqe")
+    assert not requires_mfa(reader)
+    give_roles(reader, roles.COORDINATOR, body="sqe")
+    roles.forget(reader)
+    assert requires_mfa(reader)
+    head = person("pdg-sqe", roles.HEAD, body="sqe")
+    assert requires_mfa(head)

@@ -95,6 +95,8 @@ def edition_start(
             "year": source.fiscal_year
         }
     else:
+        # An empty draft for now; once the plan's template is data (issue 11, « template »
+        # stream) this is where the default template fills it.
         comment = _("Créée sans contenu.")
     Transition.objects.create(
         edition=target, action=Action.CREATE, to_status=Status.DRAFT, user=user, comment=comment
