@@ -117,3 +117,20 @@ def test_coordinator_roadmap_with_its_selection_form_does_not_grow_with_the_plan
     on_demo = count_queries(coordinator_client, url)
     add_generated_initiatives(edition, 200)
     assert (on_demo, count_queries(coordinator_client, url)) == (12, 12)
+
+
+# Session, user, roles (3) and the body (1); then a body's page reads its editions (1), and
+# « Commencer une édition » its approved editions to copy and the one in preparation (2).
+BODY_PAGES = {"body": ("lecteur", 5), "edition_start": ("coordonnateur", 6)}
+
+
+@pytest.mark.parametrize("name", BODY_PAGES)
+def test_a_bodys_pages_cost_the_same_with_one_body_or_twenty(edition, name):
+    from django.urls import reverse
+
+    username, expected = BODY_PAGES[name]
+    client = client_for(username)
+    url = reverse(name, args=[edition.body.slug])
+    one_body = count_queries(client, url)
+    add_bodies(19)
+    assert (one_body, count_queries(client, url)) == (expected, expected)

@@ -299,6 +299,8 @@ def start(request: HttpRequest, body: str) -> HttpResponse:
     public_body = _coordinated_body(request, body)
     form = StartForm(request.POST or None, body=public_body)
     busy = in_preparation(public_body)
+    if busy is not None:
+        busy.body = public_body  # its link costs no query
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
