@@ -397,3 +397,13 @@ def test_mfa_follows_the_roles_held_in_any_body(sqe):
     assert requires_mfa(reader)
     head = person("pdg-sqe", roles.HEAD, body="sqe")
     assert requires_mfa(head)
+
+
+def test_the_comparison_never_offers_another_bodys_edition(edition):
+    other = body_with_edition("SQE", "Société québécoise des essais", fiscal_year="2022-2023")
+    Edition.objects.filter(pk=other.pk).update(status=Status.APPROVED)
+    reader = client_for("lecteur")
+    response = reader.get(plan_url("roadmap:compare", edition) + "?avec=2022-2023")
+    assert response.status_code == 200
+    assert response.context["comparison"] is None and response.context["other"] is None
+    assert other.pk not in {e.pk for e in response.context["editions"]}
