@@ -6,10 +6,10 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 
 from accounts import roles
-from accounts.models import Body, Unit, User
+from accounts.models import ParticipatingBody, PublicBody, Unit, User
+from accounts.services import role_grant
 
 
 @dataclass(frozen=True)
@@ -17,16 +17,16 @@ class DemoUser:
     username: str
     first_name: str
     last_name: str
-    role: str | None
+    role: str | None  # in the demo body, or global (administrator, the chief's office)
     unit: str | None = None  # unit acronym
-    body: str | None = None  # body acronym
+    participating_body: str | None = None  # its acronym
     superuser: bool = False
     job_title: str = ""
 
 
 DEMO_USERS = [
     DemoUser("lecteur", "Démo", "Lecteur", roles.READER, unit="DPSE"),
-    DemoUser("organisme", "Démo", "Organisme participant", None, body="RDE"),
+    DemoUser("organisme", "Démo", "Organisme participant", None, participating_body="RDE"),
     DemoUser("responsable", "Démo", "Responsable d'initiative", roles.LEAD, unit="DPSE"),
     # Two more initiative leads, so that the demo plan has a lead for most initiatives. Invented
     # names (plausible, nobody's): the demo plan marks its leads as illustrative.
@@ -41,8 +41,10 @@ DEMO_USERS = [
         unit="DRI",
         job_title="Dirigeante de l'information",
     ),
-    DemoUser("sm", "Démo", "Sous-ministre", roles.DEPUTY_MINISTER, job_title="Sous-ministre"),
+    DemoUser("sm", "Démo", "Sous-ministre", roles.HEAD, job_title="Sous-ministre"),
     DemoUser("admin", "Démo", "Administrateur", roles.ADMINISTRATOR, superuser=True),
+    # Reads every body's transmitted editions (the demo's is a draft until transmitted).
+    DemoUser("cgtn", "Démo", "Bureau du chef gouvernemental", roles.CGTN_OFFICE),
 ]
 
 
@@ -52,10 +54,11 @@ def demo_password(username: str, secret_key: str | None = None) -> str:
     return f"ptn-{digest.hexdigest()[:12]}"
 
 
-def ensure_demo_users() -> dict[str, User]:
-    """Create or refresh the demo accounts; saves nothing that is already as it should be."""
-    units = {u.acronym: u for u in Unit.objects.all()}
-    bodies = {b.acronym: b for b in Body.objects.all()}
+def ensure_demo_users(body: PublicBody) -> dict[str, User]:
+    """Create or refresh the demo accounts, with their roles in ``body`` (the demo's public
+    body); saves nothing that is already as it should be."""
+    units = {u.acronym: u for u in Unit.objects.filter(body=body)}
+    bodies = {b.acronym: b for b in ParticipatingBody.objects.filter(public_body=body)}
     users = {}
     for demo in DEMO_USERS:
         user, created = User.objects.get_or_create(
@@ -70,7 +73,9 @@ def ensure_demo_users() -> dict[str, User]:
             "is_staff": demo.superuser,
             "is_superuser": demo.superuser,
             "unit": units.get(demo.unit) if demo.unit else None,
-            "body": bodies.get(demo.body) if demo.body else None,
+            "participating_body": bodies.get(demo.participating_body)
+            if demo.participating_body
+            else None,
         }
         changed = [name for name, value in wanted.items() if getattr(user, name) != value]
         for name in changed:
@@ -81,7 +86,9 @@ def ensure_demo_users() -> dict[str, User]:
             changed.append("password")
         if changed:
             user.save(update_fields=None if created else changed)
-        if demo.role and not user.groups.filter(name=demo.role).exists():
-            user.groups.add(Group.objects.get(name=demo.role))
+        if demo.role:
+            role_grant(
+                user=user, role=demo.role, body=None if demo.role in roles.GLOBAL_ROLES else body
+            )
         users[demo.username] = user
     return users

@@ -24,7 +24,7 @@ def main() -> None:
     from roadmap.exchange.service import export_workbook, run_import
     from roadmap.models import Edition
 
-    edition = Edition.objects.get(fiscal_year="2023-2024")
+    edition = Edition.objects.select_related("body").get(body__slug="meie", fiscal_year="2023-2024")
     add_generated_initiatives(edition, 1000 - edition.initiatives.count())
     benefit_rows = Benefit.objects.filter(initiative__edition=edition).count()
     indicator_rows = Indicator.objects.filter(benefit__initiative__edition=edition).count()

@@ -41,7 +41,7 @@ import json
 from accounts.models import User
 from roadmap.demo.generate import add_generated_initiatives
 from roadmap.models import Edition
-edition = Edition.objects.get(fiscal_year="2023-2024")
+edition = Edition.objects.select_related("body").get(body__slug="meie", fiscal_year="2023-2024")
 add_generated_initiatives(edition, 200)
 user = User.objects.get(username="coordonnateur")
 user.is_demo = False

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from locust import HttpUser, between, task
 
 YEAR = "2023-2024"
+BODY = "meie"
 SETUP = json.loads(os.environ["PTN_LOAD_SETUP"])
 _next_record = itertools.count()
 
@@ -77,18 +78,18 @@ class Person(HttpUser):
     @task(70)
     def read(self) -> None:
         pages = [
-            f"/plan/{YEAR}/",
-            f"/plan/{YEAR}/feuille-de-route/",
-            f"/plan/{YEAR}/initiatives/{self.initiative['code']}/",
-            f"/plan/{YEAR}/risques/",
-            f"/plan/{YEAR}/sections/",
+            f"/plan/{BODY}/{YEAR}/",
+            f"/plan/{BODY}/{YEAR}/feuille-de-route/",
+            f"/plan/{BODY}/{YEAR}/initiatives/{self.initiative['code']}/",
+            f"/plan/{BODY}/{YEAR}/risques/",
+            f"/plan/{BODY}/{YEAR}/sections/",
         ]
         self.client.get(pages[self.saves % len(pages)], name="page")
         self.saves += 1
 
     @task(25)
     def save(self) -> None:
-        url = f"/plan/{YEAR}/modifier/initiative/{self.initiative['pk']}/"
+        url = f"/plan/{BODY}/{YEAR}/modifier/initiative/{self.initiative['pk']}/"
         headers = {"HX-Request": "true"}
         form = self.client.get(url, headers=headers, name="form")
         parser = FormFields()
@@ -104,4 +105,4 @@ class Person(HttpUser):
 
     @task(5)
     def download(self) -> None:
-        self.client.get(f"/plan/{YEAR}/exporter/", name="download")
+        self.client.get(f"/plan/{BODY}/{YEAR}/exporter/", name="download")

@@ -8,8 +8,8 @@ from roadmap.access import get_edition, plan_reader_required
 
 
 @plan_reader_required
-def summary(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def summary(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     groups = benefits_by_initiative(edition)
     by_ambition: dict[str, dict] = {}
     totals: dict[str, int] = defaultdict(int)

@@ -9,8 +9,8 @@ from roadmap.workflow.review import CommentForm, can_comment, can_resolve
 
 
 @plan_reader_required
-def detail(request: HttpRequest, fiscal_year: str, code: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def detail(request: HttpRequest, body: str, fiscal_year: str, code: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     initiative = get_object_or_404(
         Initiative.objects.with_roadmap_relations().prefetch_related(
             "benefits__indicators__measurements",
@@ -32,7 +32,7 @@ def detail(request: HttpRequest, fiscal_year: str, code: str) -> HttpResponse:
     comments = list(initiative.review_comments.select_related("author", "resolved_by"))
     for comment in comments:
         comment.initiative = initiative
-        comment.can_resolve = can_resolve(request.user, comment)
+        comment.can_resolve = can_resolve(request.user, comment, edition)
     return render(
         request,
         "initiatives/detail.html",

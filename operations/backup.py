@@ -124,17 +124,19 @@ def backup(output: Path) -> Summary:
         files[name] = sha256(data)
 
     archives, altered = [], []
-    for edition in Edition.objects.exclude(archived_pdf="").order_by("fiscal_year"):
+    editions = Edition.objects.exclude(archived_pdf="").select_related("body")
+    for edition in editions.order_by("body__acronym", "fiscal_year"):
         found = files.get(edition.archived_pdf.name)
         archives.append(
             {
+                "body": edition.body.acronym,
                 "edition": edition.fiscal_year,
                 "file": edition.archived_pdf.name,
                 "sha256": edition.archived_pdf_sha256,
             }
         )
         if found != edition.archived_pdf_sha256:
-            altered.append(edition.fiscal_year)
+            altered.append(f"{edition.body.acronym} {edition.fiscal_year}")
     counts = row_counts()
     manifest = {
         "created_at": timezone.now().isoformat(),
@@ -183,10 +185,13 @@ def restore(source: Path) -> Summary:
             raise BackupError(f"{name} is already in the storage: restore into an empty one.")
         default_storage.save(name, ContentFile(data))
 
-    for edition in Edition.objects.exclude(archived_pdf=""):
+    for edition in Edition.objects.exclude(archived_pdf="").select_related("body"):
         with edition.archived_pdf.open("rb") as stored:
             if sha256(stored.read()) != edition.archived_pdf_sha256:
-                raise BackupError(f"The archived PDF of {edition.fiscal_year} does not match.")
+                raise BackupError(
+                    f"The archived PDF of {edition.body.acronym} {edition.fiscal_year} does not "
+                    "match."
+                )
     counts = row_counts()
     different = {
         label: (count, counts.get(label))

@@ -71,7 +71,7 @@ def purge_pdf_cache() -> int:
 
     current = {
         cache_name(edition)
-        for edition in Edition.objects.exclude(
+        for edition in Edition.objects.select_related("body").exclude(
             status__in=[Edition.Status.APPROVED, Edition.Status.TRANSMITTED]
         )
     }

@@ -2,7 +2,7 @@ from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 from django.views.i18n import set_language
 
 from ptn.converters import FiscalYearConverter, InitiativeCodeConverter
@@ -30,8 +30,22 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sante/", include("operations.urls")),
     path("apercu/", roadmap_editing_views.preview, name="markdown_preview"),
-    path("editions/nouvelle/", roadmap_workflow_views.create_next, name="edition_create_next"),
-    path("plan/<fy:fiscal_year>/", include("roadmap.urls")),
-    path("plan/<fy:fiscal_year>/initiatives/", include("initiatives.urls")),
-    path("plan/<fy:fiscal_year>/benefices/", include("benefits.urls")),
+    # Before the body's pages: a body's slug never looks like a fiscal year (PublicBody.slug).
+    # An address from before bodies (/plan/2023-2024/…) leads to the same page of the one
+    # edition of that year the person may read.
+    re_path(
+        r"^plan/(?P<fiscal_year>\d{4}-\d{4})/(?P<rest>.*)$",
+        roadmap_views.without_body,
+        name="plan_without_body",
+    ),
+    path("plan/<slug:body>/", roadmap_views.body, name="body"),
+    path("plan/<slug:body>/commencer/", roadmap_workflow_views.start, name="edition_start"),
+    path(
+        "plan/<slug:body>/suivante/",
+        roadmap_workflow_views.create_next,
+        name="edition_create_next",
+    ),
+    path("plan/<slug:body>/<fy:fiscal_year>/", include("roadmap.urls")),
+    path("plan/<slug:body>/<fy:fiscal_year>/initiatives/", include("initiatives.urls")),
+    path("plan/<slug:body>/<fy:fiscal_year>/benefices/", include("benefits.urls")),
 ]

@@ -45,9 +45,15 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Edition)
 class EditionAdmin(FrozenEditionAdmin):
-    list_display = ("fiscal_year", "update_number", "ministry_acronym", "status", "created_at")
-    list_filter = ("status",)
+    list_display = ("fiscal_year", "body", "update_number", "status", "created_at")
+    list_filter = ("body", "status")
+    list_select_related = ("body",)
     inlines = [SectionInline]
+
+    def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
+        """The workflow's state changes only through its steps (who, when, why, the e-mails,
+        the archive): never in the admin. A new edition starts as a draft."""
+        return ("status", *super().get_readonly_fields(request, obj))
 
 
 class SectionItemInline(admin.StackedInline):

@@ -94,7 +94,7 @@ class BulkAssignForm(forms.Form):
     unit = UnitChoiceField(
         label=_("Unité"),
         required=False,
-        queryset=Unit.objects.all(),
+        queryset=Unit.objects.none(),
         empty_label=_("(ne pas changer)"),
     )
 
@@ -105,11 +105,17 @@ class BulkAssignForm(forms.Form):
         self.fields["initiative"].queryset = Initiative.objects.filter(edition=edition).only(
             "pk", "code", "version"
         )
+        # Leads offered: people with the lead or coordinator role in the edition's body.
         self.fields["lead"].queryset = (
-            User.objects.filter(is_active=True, groups__name__in=[roles.LEAD, roles.COORDINATOR])
+            User.objects.filter(
+                is_active=True,
+                role_assignments__body=edition.body_id,
+                role_assignments__role__in=[roles.LEAD, roles.COORDINATOR],
+            )
             .distinct()
             .order_by("last_name", "first_name", "username")
         )
+        self.fields["unit"].queryset = Unit.objects.filter(body=edition.body_id)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts import roles
 from roadmap import formatting
 
 FISCAL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
@@ -144,11 +145,22 @@ class EditionQuerySet(models.QuerySet):
         """The newest edition: the one people mean when they say « the plan »."""
         return self.order_by("-fiscal_year").first()
 
+    def visible_to(self, user) -> "EditionQuerySet":
+        """The editions ``user`` may read: those of the bodies they belong to (a role, or staff
+        of a participating body), every body's transmitted ones for the chief's office, all of
+        them for administrators. The one scoping query of the portal."""
+        if roles.reads_every_body(user):
+            return self.all()
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        visible = models.Q(body_id__in=roles.bodies_of(user))
+        if roles.reads_transmitted_editions(user):
+            visible |= models.Q(status=Edition.Status.TRANSMITTED)
+        return self.filter(visible)
+
     def update(self, **kwargs):
-        if (
-            set(kwargs) & set(Edition.CONTENT_FIELDS)
-            and self.filter(status__in=FROZEN_STATUSES).exists()
-        ):
+        names = {"body_id" if name == "body" else name for name in kwargs}
+        if names & set(Edition.CONTENT_FIELDS) and self.filter(status__in=FROZEN_STATUSES).exists():
             raise EditionFrozenError
         return super().update(**kwargs)
 
@@ -173,18 +185,22 @@ class Edition(Versioned):
         APPROVED = "approved", _("Approuvée")
         TRANSMITTED = "transmitted", _("Transmise")
 
+    # The public body whose plan this is: its name, titles and diffusion are read from it.
+    body = models.ForeignKey(
+        "accounts.PublicBody",
+        verbose_name=_("organisme public"),
+        on_delete=models.PROTECT,
+        related_name="editions",
+    )
     fiscal_year = models.CharField(
         _("exercice financier"),
         max_length=9,
-        unique=True,
         validators=[validate_fiscal_year],
         help_text=_("Du 1er avril au 31 mars, ex. : 2024-2025."),
     )
     update_number = models.PositiveSmallIntegerField(
         _("numéro de mise à jour"), default=0, help_text=_("0 pour le plan initial.")
     )
-    ministry = models.CharField(_("ministère"), max_length=200)
-    ministry_acronym = models.CharField(_("sigle du ministère"), max_length=20)
     vision = models.TextField(_("énoncé de vision"), blank=True)
     status = models.CharField(
         _("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -206,10 +222,9 @@ class Edition(Versioned):
 
     # What the freeze protects; the status itself keeps moving through the workflow.
     CONTENT_FIELDS = (
+        "body_id",
         "fiscal_year",
         "update_number",
-        "ministry",
-        "ministry_acronym",
         "vision",
         "notice",
     )
@@ -220,9 +235,15 @@ class Edition(Versioned):
         ordering = ["-fiscal_year"]
         verbose_name = _("édition")
         verbose_name_plural = _("éditions")
+        constraints = [
+            # Every body has its own 2024-2025 edition.
+            models.UniqueConstraint(
+                fields=["body", "fiscal_year"], name="edition_fiscal_year_unique_in_body"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"PTN {self.fiscal_year}"
+        return f"PTN {self.body.acronym} {self.fiscal_year}"
 
     def delete(self, *args, **kwargs):
         if self.is_in_frozen_edition():

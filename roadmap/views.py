@@ -6,51 +6,94 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from accounts.roles import role_names
+from accounts.models import PublicBody
 from benefits.selectors import benefits_by_initiative
 from initiatives.models import Contribution, Initiative, InitiativeRisk
 from initiatives.services import StaleSelectionError, initiatives_assign
-from roadmap.access import can_edit_edition, get_edition, plan_reader_required
+from roadmap.access import (
+    can_edit_edition,
+    default_edition,
+    get_edition,
+    is_coordinator,
+    plan_reader_required,
+)
 from roadmap.charts import radar_chart
 from roadmap.exchange import vocabulary
 from roadmap.exchange.resources import RESOURCES
 from roadmap.figures import EditionFigures
 from roadmap.forms import BulkAssignForm, RoadmapFilterForm
+from roadmap.links import plan_url
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
 from roadmap.signatures import signatures
 from roadmap.workflow.notifications import awaiting
 
-WORKING_ROLES = {
-    roles.COORDINATOR,
-    roles.LEAD,
-    roles.INFORMATION_DIRECTOR,
-    roles.DEPUTY_MINISTER,
-}
-
 
 @plan_reader_required
 def index(request: HttpRequest) -> HttpResponse:
-    edition = default_edition(request.user)
-    if edition is None:
+    """Where a person lands: their body's default edition; the list of their bodies' editions
+    when they read several bodies' plans (the chief's office, administrators…)."""
+    editions = list(Edition.objects.visible_to(request.user).select_related("body"))
+    bodies = {edition.body_id: edition.body for edition in editions}
+    missing = roles.bodies_of(request.user) - set(bodies)
+    if missing:  # a body without any edition yet (its coordinator starts the first one)
+        bodies.update({body.pk: body for body in PublicBody.objects.filter(pk__in=missing)})
+    if not bodies:
         return render(request, "roadmap/no_edition.html")
-    return redirect("roadmap:home", fiscal_year=edition.fiscal_year)
+    if len(bodies) == 1:
+        body = next(iter(bodies.values()))
+        edition = default_edition(request.user, editions)
+        if edition is None:
+            return redirect("body", body=body.slug)
+        return redirect(plan_url("roadmap:home", edition))
+    listing = [
+        (body, [e for e in editions if e.body_id == body.pk])
+        for body in sorted(bodies.values(), key=lambda b: b.name)
+    ]
+    return render(request, "roadmap/bodies.html", {"bodies": listing})
 
 
-def default_edition(user) -> Edition | None:
-    """Editors and reviewers land on the edition in preparation; readers on the approved one."""
-    editions = Edition.objects.order_by("-fiscal_year")
-    if role_names(user) & WORKING_ROLES:
-        return editions.first()
-    published = [Edition.Status.APPROVED, Edition.Status.TRANSMITTED]
-    return editions.filter(status__in=published).first() or editions.first()
+@plan_reader_required
+def body(request: HttpRequest, body: str) -> HttpResponse:
+    """A public body's page: its editions the person may read and, for its coordinator, how to
+    start one."""
+    public_body = get_object_or_404(PublicBody, slug=body)
+    editions = list(Edition.objects.visible_to(request.user).filter(body=public_body))
+    if not editions and public_body.pk not in roles.bodies_of(request.user):
+        raise Http404
+    for edition in editions:
+        edition.body = public_body
+    return render(
+        request,
+        "roadmap/body.html",
+        {
+            "body": public_body,
+            "editions": editions,
+            "can_start": is_coordinator(request.user, public_body),
+        },
+    )
+
+
+@plan_reader_required
+def without_body(request: HttpRequest, fiscal_year: str, rest: str) -> HttpResponse:
+    """An address from before bodies were in the URL (/plan/2023-2024/…, in bookmarks and
+    e-mails): the same page of the one edition of that year the person may read."""
+    found = list(
+        Edition.objects.visible_to(request.user)
+        .filter(fiscal_year=fiscal_year)
+        .select_related("body")[:2]
+    )
+    if len(found) != 1:
+        raise Http404
+    url = plan_url("roadmap:home", found[0]) + rest
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _radar(edition: Edition) -> tuple[Radar | None, object]:
@@ -66,8 +109,8 @@ def _orientations(edition: Edition):
 
 
 @plan_reader_required
-def home(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def home(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     radar, chart = _radar(edition)
     counts = dict(edition.initiatives.values_list("status").annotate(n=Count("id")).order_by())
     status_counts = [
@@ -91,8 +134,8 @@ def home(request: HttpRequest, fiscal_year: str) -> HttpResponse:
 
 
 @plan_reader_required
-def roadmap(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def roadmap(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     return _roadmap_page(request, edition, request.GET)
 
 
@@ -145,9 +188,9 @@ def _roadmap_page(
 
 @require_POST
 @plan_reader_required
-def assign(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+def assign(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     """Give the checked initiatives of the roadmap a lead and/or a unit (the coordinator)."""
-    edition = get_edition(fiscal_year)
+    edition = get_edition(request, body, fiscal_year)
     if not can_edit_edition(request.user, edition):
         raise PermissionDenied
     filters = QueryDict(request.POST.get("filtres", ""))
@@ -187,7 +230,7 @@ def assign(request: HttpRequest, fiscal_year: str) -> HttpResponse:
             request,
             _("Aucune initiative n'a changé : celles cochées avaient déjà ces valeurs."),
         )
-    url = reverse("roadmap:roadmap", args=[fiscal_year])
+    url = plan_url("roadmap:roadmap", edition)
     return redirect(f"{url}?{filters.urlencode()}" if filters else url)
 
 
@@ -207,8 +250,8 @@ def _stale_message(codes: list[str]) -> str:
 
 
 @plan_reader_required
-def risks(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def risks(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     plan_risks = PlanRisk.objects.filter(edition=edition).prefetch_related("mitigations")
     initiative_risks = (
         InitiativeRisk.objects.filter(initiative__edition=edition)
@@ -229,8 +272,8 @@ def risks(request: HttpRequest, fiscal_year: str) -> HttpResponse:
 
 
 @plan_reader_required
-def sections(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def sections(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     return render(
         request,
         "roadmap/sections.html",
@@ -262,8 +305,8 @@ def _section_extras(section: Section) -> dict:
 
 
 @plan_reader_required
-def section(request: HttpRequest, fiscal_year: str, key: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def section(request: HttpRequest, body: str, fiscal_year: str, key: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     section = get_object_or_404(
         Section.objects.prefetch_related(
             "items",

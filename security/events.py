@@ -1,7 +1,8 @@
 """Security events: one structured log record (logger ``ptn.security``, JSON in production) and
 one row of the « Journal de sécurité » each, from the signals of Django, django-allauth and
-django-axes. ``record_role_change`` is the one way a role change is recorded: Django groups call
-it today (``m2m_changed``), per-body role assignments will call it tomorrow."""
+django-axes. ``record_role_change`` is the one way a role change is recorded: every role
+assignment saved or deleted (``accounts.RoleAssignment``, whichever path: the services behind the
+admin and the commands, the admin's forms) and the administrator and staff flags call it."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import logging
 import time
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpRequest
+from django.utils import translation
 
+from accounts.models import PublicBody, Role, RoleAssignment
 from operations.logs import current_request_id
 from security.models import SecurityEvent
 
@@ -79,17 +81,21 @@ def record(
     return event
 
 
-def record_role_change(*, user, role: str, granted: bool, actor=None, request=None) -> None:
-    """A role granted to or taken from ``user`` (by ``actor``, the person signed in)."""
+def record_role_change(
+    *, user, role: str, granted: bool, actor=None, request=None, body: str = ""
+) -> None:
+    """A role granted to or taken from ``user`` (by ``actor``, else the person signed in), in
+    ``body`` (its acronym; empty for a global role)."""
     request = request or _current_request()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
+    detail = {"role": role, **({"body": body} if body else {})}
     record(
         Kind.ROLE_ADDED if granted else Kind.ROLE_REMOVED,
         request=request,
         user=user,
         actor=actor,
-        role=role,
+        **detail,
     )
 
 
@@ -168,31 +174,55 @@ def _password_reset(sender, request, user, **kwargs) -> None:
     record(Kind.PASSWORD_RESET, request=request, user=user)
 
 
-def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
-    """Django groups are the roles today: each one added to or removed from an account."""
+def _role_name(role: str) -> str:
+    """The role's French name, as the journal has always written it (« coordonnateur PTN »)."""
+    with translation.override("fr-ca"):
+        return str(Role(role).label) if role in Role.values else role
+
+
+def _record_assignment(values: tuple, *, granted: bool, actor) -> None:
+    user_id, body_id, role = values
     User = get_user_model()
-    if action == "pre_clear":
-        # The set is about to be emptied: remember what it held (post_clear has no pk_set).
-        if reverse:
-            instance._ptn_cleared = list(instance.user_set.all())
-        else:
-            instance._ptn_cleared = list(instance.groups.all())
+    user = User.objects.filter(pk=user_id).first()
+    acronym = ""
+    if body_id is not None:
+        acronym = PublicBody.objects.filter(pk=body_id).values_list("acronym", flat=True).first()
+    record_role_change(
+        user=user, role=_role_name(role), granted=granted, actor=actor, body=acronym or ""
+    )
+
+
+def _values(assignment) -> tuple:
+    return (assignment.user_id, assignment.body_id, assignment.role)
+
+
+def _role_before_save(sender, instance, raw=False, **kwargs) -> None:
+    """A change of an existing assignment (in the admin) is a role taken and another given."""
+    if raw or instance.pk is None:
         return
-    if action == "post_clear":
-        pk_set = {obj.pk for obj in getattr(instance, "_ptn_cleared", [])}
-        granted = False
-    elif action in ("post_add", "post_remove"):
-        granted = action == "post_add"
-    else:
+    instance._ptn_before = (
+        sender.objects.filter(pk=instance.pk).values_list("user_id", "body_id", "role").first()
+    )
+
+
+def _role_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if raw:
         return
-    if not pk_set:
+    actor = getattr(instance, "_ptn_actor", None)
+    before = getattr(instance, "_ptn_before", None)
+    if not created and (before is None or before == _values(instance)):
         return
-    if reverse:  # group.user_set.add(...)
-        for user in User.objects.filter(pk__in=pk_set):
-            record_role_change(user=user, role=instance.name, granted=granted)
-    else:  # user.groups.add(...)
-        for group in Group.objects.filter(pk__in=pk_set):
-            record_role_change(user=instance, role=group.name, granted=granted)
+    if before is not None:
+        _record_assignment(before, granted=False, actor=actor)
+    _record_assignment(_values(instance), granted=True, actor=actor)
+
+
+def _role_deleted(sender, instance, origin=None, **kwargs) -> None:
+    if isinstance(origin, get_user_model()):
+        return  # the account itself is deleted: no role change to record for it
+    _record_assignment(
+        _values(instance), granted=False, actor=getattr(instance, "_ptn_actor", None)
+    )
 
 
 def _account_flags_changed(sender, instance, raw=False, **kwargs) -> None:
@@ -227,7 +257,7 @@ def connect_signals() -> None:
     account_signals.user_signed_up.connect(_signed_up, dispatch_uid="ptn-security-signup")
     account_signals.password_changed.connect(_password_changed, dispatch_uid="ptn-security-pw")
     account_signals.password_reset.connect(_password_reset, dispatch_uid="ptn-security-pw-reset")
-    m2m_changed.connect(
-        _groups_changed, sender=User.groups.through, dispatch_uid="ptn-security-groups"
-    )
+    pre_save.connect(_role_before_save, sender=RoleAssignment, dispatch_uid="ptn-security-role-")
+    post_save.connect(_role_saved, sender=RoleAssignment, dispatch_uid="ptn-security-role+")
+    post_delete.connect(_role_deleted, sender=RoleAssignment, dispatch_uid="ptn-security-role-x")
     pre_save.connect(_account_flags_changed, sender=User, dispatch_uid="ptn-security-flags")

@@ -1,5 +1,5 @@
-"""What the portal decides about who must do what to get in. Roles are read only here and
-through ``accounts.roles``, so per-body role assignments can replace Django groups in one place."""
+"""What the portal decides about who must do what to get in. Roles are read through
+``accounts.roles``: a role held in any public body counts."""
 
 from __future__ import annotations
 
@@ -11,19 +11,19 @@ from accounts.models import User
 
 # Roles that approve, sign or administer: a local account holding one must use MFA.
 MFA_ROLES = frozenset(
-    {roles.COORDINATOR, roles.INFORMATION_DIRECTOR, roles.DEPUTY_MINISTER, roles.ADMINISTRATOR}
+    {roles.COORDINATOR, roles.INFORMATION_DIRECTOR, roles.HEAD, roles.ADMINISTRATOR}
 )
 
 
 def requires_mfa(user: User | AnonymousUser) -> bool:
     """Whether this account must use a second factor when it signs in with a local password.
 
-    The coordinator, the DI, the deputy minister, administrators and anyone who reaches the
-    admin. Demo accounts (DEBUG on only) are exempt, so that the demo stays easy to try; single
+    The coordinator, the DI, the head of the body (deputy minister…) in any body,
+    administrators and anyone who reaches the admin. Demo accounts (DEBUG on only) are exempt, so that the demo stays easy to try; single
     sign-on relies on the identity provider's own MFA (see the README).
     """
     if not user.is_authenticated:
         return False
     if user.is_demo and settings.DEBUG:
         return False
-    return user.is_superuser or user.is_staff or bool(roles.role_names(user) & MFA_ROLES)
+    return user.is_superuser or user.is_staff or roles.holds_any(user, MFA_ROLES)

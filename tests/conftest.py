@@ -5,11 +5,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import PublicBody, User
 from roadmap.models import Edition
 from tests.personas import client_for
 
 DEMO_YEAR = "2023-2024"
+DEMO_BODY = "meie"  # the MEIE's slug: its plans' URLs are /plan/meie/<fiscal year>/
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -31,7 +32,12 @@ def django_db_setup(django_db_setup, django_db_blocker, fast_password_hasher):
 
 @pytest.fixture
 def edition(db) -> Edition:
-    return Edition.objects.get(fiscal_year=DEMO_YEAR)
+    return Edition.objects.select_related("body").get(body__slug=DEMO_BODY, fiscal_year=DEMO_YEAR)
+
+
+@pytest.fixture
+def meie(db) -> PublicBody:
+    return PublicBody.objects.get(slug=DEMO_BODY)
 
 
 @pytest.fixture
@@ -41,7 +47,7 @@ def reader_client(db) -> Client:
 
 @pytest.fixture
 def body_client(db) -> Client:
-    """Staff of a participating body (Régie de l'énergie), with no ministry role."""
+    """Staff of a participating body of the MEIE's portfolio (Régie de l'énergie), with no role."""
     return client_for("organisme")
 
 

@@ -13,7 +13,8 @@ from roadmap.models import Edition, EditionFrozenError
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
-URL = reverse("roadmap:assign", args=[YEAR])
+BODY = "meie"
+URL = reverse("roadmap:assign", args=[BODY, YEAR])
 
 
 def selection(*initiatives: Initiative, **fields) -> dict:
@@ -48,7 +49,7 @@ def test_coordinator_assigns_a_lead_and_a_unit_to_several_initiatives(
         URL, selection(*pair, lead=lead.pk, unit=unit.pk), follow=True
     )
 
-    assert response.redirect_chain[-1] == (reverse("roadmap:roadmap", args=[YEAR]), 302)
+    assert response.redirect_chain[-1] == (reverse("roadmap:roadmap", args=[BODY, YEAR]), 302)
     assert (
         "2 initiatives modifiées (1.1.2, 2.1.1); les changements sont inscrits à l'historique."
         in text_of(response)
@@ -67,7 +68,7 @@ def test_coordinator_assigns_a_lead_and_a_unit_to_several_initiatives(
     untouched_before = (untouched.version, untouched.lead_id, untouched.unit_id)
     untouched.refresh_from_db()
     assert (untouched.version, untouched.lead_id, untouched.unit_id) == untouched_before
-    history = text_of(coordinator_client.get(reverse("roadmap:history", args=[YEAR])))
+    history = text_of(coordinator_client.get(reverse("roadmap:history", args=[BODY, YEAR])))
     assert "Démo Coordonnateur PTN — Modification : initiative « 2.1.1 »" in history
     assert (
         "Unité : Direction des ressources humaines → "
@@ -120,7 +121,7 @@ def test_only_the_coordinator_assigns(reader_client, lead_client, outsider_clien
         assert initiative.lead != lead
     assert (
         'name="initiative"'
-        not in reader_client.get(reverse("roadmap:roadmap", args=[YEAR])).content.decode()
+        not in reader_client.get(reverse("roadmap:roadmap", args=[BODY, YEAR])).content.decode()
     )
 
 
@@ -160,7 +161,7 @@ def test_the_roadmap_keeps_its_filters_after_an_assignment(coordinator_client, p
     data = {**selection(*pair, unit=unit.pk), "filtres": "status=planned&q=parcours"}
     response = coordinator_client.post(URL, data)
     assert response["Location"] == (
-        reverse("roadmap:roadmap", args=[YEAR]) + "?status=planned&q=parcours"
+        reverse("roadmap:roadmap", args=[BODY, YEAR]) + "?status=planned&q=parcours"
     )
 
 

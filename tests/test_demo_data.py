@@ -4,12 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
 from accounts import roles
-from accounts.models import Body, User
+from accounts.models import ParticipatingBody, PublicBody, RoleAssignment, Unit, User
 from benefits.models import Benefit, Indicator
 from initiatives.models import Contribution, Dependency, InitiativeRisk
 from roadmap.demo.loader import load_plan
@@ -19,6 +18,7 @@ from tests.test_pages import text_of
 from tests.test_report import fold, pages_text
 
 YEAR = "2023-2024"
+BODY = "meie"
 
 # DOMAIN.md's table; 2.1.3, 2.1.4 and 2.1.5 are described there, not titled, hence prefixes.
 INITIATIVES = {
@@ -176,9 +176,13 @@ def test_dependency_between_open_data_and_research_funding(edition):
 
 
 def test_one_demo_user_per_role_and_three_leads_share_the_initiatives(edition):
+    meie = edition.body
     for role in roles.ALL_ROLES:
         expected = 3 if role == roles.LEAD else 1
-        assert Group.objects.get(name=role).user_set.filter(is_demo=True).count() == expected, role
+        held = RoleAssignment.objects.filter(
+            role=role, body=None if role in roles.GLOBAL_ROLES else meie, user__is_demo=True
+        )
+        assert held.count() == expected, role
     lead = User.objects.get(username="responsable")
     assert sorted(lead.led_initiatives.values_list("code", flat=True)) == ["1.1.1", "2.2.3"]
     # Every initiative has an (illustrative) lead but 1.2.2, left open for the readiness check.
@@ -188,8 +192,24 @@ def test_one_demo_user_per_role_and_three_leads_share_the_initiatives(edition):
         "responsable-donnees",
         "responsable-ti",
     }
-    assert Body.objects.count() == 3
-    assert User.objects.get(username="organisme").body.name == "Régie de l’énergie"
+    assert ParticipatingBody.objects.filter(public_body=meie).count() == 3
+    assert User.objects.get(username="organisme").participating_body.name == "Régie de l’énergie"
+
+
+def test_the_demo_plan_is_the_meies_made_by_the_services_of_any_body(edition):
+    """The body and its edition come from body_create and edition_start, like any other's."""
+    meie = edition.body
+    assert (meie.acronym, meie.slug, meie.kind) == ("MEIE", "meie", PublicBody.Kind.MINISTRY)
+    assert meie.name == "Ministère de l’Économie, de l’Innovation et de l’Énergie"
+    assert (meie.head_title, meie.information_director_title) == (
+        "sous-ministre",
+        "dirigeante de l'information",
+    )
+    assert meie.diffusion.startswith("Diffusion limitée : employés du Ministère")
+    assert meie.history.filter(history_type="+").exists()
+    created = edition.transitions.get(action="create")
+    assert (created.user, created.comment) == (None, "Créée sans contenu.")
+    assert set(Unit.objects.values_list("body__acronym", flat=True)) == {"MEIE"}
 
 
 def test_illustrative_indicator_values_risks_and_mitigations(edition):
@@ -218,12 +238,12 @@ NOTICE = "ces valeurs sont illustratives"
 @pytest.mark.parametrize(
     "url",
     [
-        reverse("roadmap:home", args=[YEAR]),
-        reverse("roadmap:roadmap", args=[YEAR]),
-        reverse("initiatives:detail", args=[YEAR, "2.1.3"]),
-        reverse("roadmap:risks", args=[YEAR]),
-        reverse("benefits:summary", args=[YEAR]),
-        reverse("roadmap:edition", args=[YEAR]),
+        reverse("roadmap:home", args=[BODY, YEAR]),
+        reverse("roadmap:roadmap", args=[BODY, YEAR]),
+        reverse("initiatives:detail", args=[BODY, YEAR, "2.1.3"]),
+        reverse("roadmap:risks", args=[BODY, YEAR]),
+        reverse("benefits:summary", args=[BODY, YEAR]),
+        reverse("roadmap:edition", args=[BODY, YEAR]),
     ],
 )
 def test_the_demo_edition_tells_readers_its_values_are_illustrative(reader_client, url):
@@ -235,7 +255,7 @@ def test_the_demo_edition_tells_readers_its_values_are_illustrative(reader_clien
 def test_the_notice_is_data_of_the_edition(reader_client, edition):
     assert NOTICE in edition.notice
     Edition.objects.filter(pk=edition.pk).update(notice="")
-    page = text_of(reader_client.get(reverse("roadmap:home", args=[YEAR])))
+    page = text_of(reader_client.get(reverse("roadmap:home", args=[BODY, YEAR])))
     assert "Avertissement" not in page and NOTICE not in page
 
 
@@ -257,7 +277,7 @@ def _snapshot() -> dict[str, list]:
 @pytest.mark.django_db
 def test_loading_the_demo_twice_changes_nothing():
     before = _snapshot()
-    report = load_plan()
+    report = load_plan(PublicBody.objects.get(slug=BODY))
     assert not report.changed
     call_command("load_demo", verbosity=0)
     assert _snapshot() == before

@@ -36,6 +36,7 @@ from tests.processes import (
 )
 
 YEAR = "2023-2024"
+BODY = "meie"
 PASSWORD = "un-mot-de-passe-de-test-42"
 BUCKET = "ptn-test"
 
@@ -191,7 +192,7 @@ def test_make_serve_runs_the_portal_like_production(deployment):
     ]
     assert request_id == "probe-0123456789"
     browser.login("lecteur", PASSWORD)
-    status, headers, _ = browser.get(f"/plan/{YEAR}/")
+    status, headers, _ = browser.get(f"/plan/{BODY}/{YEAR}/")
     assert status == 200
     lines = wait_until(
         lambda: [
@@ -204,17 +205,19 @@ def test_make_serve_runs_the_portal_like_production(deployment):
     assert (line["logger"], line["method"], line["path"], line["status"]) == (
         "ptn.requests",
         "GET",
-        f"/plan/{YEAR}/",
+        f"/plan/{BODY}/{YEAR}/",
         200,
     )
     assert line["user_id"] and line["duration_ms"] > 0 and line["level"] == "INFO"
 
 
 def _render_and_wait(d: Deployment, requester: Browser, follower: Browser) -> None:
-    status, headers, _ = requester.get(f"/plan/{YEAR}/pdf/")
+    status, headers, _ = requester.get(f"/plan/{BODY}/{YEAR}/pdf/")
     assert status == 302 and headers["location"].endswith("/pdf/production/")
     wait_until(
-        lambda: "Le PDF est prêt." in follower.get(f"/plan/{YEAR}/pdf/production/")[2].decode(),
+        lambda: (
+            "Le PDF est prêt." in follower.get(f"/plan/{BODY}/{YEAR}/pdf/production/")[2].decode()
+        ),
         timeout=120,
         what="the PDF to be ready",
         every=0.5,
@@ -227,14 +230,14 @@ def test_two_app_servers_and_two_workers_share_sessions_tasks_and_files(deployme
     on_a.login("lecteur", PASSWORD)
     on_b = Browser(d.b_port)
     on_b.cookies = dict(on_a.cookies)  # the same person, sent to the other server
-    status, _, page = on_b.get(f"/plan/{YEAR}/")
+    status, _, page = on_b.get(f"/plan/{BODY}/{YEAR}/")
     assert status == 200 and "lecteur" in page.decode().lower()
 
     _render_and_wait(d, on_a, on_b)  # asked on A, followed on B, rendered by either worker
-    status_a, _, pdf_a = on_a.get(f"/plan/{YEAR}/pdf/")
-    status_b, _, pdf_b = on_b.get(f"/plan/{YEAR}/pdf/")
+    status_a, _, pdf_a = on_a.get(f"/plan/{BODY}/{YEAR}/pdf/")
+    status_b, _, pdf_b = on_b.get(f"/plan/{BODY}/{YEAR}/pdf/")
     assert status_a == status_b == 200 and pdf_a.startswith(b"%PDF-") and pdf_a == pdf_b
-    assert any(key.startswith(f"pdf-cache/{YEAR}/") for key in d.bucket_keys())
+    assert any(key.startswith(f"pdf-cache/{BODY}/{YEAR}/") for key in d.bucket_keys())
 
     # Each task ran exactly once: one worker claimed it, one closing log line in all logs.
     runs = d.query("SELECT id, worker_ids, status FROM django_tasks_database_dbtaskresult")
@@ -266,7 +269,7 @@ def test_a_worker_killed_mid_render_leaves_a_task_another_worker_completes(deplo
         "i.title = 'Titre changé pour le rendu interrompu'\n"
         "i.save()",
     )
-    status, _, _ = browser.get(f"/plan/{YEAR}/pdf/")
+    status, _, _ = browser.get(f"/plan/{BODY}/{YEAR}/pdf/")
     assert status == 302
     (task_id, worker_id) = wait_until(
         lambda: d.query(
@@ -284,7 +287,9 @@ def test_a_worker_killed_mid_render_leaves_a_task_another_worker_completes(deplo
     os.kill(pid, signal.SIGKILL)  # no goodbye: the heartbeat stops, the task stays RUNNING
 
     wait_until(
-        lambda: "Le PDF est prêt." in browser.get(f"/plan/{YEAR}/pdf/production/")[2].decode(),
+        lambda: (
+            "Le PDF est prêt." in browser.get(f"/plan/{BODY}/{YEAR}/pdf/production/")[2].decode()
+        ),
         timeout=120,
         what="another worker to finish the render",
         every=0.5,
@@ -294,11 +299,11 @@ def test_a_worker_killed_mid_render_leaves_a_task_another_worker_completes(deplo
     )
     workers = json.loads(workers) if isinstance(workers, str) else workers
     assert status == "SUCCESSFUL" and len(workers) == 2 and workers[0] == claimed[-1]
-    status, _, pdf = browser.get(f"/plan/{YEAR}/pdf/")
+    status, _, pdf = browser.get(f"/plan/{BODY}/{YEAR}/pdf/")
     assert status == 200 and pdf.startswith(b"%PDF-")
     # The render of the earlier content is gone from the bucket (an object store has no folder
     # to ask about: the old files are found by listing).
-    assert len([k for k in d.bucket_keys() if k.startswith(f"pdf-cache/{YEAR}/")]) == 1
+    assert len([k for k in d.bucket_keys() if k.startswith(f"pdf-cache/{BODY}/{YEAR}/")]) == 1
 
 
 APPROVE = """

@@ -1,14 +1,13 @@
 """Separation of duties: one person never takes two approval steps of one round of an edition."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.urls import reverse
 
 from accounts import roles
 from accounts.models import User
+from roadmap.links import plan_url
 from roadmap.models import Edition, Transition
 from roadmap.workflow.steps import WorkflowError, edition_transition
-from tests.personas import client_for
+from tests.personas import client_for, give_roles
 from tests.test_workflow import make_ready
 
 Status = Edition.Status
@@ -29,12 +28,7 @@ def ready(edition) -> Edition:
 def everything(db) -> User:
     """An account that holds the coordinator's, the DI's and the deputy minister's roles."""
     user = User.objects.create_user("polyvalent", password="un-mot-de-passe-solide-42")
-    user.groups.add(
-        *Group.objects.filter(
-            name__in=[roles.COORDINATOR, roles.INFORMATION_DIRECTOR, roles.DEPUTY_MINISTER]
-        )
-    )
-    return user
+    return give_roles(user, roles.COORDINATOR, roles.INFORMATION_DIRECTOR, roles.HEAD)
 
 
 def take(edition: Edition, username_or_user, step: str, **kwargs) -> Transition:
@@ -84,7 +78,7 @@ def test_the_refusal_is_shown_on_the_edition_page_in_french(ready, everything):
     everything.save()
     client = client_for("polyvalent")
 
-    response = client.post(reverse("roadmap:transition", args=[ready.fiscal_year, "approuver"]))
+    response = client.post(plan_url("roadmap:transition", ready, "approuver"))
 
     assert response.status_code == 409
     page = response.content.decode()

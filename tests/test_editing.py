@@ -21,11 +21,12 @@ from roadmap.models import ReviewComment, Section, Transition
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
+BODY = "meie"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def edit_url(kind: str, pk: int) -> str:
-    return reverse("roadmap:edit", args=[YEAR, kind, pk])
+    return reverse("roadmap:edit", args=[BODY, YEAR, kind, pk])
 
 
 def fiche_data(initiative: Initiative, **changes) -> dict:
@@ -83,7 +84,7 @@ def test_without_javascript_a_save_redirects_back_to_the_page(lead_client, pslu)
     assert response.status_code == 302
     assert (
         response["Location"]
-        == reverse("initiatives:detail", args=[YEAR, "1.1.1"]) + f"#initiative-{pslu.pk}"
+        == reverse("initiatives:detail", args=[BODY, YEAR, "1.1.1"]) + f"#initiative-{pslu.pk}"
     )
     page = lead_client.get(response["Location"])
     assert "Modification enregistrée." in text_of(page) and "Phase 2" in text_of(page)
@@ -140,7 +141,9 @@ def test_a_stale_save_is_refused_and_shows_what_changed_meanwhile(
 
 
 def test_save_record_claims_the_version_in_the_same_transaction(pslu, coordinator_client):
-    form_class = KINDS["initiative"].form_class(User.objects.get(pk=pslu.lead_id))
+    form_class = KINDS["initiative"].form_class(
+        User.objects.get(pk=pslu.lead_id), edition=pslu.edition
+    )
     form = form_class(fiche_data(pslu, title="A", lead=None), instance=pslu)
     assert form.is_valid(), form.errors
     Initiative.objects.filter(pk=pslu.pk).update(version=5)  # someone else saved meanwhile
@@ -163,14 +166,14 @@ def test_a_deleted_row_cannot_be_saved_over(lead_client, pslu):
 
 
 def test_rows_are_added_edited_and_deleted_without_leaving_the_page(lead_client, pslu):
-    add = reverse("roadmap:add_under", args=[YEAR, "risk", pslu.pk])
+    add = reverse("roadmap:add_under", args=[BODY, YEAR, "risk", pslu.pk])
     form = lead_client.get(add, **HTMX)
     assert form.status_code == 200 and "Ajouter un risque à l'initiative 1.1.1" in text_of(form)
     created = lead_client.post(add, {"title": "Retard du fournisseur", "description": ""}, **HTMX)
     assert created.status_code == 200 and "Retard du fournisseur" in text_of(created)
     risk = pslu.risks.get()
 
-    mitigation_add = reverse("roadmap:add_under", args=[YEAR, "mitigation", risk.pk])
+    mitigation_add = reverse("roadmap:add_under", args=[BODY, YEAR, "mitigation", risk.pk])
     lead_client.post(mitigation_add, {"text": "Pénalités au contrat"}, **HTMX)
     assert [m.text for m in risk.mitigations.all()] == ["Pénalités au contrat"]
 
@@ -183,7 +186,9 @@ def test_rows_are_added_edited_and_deleted_without_leaving_the_page(lead_client,
     assert "Pénalités au contrat" in text_of(edited)  # the swapped part shows its rows
 
     deleted = lead_client.post(
-        reverse("roadmap:delete", args=[YEAR, "risk", risk.pk]), {"expected_version": 2}, **HTMX
+        reverse("roadmap:delete", args=[BODY, YEAR, "risk", risk.pk]),
+        {"expected_version": 2},
+        **HTMX,
     )
     assert deleted.status_code == 200 and deleted.content == b""
     assert (
@@ -201,12 +206,14 @@ def test_cancel_restores_the_display(lead_client, pslu):
 
 def test_coordinator_creates_an_initiative_with_the_next_free_code(coordinator_client, edition):
     ambition = edition.initiatives.get(code="2.2.5").ambition
-    url = reverse("roadmap:add_under", args=[YEAR, "initiative", ambition.pk])
+    url = reverse("roadmap:add_under", args=[BODY, YEAR, "initiative", ambition.pk])
     response = coordinator_client.post(url, {"title": "Nouvelle initiative", "status": "ideation"})
     assert response.status_code == 302
     created = edition.initiatives.get(title="Nouvelle initiative")
     assert created.code == "2.2.6"  # 2.2.5 is the highest of ambition 2.2
-    assert response["Location"].startswith(reverse("initiatives:detail", args=[YEAR, "2.2.6"]))
+    assert response["Location"].startswith(
+        reverse("initiatives:detail", args=[BODY, YEAR, "2.2.6"])
+    )
 
 
 def test_coordinator_edits_a_narrative_section_with_a_preview(coordinator_client, edition):
@@ -248,21 +255,23 @@ def test_live_preview_needs_a_role(outsider_client):
 
 def test_every_change_is_in_the_history_with_author_and_values(coordinator_client, pslu):
     coordinator_client.post(edit_url("initiative", pslu.pk), fiche_data(pslu, status="suspended"))
-    page = text_of(coordinator_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"])))
+    page = text_of(
+        coordinator_client.get(reverse("initiatives:detail", args=[BODY, YEAR, "1.1.1"]))
+    )
     history = page.split("Historique", 1)[1]
     assert "Démo Coordonnateur PTN — Modification : initiative « 1.1.1 »" in history
     assert "Statut : En cours → Suspendue" in history
-    edition_page = text_of(coordinator_client.get(reverse("roadmap:history", args=[YEAR])))
+    edition_page = text_of(coordinator_client.get(reverse("roadmap:history", args=[BODY, YEAR])))
     assert "Statut : En cours → Suspendue" in edition_page
 
 
 def test_history_keeps_rows_deleted_since(lead_client, pslu):
     benefit = pslu.benefits.first()
     lead_client.post(
-        reverse("roadmap:delete", args=[YEAR, "benefit", benefit.pk]),
+        reverse("roadmap:delete", args=[BODY, YEAR, "benefit", benefit.pk]),
         {"expected_version": benefit.version},
     )
-    history = text_of(lead_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"])))
+    history = text_of(lead_client.get(reverse("initiatives:detail", args=[BODY, YEAR, "1.1.1"])))
     assert f"Suppression : bénéfice « {benefit.description[:40]}" in history
 
 
@@ -270,7 +279,7 @@ def test_a_stale_delete_is_refused(lead_client, pslu):
     benefit = pslu.benefits.first()
     Benefit.objects.filter(pk=benefit.pk).update(version=9)
     response = lead_client.post(
-        reverse("roadmap:delete", args=[YEAR, "benefit", benefit.pk]), {"expected_version": 1}
+        reverse("roadmap:delete", args=[BODY, YEAR, "benefit", benefit.pk]), {"expected_version": 1}
     )
     assert response.status_code == 302
     assert Benefit.objects.filter(pk=benefit.pk).exists()
@@ -321,14 +330,14 @@ def test_edition_content_is_frozen_once_recommended(coordinator_client, pslu, ed
 
 
 def test_readers_see_no_edit_buttons_but_the_coordinator_does(reader_client, coordinator_client):
-    url = reverse("initiatives:detail", args=[YEAR, "1.1.1"])
+    url = reverse("initiatives:detail", args=[BODY, YEAR, "1.1.1"])
     assert "Modifier" not in text_of(reader_client.get(url)).split("Historique")[0]
     assert "Modifier" in text_of(coordinator_client.get(url))
 
 
 def test_no_inline_style_or_script_in_pages(coordinator_client):
     html = coordinator_client.get(
-        reverse("initiatives:detail", args=[YEAR, "1.1.1"])
+        reverse("initiatives:detail", args=[BODY, YEAR, "1.1.1"])
     ).content.decode()
     assert "style=" not in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
@@ -336,7 +345,7 @@ def test_no_inline_style_or_script_in_pages(coordinator_client):
 
 
 def test_htmx_is_served_from_our_static_files_with_history_cache_off(reader_client):
-    html = reader_client.get(reverse("roadmap:home", args=[YEAR])).content.decode()
+    html = reader_client.get(reverse("roadmap:home", args=[BODY, YEAR])).content.decode()
     assert re.search(r'<script src="/static/django_htmx/htmx-2[^"]*\.js"', html)
     assert '"historyCacheSize": 0' in html
     assert "https://" not in re.sub(r'href="https://[^"]*"', "", html)
@@ -466,12 +475,12 @@ def test_forms_say_what_they_edit(lead_client, coordinator_client, pslu, sdm, ed
     assert "Modifier la fiche de l'initiative 1.1.1" in text_of(
         lead_client.get(edit_url("initiative", pslu.pk), **HTMX)
     )
-    add_benefit = reverse("roadmap:add_under", args=[YEAR, "benefit", pslu.pk])
+    add_benefit = reverse("roadmap:add_under", args=[BODY, YEAR, "benefit", pslu.pk])
     assert "Ajouter un bénéfice à l'initiative 1.1.1" in text_of(lead_client.get(add_benefit))
     assert f"Modifier l'indicateur « {indicator.name} »" in text_of(
         lead_client.get(edit_url("indicator", indicator.pk), **HTMX)
     )
-    add_measurement = reverse("roadmap:add_under", args=[YEAR, "measurement", indicator.pk])
+    add_measurement = reverse("roadmap:add_under", args=[BODY, YEAR, "measurement", indicator.pk])
     assert f"Ajouter une mesure à l'indicateur « {indicator.name} »" in text_of(
         lead_client.get(add_measurement, **HTMX)
     )
@@ -507,7 +516,7 @@ def test_a_delete_confirmation_says_what_goes_with_the_item(lead_client, sdm):
     first, second = benefit.indicators.create(name="Second indicateur"), benefit.indicators.first()
     for day in range(1, 6):
         first.measurements.create(measured_on=f"2024-05-0{day}", value=day)
-    url = reverse("roadmap:delete", args=[YEAR, "benefit", benefit.pk])
+    url = reverse("roadmap:delete", args=[BODY, YEAR, "benefit", benefit.pk])
     count = benefit.indicators.count()
     for response in (lead_client.get(url), lead_client.get(url, **HTMX)):
         page = text_of(response)
@@ -519,7 +528,9 @@ def test_a_delete_confirmation_says_what_goes_with_the_item(lead_client, sdm):
     assert benefit.indicators.count() == count
 
     one = benefit.indicators.exclude(pk=first.pk).first()
-    page = text_of(lead_client.get(reverse("roadmap:delete", args=[YEAR, "indicator", one.pk])))
+    page = text_of(
+        lead_client.get(reverse("roadmap:delete", args=[BODY, YEAR, "indicator", one.pk]))
+    )
     assert "Cela supprimera aussi" not in page  # nothing goes with it
 
 
@@ -531,7 +542,9 @@ def test_an_inline_save_returns_a_visible_confirmation_next_to_the_record(lead_c
     actions = html[html.index('class="ptn-row-actions"') :]
     assert '<p class="ptn-saved">' in actions and "Modification enregistrée." in actions
     # Only next to the saved record: the page as loaded later has none.
-    page = lead_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"])).content.decode()
+    page = lead_client.get(
+        reverse("initiatives:detail", args=[BODY, YEAR, "1.1.1"])
+    ).content.decode()
     assert "ptn-saved" not in page
 
 
@@ -554,13 +567,13 @@ def test_dates_on_pages_read_1er_decembre(coordinator_client, lead_client, pslu,
     Transition.objects.filter(pk=transition.pk).update(at=when)
 
     initiative_page = text_of(
-        coordinator_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"]))
+        coordinator_client.get(reverse("initiatives:detail", args=[BODY, YEAR, "1.1.1"]))
     )
     assert "1er décembre 2025, 14 h 05 — Démo Coordonnateur PTN" in initiative_page  # history
-    history_url = reverse("roadmap:history", args=[YEAR]) + "?start=2025-12-01&end=2025-12-01"
+    history_url = reverse("roadmap:history", args=[BODY, YEAR]) + "?start=2025-12-01&end=2025-12-01"
     history = text_of(coordinator_client.get(history_url))  # paged: that day's changes
     assert "1er décembre 2025, 14 h 05" in history
-    edition_page = text_of(coordinator_client.get(reverse("roadmap:edition", args=[YEAR])))
+    edition_page = text_of(coordinator_client.get(reverse("roadmap:edition", args=[BODY, YEAR])))
     assert "Création — 1er décembre 2025, 14 h 05" in edition_page  # timeline
     assert "1er décembre 2025, 14 h 05 — initiative 1.1.1" in edition_page  # comment
     assert "par Démo Coordonnateur PTN, le 1er décembre 2025" in edition_page  # resolved

@@ -12,13 +12,16 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.urls import reverse
 
+from accounts import roles
 from accounts.models import User
 from benefits.models import Indicator, Measurement
 from initiatives.models import Initiative
 from roadmap.exchange.service import export_workbook
+from tests.personas import give_roles
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
+BODY = "meie"
 
 
 def changed_export(edition, changes: dict) -> bytes:
@@ -33,11 +36,13 @@ def changed_export(edition, changes: dict) -> bytes:
 def upload_changed_export(client, edition, changes: dict):
     """The coordinator uploads the export with ``changes`` made to it: the preview page."""
     upload = SimpleUploadedFile("plan.xlsx", changed_export(edition, changes))
-    return client.post(reverse("roadmap:import", args=[YEAR]), {"file": upload})
+    return client.post(reverse("roadmap:import", args=[BODY, YEAR]), {"file": upload})
 
 
 def test_reader_exports_the_roadmap_with_its_filters(reader_client):
-    response = reader_client.get(reverse("roadmap:export", args=[YEAR]) + "?status=exploration")
+    response = reader_client.get(
+        reverse("roadmap:export", args=[BODY, YEAR]) + "?status=exploration"
+    )
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="PTN-MEIE-2023-2024.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -54,7 +59,7 @@ def test_reader_exports_the_roadmap_with_its_filters(reader_client):
 
 def test_csv_export_has_a_bom_and_semicolons(reader_client):
     response = reader_client.get(
-        reverse("roadmap:export", args=[YEAR]) + "?format=csv&feuille=Initiatives"
+        reverse("roadmap:export", args=[BODY, YEAR]) + "?format=csv&feuille=Initiatives"
     )
     assert response.content.startswith("\ufeff".encode())
     first_line = response.content.decode("utf-8-sig").splitlines()[0]
@@ -62,7 +67,7 @@ def test_csv_export_has_a_bom_and_semicolons(reader_client):
 
 
 def test_only_the_coordinator_imports(reader_client, lead_client, outsider_client):
-    url = reverse("roadmap:import", args=[YEAR])
+    url = reverse("roadmap:import", args=[BODY, YEAR])
     for client in (reader_client, lead_client, outsider_client):
         assert client.get(url).status_code == 403
         assert client.post(url, {}).status_code == 403
@@ -78,7 +83,9 @@ def test_upload_preview_then_confirm_applies_and_records_history(coordinator_cli
     pslu = Initiative.objects.get(edition=edition, code="1.1.1")
     assert pslu.title != "Titre venu du tableur"  # nothing written before confirmation
     token = preview.context["token"]
-    done = coordinator_client.post(reverse("roadmap:import_confirm", args=[YEAR]), {"token": token})
+    done = coordinator_client.post(
+        reverse("roadmap:import_confirm", args=[BODY, YEAR]), {"token": token}
+    )
     assert done.status_code == 302
     pslu.refresh_from_db()
     assert pslu.title == "Titre venu du tableur"
@@ -99,7 +106,7 @@ def test_an_edit_made_between_preview_and_confirmation_is_not_overwritten(
     Initiative.objects.filter(pk=pslu.pk).update(
         title="Titre changé par la DI", version=F("version") + 1
     )
-    confirm = reverse("roadmap:import_confirm", args=[YEAR])
+    confirm = reverse("roadmap:import_confirm", args=[BODY, YEAR])
 
     again = coordinator_client.post(confirm, {"token": preview.context["token"]})
 
@@ -118,14 +125,16 @@ def test_an_edit_made_between_preview_and_confirmation_is_not_overwritten(
 
 def test_a_confirmation_without_the_preview_token_does_nothing(coordinator_client, edition):
     response = coordinator_client.post(
-        reverse("roadmap:import_confirm", args=[YEAR]), {"token": "x"}, follow=True
+        reverse("roadmap:import_confirm", args=[BODY, YEAR]), {"token": "x"}, follow=True
     )
     assert "Cet aperçu n'est plus valide" in text_of(response)
 
 
 def test_a_hostile_upload_is_refused_with_a_french_message(coordinator_client):
     upload = SimpleUploadedFile("plan.xlsx", b"%PDF-1.4 not a workbook")
-    response = coordinator_client.post(reverse("roadmap:import", args=[YEAR]), {"file": upload})
+    response = coordinator_client.post(
+        reverse("roadmap:import", args=[BODY, YEAR]), {"file": upload}
+    )
     assert response.status_code == 422
     assert "pas un classeur Excel (.xlsx) valide" in response.content.decode()
 
@@ -193,7 +202,7 @@ def row_of(sheet, code: str) -> dict:
 
 def test_the_english_interface_exports_english_headers_and_values(reader_client):
     in_english(reader_client)
-    response = reader_client.get(reverse("roadmap:export", args=[YEAR]))
+    response = reader_client.get(reverse("roadmap:export", args=[BODY, YEAR]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
 
     assert book.sheetnames == [
@@ -214,7 +223,7 @@ def test_the_english_interface_exports_english_headers_and_values(reader_client)
     assert (benefit["Type"], benefit["Measurable"]) == ("Financial", "No")
     assert row_of(book["Indicators"], "2.2.3")["Direction"] == "Downward"
     csv_export = reader_client.get(
-        reverse("roadmap:export", args=[YEAR]) + "?format=csv&feuille=Bénéfices"
+        reverse("roadmap:export", args=[BODY, YEAR]) + "?format=csv&feuille=Bénéfices"
     )
     assert csv_export["Content-Disposition"].endswith('-Benefits.csv"')
     first_line = csv_export.content.decode("utf-8-sig").splitlines()[0]
@@ -235,7 +244,7 @@ def test_an_english_workbook_imports_like_a_french_one(coordinator_client, editi
     book.save(buffer)
 
     preview = coordinator_client.post(
-        reverse("roadmap:import", args=[YEAR]),
+        reverse("roadmap:import", args=[BODY, YEAR]),
         {"file": SimpleUploadedFile("plan.xlsx", buffer.getvalue())},
     )
 
@@ -246,7 +255,7 @@ def test_an_english_workbook_imports_like_a_french_one(coordinator_client, editi
     assert (initiatives.updated, initiatives.unchanged) == (2, 12)  # the rest reads unchanged
     assert sum(s.updated + s.created for s in report.sheets) == 2
     coordinator_client.post(
-        reverse("roadmap:import_confirm", args=[YEAR]), {"token": preview.context["token"]}
+        reverse("roadmap:import_confirm", args=[BODY, YEAR]), {"token": preview.context["token"]}
     )
     pslu = Initiative.objects.get(edition=edition, code="1.1.1")
     assert (pslu.title, pslu.status) == ("Title from the spreadsheet", "suspended")
@@ -303,7 +312,7 @@ def test_the_lead_is_written_by_name_and_found_by_name_or_login(coordinator_clie
     )
     assert preview.context["report"].problems == []
     coordinator_client.post(
-        reverse("roadmap:import_confirm", args=[YEAR]), {"token": preview.context["token"]}
+        reverse("roadmap:import_confirm", args=[BODY, YEAR]), {"token": preview.context["token"]}
     )
     leads = dict(
         edition.initiatives.filter(code__in=["1.1.2", "1.2.1"]).values_list(
@@ -314,7 +323,10 @@ def test_the_lead_is_written_by_name_and_found_by_name_or_login(coordinator_clie
 
 
 def test_two_people_with_the_same_name_are_told_apart_by_login(coordinator_client, edition):
-    User.objects.create_user("homonyme", first_name="Démo", last_name="Responsable d'initiative")
+    homonym = User.objects.create_user(
+        "homonyme", first_name="Démo", last_name="Responsable d'initiative"
+    )
+    give_roles(homonym, roles.READER)  # one of the MEIE's people too
     book = openpyxl.load_workbook(io.BytesIO(export_workbook(edition)))
     assert row_of(book["Initiatives"], "1.1.1")["Responsable"] == "responsable"
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import User
+from accounts.models import PublicBody, User
 from roadmap.figures import EditionFigures
 from roadmap.markdown import render_markdown
 from roadmap.models import Edition, Maturity, MaturityStage, Radar, RadarScore
@@ -18,6 +18,7 @@ from tests.test_pages import text_of
 from tests.test_report import fold, pages_text
 
 YEAR = "2023-2024"
+BODY = "meie"
 
 
 def radar_score(edition, category: str) -> RadarScore:
@@ -52,17 +53,19 @@ def test_changing_a_radar_score_updates_the_page_the_section_text_and_the_pdf(
 ):
     score = radar_score(edition, "Expérience employé")
     response = coordinator_client.post(
-        reverse("roadmap:edit", args=[YEAR, "radar-score", score.pk]),
+        reverse("roadmap:edit", args=[BODY, YEAR, "radar-score", score.pk]),
         {"category": score.category, "score": "1,54", "expected_version": score.version},
     )
     assert response.status_code == 302
     score.refresh_from_db()
     assert score.score == Decimal("1.54")
 
-    home = text_of(coordinator_client.get(reverse("roadmap:home", args=[YEAR])))
+    home = text_of(coordinator_client.get(reverse("roadmap:home", args=[BODY, YEAR])))
     # (1,75 is still the score of « Intégration du numérique », not the overall result.)
     assert "Résultat global : 1,80" in home and "Résultat global : 1,75" not in home
-    section = text_of(coordinator_client.get(reverse("roadmap:section", args=[YEAR, "radar"])))
+    section = text_of(
+        coordinator_client.get(reverse("roadmap:section", args=[BODY, YEAR, "radar"]))
+    )
     assert (
         "situer, de manière préliminaire, le Ministère à 1,80 sur une échelle de 0 à 4" in section
     )
@@ -77,12 +80,12 @@ def test_changing_a_radar_score_updates_the_page_the_section_text_and_the_pdf(
 
 
 def test_the_maturity_section_quotes_the_figures_of_the_data(reader_client, edition):
-    page = text_of(reader_client.get(reverse("roadmap:section", args=[YEAR, "maturite"])))
+    page = text_of(reader_client.get(reverse("roadmap:section", args=[BODY, YEAR, "maturite"])))
     assert "se situe actuellement à 2,3 (moyenne) sur une échelle de 1 à 4" in page
     assert "selon les quatre niveaux de maturité" in page
     assert "est l’étape 3 « Devient numérique »" in page
     assert "Maturité numérique à atteindre d’ici le 31 mars 2027" in page
-    radar = text_of(reader_client.get(reverse("roadmap:section", args=[YEAR, "radar"])))
+    radar = text_of(reader_client.get(reverse("roadmap:section", args=[BODY, YEAR, "radar"])))
     assert "de tenir compte de huit grandes catégories" in radar
 
 
@@ -126,7 +129,7 @@ def test_the_section_form_documents_the_figures_with_their_current_values(
 ):
     section = edition.sections.get(key="radar")
     page = text_of(
-        coordinator_client.get(reverse("roadmap:edit", args=[YEAR, "section", section.pk]))
+        coordinator_client.get(reverse("roadmap:edit", args=[BODY, YEAR, "section", section.pk]))
     )
     assert "écrivez son nom entre doubles accolades, par exemple {{radar.global}}" in page
     assert (
@@ -138,14 +141,16 @@ def test_the_section_form_documents_the_figures_with_their_current_values(
 def test_the_preview_shows_the_figures_of_the_edition(coordinator_client):
     response = coordinator_client.post(
         reverse("markdown_preview"),
-        {"_field": "body", "body": "Global : {{radar.global}}", "_edition": YEAR},
+        {"_field": "body", "body": "Global : {{radar.global}}", "_body": BODY, "_edition": YEAR},
     )
     assert response.content.decode() == "<p>Global : 1,75</p>"
 
 
 def test_the_next_edition_keeps_the_maturity_stages(edition):
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.APPROVED)
-    created = edition_create_next(user=User.objects.get(username="coordonnateur"))
+    created = edition_create_next(
+        body=PublicBody.objects.get(slug=BODY), user=User.objects.get(username="coordonnateur")
+    )
     maturity = Maturity.objects.get(edition=created)
     assert maturity.stage_labels == {
         1: "Débute",
@@ -174,15 +179,17 @@ def test_no_english_decimal_on_french_pages(coordinator_client, edition):
     indicator = edition.initiatives.get(code="2.2.3").benefits.last().indicators.first()
     indicator.measurements.create(measured_on=datetime.date(2024, 4, 1), value=Decimal("38.5"))
     pages = [
-        reverse("roadmap:home", args=[YEAR]),
-        reverse("roadmap:section", args=[YEAR, "radar"]),
-        reverse("roadmap:section", args=[YEAR, "maturite"]),
-        reverse("initiatives:detail", args=[YEAR, "2.2.3"]),
+        reverse("roadmap:home", args=[BODY, YEAR]),
+        reverse("roadmap:section", args=[BODY, YEAR, "radar"]),
+        reverse("roadmap:section", args=[BODY, YEAR, "maturite"]),
+        reverse("initiatives:detail", args=[BODY, YEAR, "2.2.3"]),
         reverse(
             "roadmap:edit",
-            args=[YEAR, "radar-score", radar_score(edition, "Expérience employé").pk],
+            args=[BODY, YEAR, "radar-score", radar_score(edition, "Expérience employé").pk],
         ),
-        reverse("roadmap:edit", args=[YEAR, "maturity", Maturity.objects.get(edition=edition).pk]),
+        reverse(
+            "roadmap:edit", args=[BODY, YEAR, "maturity", Maturity.objects.get(edition=edition).pk]
+        ),
     ]
     for url in pages:
         response = coordinator_client.get(url)
@@ -200,9 +207,11 @@ def test_the_comparison_shows_indicator_targets_in_french(coordinator_client, ed
     from benefits.models import Indicator
 
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.APPROVED)
-    created = edition_create_next(user=User.objects.get(username="coordonnateur"))
+    created = edition_create_next(
+        body=PublicBody.objects.get(slug=BODY), user=User.objects.get(username="coordonnateur")
+    )
     indicator = Indicator.objects.filter(benefit__initiative__edition=created).first()
     indicator.target = Decimal("80.5")
     indicator.save()
-    page = text_of(coordinator_client.get(reverse("roadmap:compare", args=["2024-2025"])))
+    page = text_of(coordinator_client.get(reverse("roadmap:compare", args=[BODY, "2024-2025"])))
     assert f"{indicator.name} : — → 80,5" in page

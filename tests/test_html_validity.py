@@ -22,10 +22,12 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from accounts import roles
 from roadmap.editing.registry import KINDS
 from roadmap.models import Edition
-from tests.pages import YEAR, plan_pages
-from tests.personas import client_for
+from tests.bodies import body_with_edition, person
+from tests.pages import BODY, YEAR, plan_pages
+from tests.personas import client_for, give_roles
 from tests.test_exchange import upload_changed_export
 
 VNU = Path(__file__).resolve().parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -35,17 +37,17 @@ def _pages(edition: Edition) -> dict[str, str]:
     pages = plan_pages()
     pages.update(
         {
-            "edition": reverse("roadmap:edition", args=[YEAR]),
-            "compare": reverse("roadmap:compare", args=[YEAR]),
-            "import": reverse("roadmap:import", args=[YEAR]),
-            "pdf_progress": reverse("roadmap:pdf_progress", args=[YEAR]),
+            "edition": reverse("roadmap:edition", args=[BODY, YEAR]),
+            "compare": reverse("roadmap:compare", args=[BODY, YEAR]),
+            "import": reverse("roadmap:import", args=[BODY, YEAR]),
+            "pdf_progress": reverse("roadmap:pdf_progress", args=[BODY, YEAR]),
         }
     )
     for section in edition.sections.all():
-        pages[f"section:{section.key}"] = reverse("roadmap:section", args=[YEAR, section.key])
+        pages[f"section:{section.key}"] = reverse("roadmap:section", args=[BODY, YEAR, section.key])
     for initiative in edition.initiatives.all():
         pages[f"initiative:{initiative.code}"] = reverse(
-            "initiatives:detail", args=[YEAR, initiative.code]
+            "initiatives:detail", args=[BODY, YEAR, initiative.code]
         )
     return pages
 
@@ -61,17 +63,19 @@ def _form_urls(edition: Edition) -> dict[str, str]:
         obj = _first(kind, edition)
         if obj is None:
             continue
-        urls[f"edit:{slug}"] = reverse("roadmap:edit", args=[YEAR, slug, obj.pk])
+        urls[f"edit:{slug}"] = reverse("roadmap:edit", args=[BODY, YEAR, slug, obj.pk])
         if kind.can_delete:
-            urls[f"delete:{slug}"] = reverse("roadmap:delete", args=[YEAR, slug, obj.pk])
+            urls[f"delete:{slug}"] = reverse("roadmap:delete", args=[BODY, YEAR, slug, obj.pk])
         if kind.can_add:
             if kind.parent_kind:
                 parent = _first(KINDS[kind.parent_kind], edition)
                 if parent is None:
                     continue
-                urls[f"add:{slug}"] = reverse("roadmap:add_under", args=[YEAR, slug, parent.pk])
+                urls[f"add:{slug}"] = reverse(
+                    "roadmap:add_under", args=[BODY, YEAR, slug, parent.pk]
+                )
             else:
-                urls[f"add:{slug}"] = reverse("roadmap:add", args=[YEAR, slug])
+                urls[f"add:{slug}"] = reverse("roadmap:add", args=[BODY, YEAR, slug])
     return urls
 
 
@@ -175,11 +179,11 @@ def test_every_page_and_form_is_valid_html(edition, tmp_path):
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SUBMITTED)
     di = client_for("di")
     for name in ("edition", "initiative"):
-        url = plan_pages().get(name) or reverse("roadmap:edition", args=[YEAR])
+        url = plan_pages().get(name) or reverse("roadmap:edition", args=[BODY, YEAR])
         documents[f"page {name} as DI, submitted ({url})"] = _fetch(di, url)
     documents["login page"] = _fetch(Client(), reverse("login"))
     documents.update(_account_pages(client_for("coordonnateur")))  # its own session
-    missing = coordinator.get(reverse("roadmap:home", args=["2099-2100"]))
+    missing = coordinator.get(reverse("roadmap:home", args=[BODY, "2099-2100"]))
     assert missing.status_code == 404
     documents["not found page"] = missing.content.decode()
     # The import preview: one valid change and one error (two states of the same page).
@@ -192,6 +196,20 @@ def test_every_page_and_form_is_valid_html(edition, tmp_path):
     preview = upload_changed_export(coordinator, edition, {("Initiatives", "C2"): "Titre changé"})
     assert preview.status_code == 200 and "Titre changé" in preview.content.decode()
     documents["import preview"] = preview.content.decode()
+
+    # A body's page and « Commencer une édition »; someone who reads two bodies' plans: the
+    # list of plans and the header's switch between bodies.
+    documents["body page"] = _fetch(coordinator, reverse("body", args=[BODY]))
+    documents["start an edition"] = _fetch(coordinator, reverse("edition_start", args=[BODY]))
+    body_with_edition("SQE", "Société québécoise des essais")
+    two_bodies = Client()
+    two_bodies.force_login(
+        give_roles(person("deux-organismes", roles.READER), roles.READER, body="sqe")
+    )
+    documents["plans of two bodies"] = _fetch(two_bodies, "/")
+    documents["home with the bodies' switch"] = _fetch(
+        two_bodies, reverse("roadmap:home", args=[BODY, YEAR])
+    )
 
     errors = _check(documents, tmp_path)
     report = "\n".join(

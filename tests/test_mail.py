@@ -20,7 +20,7 @@ from roadmap.workflow.notifications import send_step_notification
 from tests.personas import client_for
 from tests.processes import Service, free_port, port_open, wait_until
 from tests.tasks import run_queued_tasks
-from tests.test_workflow import YEAR, make_ready, move_to
+from tests.test_workflow import BODY, YEAR, make_ready, move_to
 
 
 class SmtpServer:
@@ -79,9 +79,9 @@ def test_a_refusing_mail_server_never_breaks_an_approval(
     move_to(edition, Edition.Status.SUBMITTED)
     di, sm = client_for("di"), client_for("sm")
 
-    di.post(reverse("roadmap:transition", args=[YEAR, "recommander"]))
+    di.post(reverse("roadmap:transition", args=[BODY, YEAR, "recommander"]))
     run_queued_tasks(send_step_notification)
-    recommended = "PTN 2023-2024 : Recommandation"
+    recommended = "PTN MEIE 2023-2024 : Recommandation"
     assert smtp.received() == [
         ("coordonnateur@ptn.example", recommended),
         ("sm@ptn.example", recommended),
@@ -89,7 +89,9 @@ def test_a_refusing_mail_server_never_breaks_an_approval(
 
     smtp.stop()  # the mail server goes down
     with django_capture_on_commit_callbacks(execute=True):
-        response = sm.post(reverse("roadmap:transition", args=[YEAR, "approuver"]), follow=True)
+        response = sm.post(
+            reverse("roadmap:transition", args=[BODY, YEAR, "approuver"]), follow=True
+        )
     assert response.status_code == 200
     assert "Étape enregistrée : Approbation." in response.content.decode()
     edition.refresh_from_db()
@@ -121,7 +123,7 @@ def test_a_refusing_mail_server_never_breaks_an_approval(
     smtp.start()  # the mail server is back, and a minute has passed
     retries.update(run_after=timezone.now())
     assert [r.status for r in run_queued_tasks()] == 2 * [TaskResultStatus.SUCCESSFUL]
-    approved = "PTN 2023-2024 : Approbation"
+    approved = "PTN MEIE 2023-2024 : Approbation"
     assert [m for m in smtp.received() if m[1] == approved] == [
         ("coordonnateur@ptn.example", approved),
         ("di@ptn.example", approved),

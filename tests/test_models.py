@@ -53,7 +53,7 @@ def test_a_code_is_unique_within_an_edition(edition):
 
 
 def test_an_ambition_of_another_edition_is_refused(edition):
-    other = Edition.objects.create(fiscal_year="2024-2025", ministry="M", ministry_acronym="M")
+    other = Edition.objects.create(body=edition.body, fiscal_year="2024-2025")
     initiative = Initiative(edition=other, ambition=_ambition(edition, "1.1"), number=7, title="X")
     with pytest.raises(ValidationError) as error:
         initiative.full_clean()

@@ -71,7 +71,8 @@ def test_an_import_preview_keeps_its_file_in_the_bucket_until_confirmed(
     (key,) = bucket()
     assert key.startswith("imports/") and key.endswith(".xlsx")
     coordinator_client.post(
-        reverse("roadmap:import_confirm", args=["2023-2024"]), {"token": preview.context["token"]}
+        reverse("roadmap:import_confirm", args=["meie", "2023-2024"]),
+        {"token": preview.context["token"]},
     )
     assert bucket() == []
 

@@ -26,6 +26,7 @@ from tests.test_exchange import upload_changed_export
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
+BODY = "meie"
 
 
 # --- Health ----------------------------------------------------------------------------------
@@ -65,9 +66,9 @@ def test_readiness_passes_with_a_live_worker_and_shows_details_to_staff(db, clie
 
 def test_each_request_is_one_log_line_with_its_id(reader_client, caplog):
     with caplog.at_level(logging.INFO, logger="ptn.requests"):
-        response = reader_client.get(reverse("roadmap:home", args=[YEAR]))
+        response = reader_client.get(reverse("roadmap:home", args=[BODY, YEAR]))
     (line,) = [r for r in caplog.records if r.name == "ptn.requests"]
-    assert (line.method, line.path, line.status) == ("GET", f"/plan/{YEAR}/", 200)
+    assert (line.method, line.path, line.status) == ("GET", f"/plan/{BODY}/{YEAR}/", 200)
     assert line.user_id == User.objects.get(username="lecteur").pk
     assert line.duration_ms > 0
     assert line.request_id == response["X-Request-ID"] and len(line.request_id) == 32
@@ -94,7 +95,7 @@ def test_the_error_page_shows_the_request_id_that_the_log_has(reader_client, set
 def test_a_task_logs_one_line_with_the_id_of_the_request_that_queued_it(
     reader_client, edition, caplog
 ):
-    response = reader_client.get(reverse("roadmap:pdf", args=[YEAR]))  # queues the render
+    response = reader_client.get(reverse("roadmap:pdf", args=[BODY, YEAR]))  # queues the render
     with caplog.at_level(logging.INFO):
         run_queued_tasks(render_plan)
     (line,) = [r for r in caplog.records if r.name == "ptn.tasks"]
@@ -119,9 +120,9 @@ def test_housekeeping_deletes_old_import_files_and_stale_draft_pdfs_then_runs_ag
     preview = upload_changed_export(coordinator_client, edition, {("Initiatives", "C2"): "Neuf"})
     abandoned = _file("imports/abandonne.xlsx", timedelta(hours=25))
     recent = _file("imports/recent.xlsx", timedelta(hours=23))
-    stale = _file(f"pdf-cache/{YEAR}/0000000000000000.pdf", timedelta(days=8))
+    stale = _file(f"pdf-cache/{BODY}/{YEAR}/0000000000000000.pdf", timedelta(days=8))
     current = _file(cache_name(edition), timedelta(days=8))  # still the draft's render
-    fresh = _file(f"pdf-cache/{YEAR}/1111111111111111.pdf", timedelta(days=6))
+    fresh = _file(f"pdf-cache/{BODY}/{YEAR}/1111111111111111.pdf", timedelta(days=6))
 
     ensure_scheduled()
     ensure_scheduled()  # a second worker starting: still one run queued
@@ -143,7 +144,7 @@ def test_housekeeping_deletes_old_import_files_and_stale_draft_pdfs_then_runs_ag
     # The preview's own file is a day old now too: confirming says so instead of failing.
     default_storage.delete(coordinator_client.session["ptn_import"]["path"])
     done = coordinator_client.post(
-        reverse("roadmap:import_confirm", args=[YEAR]),
+        reverse("roadmap:import_confirm", args=[BODY, YEAR]),
         {"token": preview.context["token"]},
         follow=True,
     )
@@ -171,8 +172,8 @@ def _claimed_by_a_worker_that_died(result_id: str, worker_id: str) -> None:
 def test_a_render_left_by_a_dead_worker_runs_again_once_then_is_reported_failed(
     reader_client, edition
 ):
-    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
-    progress = reverse("roadmap:pdf_progress", args=[YEAR])
+    reader_client.get(reverse("roadmap:pdf", args=[BODY, YEAR]))
+    progress = reverse("roadmap:pdf_progress", args=[BODY, YEAR])
     result_id = reader_client.session[f"ptn-pdf-{edition.pk}"]
     beat("survivor", timezone.now())  # the worker that notices
     _claimed_by_a_worker_that_died(result_id, "killed-1")
@@ -191,7 +192,7 @@ def test_a_render_left_by_a_dead_worker_runs_again_once_then_is_reported_failed(
 
 
 def test_a_long_task_of_a_live_worker_is_left_alone(reader_client, edition):
-    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    reader_client.get(reverse("roadmap:pdf", args=[BODY, YEAR]))
     result_id = reader_client.session[f"ptn-pdf-{edition.pk}"]
     beat("busy", timezone.now())
     _claimed_by_a_worker_that_died(result_id, "busy")  # started 2 min ago, still beating

@@ -11,6 +11,7 @@ from accounts.models import User
 from initiatives.models import Contribution, Initiative
 
 YEAR = "2023-2024"
+BODY = "meie"
 QUEBEC = zoneinfo.ZoneInfo("America/Toronto")
 
 
@@ -23,13 +24,13 @@ def text_of(response) -> str:
 
 
 def roadmap_codes(client, query: str = "") -> list[str]:
-    response = client.get(reverse("roadmap:roadmap", args=[YEAR]) + query)
+    response = client.get(reverse("roadmap:roadmap", args=[BODY, YEAR]) + query)
     assert response.status_code == 200
     return re.findall(r'<td class="ptn-code">([\d.]+)</td>', response.content.decode())
 
 
 def test_home_shows_vision_maturity_radar_orientations_and_counts(reader_client):
-    response = reader_client.get(reverse("roadmap:home", args=[YEAR]))
+    response = reader_client.get(reverse("roadmap:home", args=[BODY, YEAR]))
     page = text_of(response)
     assert "Créer de la richesse par le développement économique et énergétique du Québec" in page
     assert "2,3 sur une échelle de 1 à 4" in page
@@ -57,7 +58,7 @@ def test_roadmap_lists_all_initiatives_by_orientation_and_ambition(reader_client
         "1.1.1", "1.1.2", "1.2.1", "1.2.2", "2.1.1", "2.1.3", "2.1.4", "2.1.5",
         "2.2.1", "2.2.2", "2.2.3", "2.2.5", "2.3.1", "2.3.2",
     ]  # fmt: skip
-    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[YEAR])))
+    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[BODY, YEAR])))
     assert "Orientation 2 Mettre en place une organisation efficace et efficiente" in page
     assert "Démo Responsable d'initiative" in page  # the lead of 1.1.1 and 2.2.3
 
@@ -92,7 +93,7 @@ def test_filters_by_status_unit_and_topic_combine(reader_client, edition):
 
 def test_a_filtered_view_keeps_its_filters_in_the_form(reader_client):
     response = reader_client.get(
-        reverse("roadmap:roadmap", args=[YEAR]) + "?q=infonuagique&status=planned"
+        reverse("roadmap:roadmap", args=[BODY, YEAR]) + "?q=infonuagique&status=planned"
     )
     html = response.content.decode()
     assert 'value="infonuagique"' in html
@@ -102,7 +103,7 @@ def test_a_filtered_view_keeps_its_filters_in_the_form(reader_client):
 
 def test_an_invalid_filter_is_explained_in_french_and_ignored(reader_client):
     response = reader_client.get(
-        reverse("roadmap:roadmap", args=[YEAR]) + "?status=pirate&unit=abc"
+        reverse("roadmap:roadmap", args=[BODY, YEAR]) + "?status=pirate&unit=abc"
     )
     page = text_of(response)
     assert "Sélectionnez un choix valide" in page
@@ -110,12 +111,12 @@ def test_an_invalid_filter_is_explained_in_french_and_ignored(reader_client):
 
 
 def test_no_match_says_so(reader_client):
-    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[YEAR]) + "?q=zzzz"))
+    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[BODY, YEAR]) + "?q=zzzz"))
     assert "0 initiative" in page and "Aucune initiative ne correspond à ces filtres." in page
 
 
 def test_initiative_page_shows_every_part(reader_client):
-    response = reader_client.get(reverse("initiatives:detail", args=[YEAR, "1.1.1"]))
+    response = reader_client.get(reverse("initiatives:detail", args=[BODY, YEAR, "1.1.1"]))
     page = text_of(response)
     assert "(PSLU)" in page
     assert "Démo Responsable d'initiative" in page
@@ -133,25 +134,28 @@ def test_initiative_page_shows_indicators_and_measurements(reader_client, editio
     indicator.baseline, indicator.target, indicator.threshold = 40, 80, 60
     indicator.save()
     Measurement.objects.create(indicator=indicator, measured_on="2024-04-01", value="55.5")
-    page = text_of(reader_client.get(reverse("initiatives:detail", args=[YEAR, "2.2.3"])))
+    page = text_of(reader_client.get(reverse("initiatives:detail", args=[BODY, YEAR, "2.2.3"])))
     assert f"Indicateur : {indicator.name} (%)" in page
     assert "Valeur de départ 40" in page and "Cible 80" in page and "Seuil 60" in page
     assert "Mesure du 1er avril 2024 : 55,5" in page
 
 
 def test_dependencies_show_on_both_initiatives(reader_client):
-    page = text_of(reader_client.get(reverse("initiatives:detail", args=[YEAR, "2.3.1"])))
+    page = text_of(reader_client.get(reverse("initiatives:detail", args=[BODY, YEAR, "2.3.1"])))
     assert "Liée à 2.2.5 Inventaire du financement de la recherche" in page
-    page = text_of(reader_client.get(reverse("initiatives:detail", args=[YEAR, "2.2.5"])))
+    page = text_of(reader_client.get(reverse("initiatives:detail", args=[BODY, YEAR, "2.2.5"])))
     assert "Liée à 2.3.1 Améliorer l" in page
 
 
 def test_unknown_initiative_is_404(reader_client):
-    assert reader_client.get(reverse("initiatives:detail", args=[YEAR, "9.9.9"])).status_code == 404
+    assert (
+        reader_client.get(reverse("initiatives:detail", args=[BODY, YEAR, "9.9.9"])).status_code
+        == 404
+    )
 
 
 def test_benefits_page_totals_by_ambition_and_plan(reader_client):
-    page = text_of(reader_client.get(reverse("benefits:summary", args=[YEAR])))
+    page = text_of(reader_client.get(reverse("benefits:summary", args=[BODY, YEAR])))
     assert "2,1 M$ pour l'ensemble du plan (2 105 000 $)" in page
     assert re.search(r"1\.1 Nos clients sont au centre .*? 2 000 000 \$", page)
     assert re.search(r"2\.2 Les services publics .*? 105 000 \$", page)
@@ -161,7 +165,7 @@ def test_benefits_page_totals_by_ambition_and_plan(reader_client):
 
 
 def test_risks_register_lists_plan_risks_with_mitigations(reader_client):
-    page = text_of(reader_client.get(reverse("roadmap:risks", args=[YEAR])))
+    page = text_of(reader_client.get(reverse("roadmap:risks", args=[BODY, YEAR])))
     # 4 plan risks, and 2 of the demo's 3 initiative risks (the third has no mitigation yet).
     assert page.count("Mesures de gestion et d'atténuation") == 6
     assert page.count("Aucune mesure d'atténuation n'est documentée.") == 1
@@ -171,19 +175,19 @@ def test_risks_register_lists_plan_risks_with_mitigations(reader_client):
 
 
 def test_every_section_reads_in_order_with_its_title(reader_client, edition):
-    index = reader_client.get(reverse("roadmap:sections", args=[YEAR])).content.decode()
+    index = reader_client.get(reverse("roadmap:sections", args=[BODY, YEAR])).content.decode()
     sections = list(edition.sections.all())
     positions = [index.index(f"sections/{s.key}/") for s in sections]
     assert positions == sorted(positions)
     for section in sections:
-        response = reader_client.get(reverse("roadmap:section", args=[YEAR, section.key]))
+        response = reader_client.get(reverse("roadmap:section", args=[BODY, YEAR, section.key]))
         assert response.status_code == 200, section.key
         assert f"<h1>{html_lib.escape(section.title)}</h1>" in response.content.decode()
 
 
 def test_messages_show_the_signature_block(reader_client):
     page = text_of(
-        reader_client.get(reverse("roadmap:section", args=[YEAR, "message-sous-ministre"]))
+        reader_client.get(reverse("roadmap:section", args=[BODY, YEAR, "message-sous-ministre"]))
     )
     assert "Chers collègues" in page
     assert "(Signature à insérer) Jonathan Gignac Sous-ministre" in page
@@ -191,14 +195,14 @@ def test_messages_show_the_signature_block(reader_client):
 
 def test_principles_keep_their_footnotes(reader_client):
     html = reader_client.get(
-        reverse("roadmap:section", args=[YEAR, "principes-directeurs"])
+        reverse("roadmap:section", args=[BODY, YEAR, "principes-directeurs"])
     ).content.decode()
     assert 'class="footnote"' in html
     assert "Un citoyen est une personne physique ou une personne morale" in html
 
 
 def test_thematic_sections_are_generated_from_contributions(reader_client, edition):
-    url = reverse("roadmap:section", args=[YEAR, "simplification"])
+    url = reverse("roadmap:section", args=[BODY, YEAR, "simplification"])
     page = text_of(reader_client.get(url))
     for code in ["1.1.1", "1.2.1", "1.2.2", "2.1.3"]:
         assert code in page
@@ -210,13 +214,15 @@ def test_thematic_sections_are_generated_from_contributions(reader_client, editi
 
 def test_ai_section_names_its_projects(reader_client):
     page = text_of(
-        reader_client.get(reverse("roadmap:section", args=[YEAR, "intelligence-artificielle"]))
+        reader_client.get(
+            reverse("roadmap:section", args=[BODY, YEAR, "intelligence-artificielle"])
+        )
     )
     assert "(DLP)" in page and "(EDR)" in page and "hyper-automatisation" in page
 
 
 def test_annex_shows_the_integration_schema(reader_client):
-    page = text_of(reader_client.get(reverse("roadmap:section", args=[YEAR, "annexe"])))
+    page = text_of(reader_client.get(reverse("roadmap:section", args=[BODY, YEAR, "annexe"])))
     assert re.search(
         r"Orientation 3 — Assurer une gestion responsable de nos ressources.*?Orientation 2 — Mettre en place une organisation efficace",
         page,
@@ -228,30 +234,33 @@ def test_narrative_text_is_sanitised_on_the_page(reader_client, edition):
     section.body = 'Texte <script>alert("x")</script><img src="http://127.0.0.1:9/x">'
     section.save()
     html = reader_client.get(
-        reverse("roadmap:section", args=[YEAR, "note-au-lecteur"])
+        reverse("roadmap:section", args=[BODY, YEAR, "note-au-lecteur"])
     ).content.decode()
     assert 'alert("x")' not in html and "127.0.0.1:9" not in html
 
 
 def test_english_switch_translates_the_interface(reader_client):
     response = reader_client.post(
-        reverse("set_language"), {"language": "en", "next": reverse("roadmap:roadmap", args=[YEAR])}
+        reverse("set_language"),
+        {"language": "en", "next": reverse("roadmap:roadmap", args=[BODY, YEAR])},
     )
     assert response.status_code == 302
-    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[YEAR])))
+    page = text_of(reader_client.get(reverse("roadmap:roadmap", args=[BODY, YEAR])))
     assert "Roadmap" in page and "Funded" in page
     assert "Feuille de route" not in page.split("Roadmap", 1)[1][:200]
 
 
 def test_french_is_served_whatever_the_browser_asks(reader_client):
     page = text_of(
-        reader_client.get(reverse("roadmap:roadmap", args=[YEAR]), HTTP_ACCEPT_LANGUAGE="en-US,en")
+        reader_client.get(
+            reverse("roadmap:roadmap", args=[BODY, YEAR]), HTTP_ACCEPT_LANGUAGE="en-US,en"
+        )
     )
     assert "Feuille de route" in page and "Financée" in page
 
 
 def test_comparison_with_a_single_edition_says_there_is_nothing_to_compare(reader_client):
-    response = reader_client.get(reverse("roadmap:compare", args=[YEAR]))
+    response = reader_client.get(reverse("roadmap:compare", args=[BODY, YEAR]))
     main = response.content.decode().split('<main id="contenu"', 1)[1]
     assert "Il n'y a rien à comparer : l'édition 2023-2024 est la seule édition du plan." in (
         text_of(response)
@@ -291,7 +300,7 @@ def test_history_is_cut_into_pages_newest_first(reader_client, edition):
     pslu = edition.initiatives.get(code="1.1.1")
     coordinator = User.objects.get(username="coordonnateur")
     retitle(pslu, [f"Titre révisé {n}" for n in range(1, 61)], by=coordinator)
-    url = reverse("roadmap:history", args=[YEAR])
+    url = reverse("roadmap:history", args=[BODY, YEAR])
 
     first = reader_client.get(url)
     entries = history_entries(first)
@@ -317,7 +326,7 @@ def test_history_filters_by_initiative_person_and_dates(reader_client, edition):
     retitle(sdm, ["SDM en mars"], by=coordinator, on="2025-03-01 00:10")
     retitle(pslu, ["PSLU en mars"], by=lead, on="2025-03-31 23:50")  # 1 April in UTC
     retitle(sdm, ["SDM en avril"], by=lead, on="2025-04-01 00:10")
-    url = reverse("roadmap:history", args=[YEAR])
+    url = reverse("roadmap:history", args=[BODY, YEAR])
 
     by_initiative = text_of(reader_client.get(f"{url}?initiative={pslu.pk}"))
     assert "→ PSLU en janvier" in by_initiative and "→ PSLU en mars" in by_initiative
@@ -338,13 +347,13 @@ def test_the_pages_of_a_filtered_history_keep_their_filters(reader_client, editi
     coordinator = User.objects.get(username="coordonnateur")
     pslu = edition.initiatives.get(code="1.1.1")
     retitle(pslu, [f"Version {n}" for n in range(1, 56)], by=coordinator)
-    url = reverse("roadmap:history", args=[YEAR])
+    url = reverse("roadmap:history", args=[BODY, YEAR])
     html = reader_client.get(f"{url}?person={coordinator.pk}").content.decode()
     assert f'rel="next" href="?person={coordinator.pk}&amp;page=2"' in html
 
 
 def test_an_invalid_history_filter_is_explained_in_french_and_ignored(reader_client):
-    url = reverse("roadmap:history", args=[YEAR])
+    url = reverse("roadmap:history", args=[BODY, YEAR])
     response = reader_client.get(f"{url}?start=2025-03-31&end=2025-03-01&person=abc")
     page = text_of(response)
     assert "La date de fin ne peut pas précéder la date de début." in page

@@ -1,10 +1,13 @@
-"""Who may change the plan: every write endpoint × every persona, built from the KINDS registry.
+"""Who may change the plan: every write endpoint × every persona, built from the KINDS registry;
+and every route of the plan × a person of another public body (IDOR across bodies).
 
-The rules (enforced in the views, not by hiding buttons): the PTN coordinator edits everything in
-the edition; an initiative's lead edits that initiative and its rows, nothing else; everyone else
-(reader, participating body, DI, deputy minister, administrator, a user without a role) only
-reads, and an anonymous visitor is sent to the login page. Allowed → the change is saved;
-refused → 403 (or the login redirect) and the database is unchanged.
+The rules (enforced in the views, not by hiding buttons): the body's PTN coordinator edits
+everything in the edition; an initiative's lead edits that initiative and its rows, nothing
+else; everyone else of the body (reader, participating body, DI, deputy minister), an
+administrator and a user without a role only read, and an anonymous visitor is sent to the login
+page. A person of another body — even its coordinator — does not see the plan at all: 404, as if
+it did not exist. Allowed → the change is saved; refused → 403 or 404 (or the login redirect)
+and the database is unchanged.
 """
 
 import datetime
@@ -15,7 +18,8 @@ from django import forms
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts import roles
+from accounts.models import PublicBody, User
 from benefits.models import Benefit, Indicator, Measurement
 from initiatives.models import (
     Dependency,
@@ -25,7 +29,10 @@ from initiatives.models import (
     Milestone,
 )
 from roadmap.editing.registry import KINDS, Kind
-from roadmap.models import Ambition, Edition, Orientation, Topic
+from roadmap.models import Ambition, Edition, Orientation, ReviewComment, Topic
+from roadmap.workflow.steps import STEPS
+from tests.bodies import body_with_edition, person
+from tests.conftest import DEMO_BODY as BODY
 from tests.conftest import DEMO_YEAR
 from tests.personas import client_for
 
@@ -35,6 +42,7 @@ LOGIN_PREFIX = "/connexion/?next="
 # Personas, by id; the client of each comes from the conftest fixtures or a demo account.
 PLAN_PERSONAS = [
     "anonyme", "intrus", "lecteur", "organisme", "responsable", "coordonnateur", "di", "sm", "admin",
+    "autre-organisme",  # the coordinator of another public body
 ]  # fmt: skip
 INITIATIVE_PERSONAS = [*PLAN_PERSONAS, "responsable-autre"]  # the lead, on an initiative of another
 CLIENT_FIXTURES = {
@@ -126,12 +134,27 @@ def rows(edition):
 
 
 @pytest.fixture
+def other_body_edition(db) -> Edition:
+    """Another public body (SQE) with its own 2023-2024 edition, beside the MEIE's."""
+    return body_with_edition("SQE", "Société québécoise des essais")
+
+
+@pytest.fixture
+def other_body_coordinator(other_body_edition) -> Client:
+    client = Client()
+    client.force_login(person("coord-sqe", roles.COORDINATOR, body="sqe"))
+    return client
+
+
+@pytest.fixture
 def client_of(request, db):
     def get(persona: str) -> Client:
         if persona == "anonyme":
             return Client()
         if persona in CLIENT_FIXTURES:
             return request.getfixturevalue(CLIENT_FIXTURES[persona])
+        if persona == "autre-organisme":
+            return request.getfixturevalue("other_body_coordinator")
         return client_for(persona)  # di, sm, admin: the demo accounts of those roles
 
     return get
@@ -164,14 +187,14 @@ def row_of(kind: Kind, edition: Edition, initiative: Initiative | None = None):
     return obj
 
 
-def url_of(action: str, kind: Kind, obj, year: str = DEMO_YEAR) -> str:
+def url_of(action: str, kind: Kind, obj, year: str = DEMO_YEAR, body: str = BODY) -> str:
     """The endpoint; adding is done under the same parent as ``obj``."""
     if action != "add":
-        return reverse(f"roadmap:{action}", args=[year, kind.slug, obj.pk])
+        return reverse(f"roadmap:{action}", args=[body, year, kind.slug, obj.pk])
     if kind.parent_kind:
         parent_pk = getattr(obj, f"{kind.parent_field}_id")
-        return reverse("roadmap:add_under", args=[year, kind.slug, parent_pk])
-    return reverse("roadmap:add", args=[year, kind.slug])
+        return reverse("roadmap:add_under", args=[body, year, kind.slug, parent_pk])
+    return reverse("roadmap:add", args=[body, year, kind.slug])
 
 
 def edit_payload(client: Client, url: str) -> tuple[dict, str, object]:
@@ -214,6 +237,8 @@ def assert_refused(response, persona: str) -> None:
     if persona == "anonyme":
         assert response.status_code == 302, response.status_code
         assert response["Location"].startswith(LOGIN_PREFIX)
+    elif persona == "autre-organisme":
+        assert response.status_code == 404, response.status_code  # not even told it exists
     else:
         assert response.status_code == 403, response.status_code
 
@@ -226,6 +251,7 @@ def check_endpoint(slug, action, persona, request, client_of, htmx=False):
         initiative = rows["other"] if persona == "responsable-autre" else rows["own"]
     obj = row_of(kind, edition, initiative)
     url = url_of(action, kind, obj)
+    client = client_of(persona)  # first: another body's persona comes with its own edition
     if action == "edit":
         data, field, new_value = edit_payload(client_of("coordonnateur"), url)
     elif action == "add":
@@ -236,7 +262,6 @@ def check_endpoint(slug, action, persona, request, client_of, htmx=False):
     if action == "add":  # the new record must land under the parent named in the URL
         siblings = kind.model.objects.filter(**{kind.parent_field: getattr(obj, kind.parent_field)})
         siblings_count = siblings.count()
-    client = client_of(persona)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
 
     if not is_allowed(kind, action, persona):
@@ -344,7 +369,7 @@ def test_nothing_can_change_once_the_edition_is_recommended(persona, rows, clien
 @pytest.mark.parametrize("url_name", ["edit", "delete", "add", "add_under"])
 def test_an_unknown_kind_is_not_found(url_name, edition, coordinator_client):
     args = {"edit": [1], "delete": [1], "add": [], "add_under": [1]}[url_name]
-    url = reverse(f"roadmap:{url_name}", args=[DEMO_YEAR, "inconnu", *args])
+    url = reverse(f"roadmap:{url_name}", args=[BODY, DEMO_YEAR, "inconnu", *args])
     assert coordinator_client.get(url).status_code == 404
     assert coordinator_client.post(url, {"title": "x"}).status_code == 404
 
@@ -353,7 +378,7 @@ def test_an_unknown_kind_is_not_found(url_name, edition, coordinator_client):
 def next_edition(db):
     """A second edition, 2024-2025, with one orientation, ambition, initiative and benefit."""
     edition = Edition.objects.create(
-        fiscal_year="2024-2025", ministry="Ministère de l'Économie", ministry_acronym="MEIE"
+        body=PublicBody.objects.get(slug=BODY), fiscal_year="2024-2025"
     )
     orientation = Orientation.objects.create(edition=edition, number=1, title="Orientation")
     ambition = Ambition.objects.create(orientation=orientation, number=1, title="Ambition")
@@ -396,3 +421,144 @@ def test_a_record_of_another_edition_is_not_found(
         assert client.get(url).status_code == 404
         assert client.post(url, data).status_code == 404
         assert snapshot(obj) == before and kind.model.objects.count() == count
+
+
+# --- Every route of the plan × a person of another body (IDOR across bodies) ----------------
+
+ROUTE_ARGS = {
+    # Each named route of an edition, with what follows the edition in its URL.
+    "roadmap:home": lambda ed: [],
+    "roadmap:roadmap": lambda ed: [],
+    "roadmap:assign": lambda ed: [],
+    "roadmap:risks": lambda ed: [],
+    "roadmap:sections": lambda ed: [],
+    "roadmap:section": lambda ed: [ed.sections.order_by("order").first().key],
+    "roadmap:history": lambda ed: [],
+    "roadmap:pdf": lambda ed: [],
+    "roadmap:pdf_progress": lambda ed: [],
+    "roadmap:export": lambda ed: [],
+    "roadmap:import": lambda ed: [],
+    "roadmap:import_confirm": lambda ed: [],
+    "roadmap:edition": lambda ed: [],
+    "roadmap:transition": lambda ed: ["soumettre"],
+    "roadmap:compare": lambda ed: [],
+    "roadmap:comment_add": lambda ed: [],
+    "roadmap:comment_add_initiative": lambda ed: [OWN],
+    "roadmap:comment_resolve": lambda ed: [
+        ReviewComment.objects.create(edition=ed, text="Commentaire de la DI").pk
+    ],
+    "roadmap:edit": lambda ed: ["initiative", ed.initiatives.get(code=OWN).pk],
+    "roadmap:delete": lambda ed: ["benefit", ed.initiatives.get(code=OWN).benefits.first().pk],
+    "roadmap:add": lambda ed: ["plan-risk"],
+    "roadmap:add_under": lambda ed: ["benefit", ed.initiatives.get(code=OWN).pk],
+    "initiatives:detail": lambda ed: [OWN],
+    "benefits:summary": lambda ed: [],
+}
+# Every step of the workflow, each from the status it starts from.
+STEP_ROUTES = [f"roadmap:transition:{slug}" for slug in STEPS]
+# What may be posted to any route: every form's fields, none of them checked before the refusal.
+ANY_POST = {
+    "title": "Changé par un autre organisme",
+    "text": "Changé",
+    "comment": "Changé",
+    "status": "completed",
+    "expected_version": 1,
+    "token": "x",
+    "transmitted_on": "2024-03-31",
+    "recipient": "CGTN",
+    "lead": "",
+    "unit": "",
+}
+
+
+def plan_route_names() -> set[str]:
+    """The named routes under /plan/<body>/<fiscal year>/, found in the URL configuration."""
+    from django.urls import URLResolver, get_resolver
+
+    names = set()
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and "<fy:fiscal_year>" in str(pattern.pattern):
+            for inner in pattern.url_patterns:
+                names.add(f"{pattern.namespace}:{inner.name}")
+    return names
+
+
+def database_state() -> dict[str, list]:
+    """Every row of the plan, the people's roles, the workflow and the task queue."""
+    from django.apps import apps
+
+    models = [
+        model
+        for app in ("accounts", "roadmap", "initiatives", "benefits", "django_tasks_database")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical") and model is not User
+    ]
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
+
+
+def test_the_cross_body_matrix_covers_every_route_of_an_edition():
+    assert plan_route_names() == set(ROUTE_ARGS)
+
+
+@pytest.mark.parametrize("route", [*ROUTE_ARGS, *STEP_ROUTES])
+def test_another_bodys_coordinator_is_refused_on_every_route_and_nothing_changes(
+    route, edition, other_body_coordinator
+):
+    name, _sep, step = route.partition(":transition:")
+    if step:
+        name = "roadmap:transition"
+        Edition.objects.filter(pk=edition.pk).update(status=STEPS[step].from_status)
+    args = [step] if step else ROUTE_ARGS[name](edition)
+    url = reverse(name, args=[BODY, DEMO_YEAR, *args])
+    before = database_state()
+    # A route that only takes a POST refuses a GET whoever asks (405): that tells nothing.
+    assert other_body_coordinator.get(url).status_code in (404, 405)
+    for response in (
+        other_body_coordinator.post(url, ANY_POST),
+        other_body_coordinator.post(url, ANY_POST, HTTP_HX_REQUEST="true"),
+    ):
+        assert response.status_code == 404, (url, response.status_code)
+    assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    "name, method", [("body", "get"), ("edition_start", "get"), ("edition_start", "post"),
+                     ("edition_create_next", "post")],
+)  # fmt: skip
+def test_another_bodys_coordinator_cannot_open_or_start_the_meies_editions(
+    name, method, edition, other_body_coordinator
+):
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.APPROVED)
+    before = database_state()
+    url = reverse(name, args=[BODY])
+    response = getattr(other_body_coordinator, method)(url, {"fiscal_year": "2024-2025"})
+    assert response.status_code == 404
+    assert database_state() == before
+
+
+def test_the_markdown_preview_does_not_read_another_bodys_figures(edition, other_body_coordinator):
+    response = other_body_coordinator.post(
+        reverse("markdown_preview"),
+        {"_field": "t", "t": "{{radar.global}}", "_body": BODY, "_edition": DEMO_YEAR},
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("slug", "action"),
+    [(slug, action) for slug, kind in KINDS.items() for action in actions_of(kind)
+     if action != "add" or kind.parent_kind],
+    ids=lambda value: value,
+)  # fmt: skip
+def test_a_meie_record_is_not_found_through_another_bodys_own_edition(
+    slug, action, rows, other_body_edition, other_body_coordinator
+):
+    """The other body's coordinator, on their own edition's URL, with the MEIE's record ids."""
+    kind = KINDS[slug]
+    obj = row_of(kind, rows["edition"], rows["own"] if kind.initiative_path is not None else None)
+    url = url_of(action, kind, obj, body="sqe")
+    before, count = snapshot(obj), kind.model.objects.count()
+    data = ADD_PAYLOADS[slug](rows["edition"]) if action == "add" else ANY_POST
+    assert other_body_coordinator.get(url).status_code == 404
+    assert other_body_coordinator.post(url, data).status_code == 404
+    assert snapshot(obj) == before and kind.model.objects.count() == count

@@ -3,10 +3,13 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from roadmap.demo.generate import add_generated_initiatives
+from roadmap.links import plan_url
+from roadmap.models import Edition
+from tests.bodies import add_bodies
 from tests.pages import plan_pages
+from tests.personas import client_for
 
 PAGES = plan_pages()
 
@@ -14,7 +17,9 @@ PAGES = plan_pages()
 # deliberate. Every authenticated page reads the session, the user and the user's roles (3), and
 # the list of editions for the switcher in the header (1).
 EXPECTED_QUERIES = {
-    "index": (5, 5),  # which edition to open: the approved one for a reader, else the newest
+    # Which edition to open (the approved one for a reader, else the newest): the editions the
+    # person may read, one query whatever the number of bodies.
+    "index": (4, 4),
     # The maturity's stage labels are data of their own (one query for the four).
     "home": (12, 12),
     "roadmap": (10, 10),
@@ -56,11 +61,37 @@ def test_page_query_count_does_not_grow_with_the_plan(reader_client, edition, na
     assert (on_demo, on_large_plan) == EXPECTED_QUERIES[name]
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_page_query_count_does_not_grow_with_the_number_of_bodies(reader_client, edition, name):
+    """The MEIE's reader, with the MEIE alone and beside 19 more bodies (each with an edition)."""
+    url = PAGES[name]
+    one_body = count_queries(reader_client, url)
+    add_bodies(19)
+    twenty_bodies = count_queries(reader_client, url)
+    assert (one_body, twenty_bodies) == (EXPECTED_QUERIES[name][0],) * 2
+
+
+# Someone who reads every body's plans (the chief's office reads the transmitted ones): the
+# landing page lists them all, the header's switcher offers them all — one query either way.
+EVERY_BODY_QUERIES = {"index": 4, "home": 12, "roadmap": 10}
+
+
+@pytest.mark.parametrize("name", EVERY_BODY_QUERIES)
+def test_reading_every_body_costs_the_same_with_one_body_or_twenty(edition, name):
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.TRANSMITTED)
+    client = client_for("cgtn")
+    url = PAGES[name]
+    one_body = count_queries(client, url)
+    add_bodies(19)
+    twenty_bodies = count_queries(client, url)
+    assert (one_body, twenty_bodies) == (EVERY_BODY_QUERIES[name],) * 2
+
+
 def test_history_page_costs_the_same_however_long_the_history(reader_client, edition):
     """Ten times more history, the same queries: a page reads only the rows it shows."""
     from accounts.models import User
 
-    url = reverse("roadmap:history", args=[edition.fiscal_year])
+    url = plan_url("roadmap:history", edition)
     pslu = edition.initiatives.get(code="1.1.1")
     coordinator = User.objects.get(username="coordonnateur")
     pages = [url, f"{url}?page=2", f"{url}?initiative={pslu.pk}&person={coordinator.pk}"]
@@ -86,3 +117,20 @@ def test_coordinator_roadmap_with_its_selection_form_does_not_grow_with_the_plan
     on_demo = count_queries(coordinator_client, url)
     add_generated_initiatives(edition, 200)
     assert (on_demo, count_queries(coordinator_client, url)) == (12, 12)
+
+
+# Session, user, roles (3) and the body (1); then a body's page reads its editions (1), and
+# « Commencer une édition » its approved editions to copy and the one in preparation (2).
+BODY_PAGES = {"body": ("lecteur", 5), "edition_start": ("coordonnateur", 6)}
+
+
+@pytest.mark.parametrize("name", BODY_PAGES)
+def test_a_bodys_pages_cost_the_same_with_one_body_or_twenty(edition, name):
+    from django.urls import reverse
+
+    username, expected = BODY_PAGES[name]
+    client = client_for(username)
+    url = reverse(name, args=[edition.body.slug])
+    one_body = count_queries(client, url)
+    add_bodies(19)
+    assert (one_body, count_queries(client, url)) == (expected, expected)

@@ -37,6 +37,7 @@ from roadmap.workflow.steps import edition_transition
 from tests.test_workflow import make_ready
 
 YEAR = "2023-2024"
+BODY = "meie"
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -362,11 +363,11 @@ def test_approval_archives_the_pdf_and_it_is_served_byte_for_byte(approved, read
     stored = approved.archived_pdf.read()
     approved.archived_pdf.close()
     assert hashlib.sha256(stored).hexdigest() == approved.archived_pdf_sha256
-    response = reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    response = reader_client.get(reverse("roadmap:pdf", args=[BODY, YEAR]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content == stored
     assert response["ETag"] == f'"{approved.archived_pdf_sha256}"'
-    page = reader_client.get(reverse("roadmap:edition", args=[YEAR])).content.decode()
+    page = reader_client.get(reverse("roadmap:edition", args=[BODY, YEAR])).content.decode()
     assert approved.archived_pdf_sha256 in page
     text = [fold(t) for t in pages_text(stored)]
     assert all("Projet — non approuvé" not in t for t in text)
@@ -429,10 +430,10 @@ def run_worker() -> None:
 
 
 def test_a_draft_is_rendered_in_the_background_with_progress_then_cached(edition, reader_client):
-    url = reverse("roadmap:pdf", args=[YEAR])
+    url = reverse("roadmap:pdf", args=[BODY, YEAR])
     first = reader_client.get(url)
     assert first.status_code == 302 and first["Location"] == reverse(
-        "roadmap:pdf_progress", args=[YEAR]
+        "roadmap:pdf_progress", args=[BODY, YEAR]
     )
     waiting = reader_client.get(first["Location"])
     assert "Production du PDF en attente de démarrage" in waiting.content.decode()
@@ -448,7 +449,7 @@ def test_a_draft_is_rendered_in_the_background_with_progress_then_cached(edition
     downloaded = reader_client.get(url)
     assert downloaded.status_code == 200 and downloaded.content.startswith(b"%PDF-1.")
 
-    cached = f"pdf-cache/{YEAR}/{content_fingerprint(edition)}.pdf"
+    cached = f"pdf-cache/{BODY}/{YEAR}/{content_fingerprint(edition)}.pdf"
     assert default_storage.exists(cached)
     # Prove the next download comes from the cache: it returns what the cache holds.
     with default_storage.open(cached, "wb") as f:
@@ -468,9 +469,9 @@ def test_a_draft_is_rendered_in_the_background_with_progress_then_cached(edition
 
 def test_a_failed_render_gives_a_clear_message_not_an_error_page(edition, reader_client, settings):
     settings.PDF_RENDER_TIMEOUT = 0.01
-    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    reader_client.get(reverse("roadmap:pdf", args=[BODY, YEAR]))
     run_worker()
-    response = reader_client.get(reverse("roadmap:pdf_progress", args=[YEAR]))
+    response = reader_client.get(reverse("roadmap:pdf_progress", args=[BODY, YEAR]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "La production du PDF a échoué" in page and "Réessayer" in page
@@ -479,8 +480,8 @@ def test_a_failed_render_gives_a_clear_message_not_an_error_page(edition, reader
 
 
 def test_a_render_no_worker_starts_says_so_and_keeps_checking(edition, reader_client):
-    progress = reverse("roadmap:pdf_progress", args=[YEAR])
-    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    progress = reverse("roadmap:pdf_progress", args=[BODY, YEAR])
+    reader_client.get(reverse("roadmap:pdf", args=[BODY, YEAR]))
     queued = DBTaskResult.objects.get()
     DBTaskResult.objects.filter(pk=queued.pk).update(
         enqueued_at=timezone.now() - datetime.timedelta(minutes=2)
@@ -488,13 +489,13 @@ def test_a_render_no_worker_starts_says_so_and_keeps_checking(edition, reader_cl
     page = reader_client.get(progress).content.decode()
     assert "La production n'a toujours pas commencé" in page
     assert "en attente de démarrage" in page and 'http-equiv="refresh" content="5"' in page
-    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    reader_client.get(reverse("roadmap:pdf", args=[BODY, YEAR]))
     assert DBTaskResult.objects.count() == 1  # still queued: asking again adds no second one
 
 
 def test_a_render_whose_worker_died_is_not_shown_running_forever(edition, reader_client, settings):
-    progress = reverse("roadmap:pdf_progress", args=[YEAR])
-    reader_client.get(reverse("roadmap:pdf", args=[YEAR]))
+    progress = reverse("roadmap:pdf_progress", args=[BODY, YEAR])
+    reader_client.get(reverse("roadmap:pdf", args=[BODY, YEAR]))
     lost = DBTaskResult.objects.get()
     started = timezone.now() - datetime.timedelta(seconds=settings.PDF_RENDER_TIMEOUT + 60)
     DBTaskResult.objects.filter(pk=lost.pk).update(status="RUNNING", started_at=started)
@@ -502,7 +503,7 @@ def test_a_render_whose_worker_died_is_not_shown_running_forever(edition, reader
     assert "La production du PDF s'est interrompue" in page and "Réessayer" in page
     assert "en cours" not in page and 'http-equiv="refresh"' not in page
 
-    retry = reader_client.get(reverse("roadmap:pdf", args=[YEAR]))  # « Réessayer »
+    retry = reader_client.get(reverse("roadmap:pdf", args=[BODY, YEAR]))  # « Réessayer »
     assert retry["Location"] == progress
     assert DBTaskResult.objects.exclude(pk=lost.pk).get().status == "READY"  # a new render
     assert "en attente de démarrage" in reader_client.get(progress).content.decode()
@@ -512,15 +513,15 @@ def test_the_download_links_never_ask_the_browser_to_save_what_comes_back(
     edition, coordinator_client
 ):
     """« download » saved the progress page as an HTML file when the PDF was not ready."""
-    pdf = reverse("roadmap:pdf", args=[YEAR])
+    pdf = reverse("roadmap:pdf", args=[BODY, YEAR])
     for page in ["roadmap:home", "roadmap:edition"]:
-        html = coordinator_client.get(reverse(page, args=[YEAR])).content.decode()
+        html = coordinator_client.get(reverse(page, args=[BODY, YEAR])).content.decode()
         links = re.findall(rf'<a [^>]*href="{re.escape(pdf)}"[^>]*>', html)
         assert links and all(" download" not in link for link in links), links
 
 
 def test_downloading_needs_a_role(outsider_client):
-    assert outsider_client.get(reverse("roadmap:pdf", args=[YEAR])).status_code == 403
+    assert outsider_client.get(reverse("roadmap:pdf", args=[BODY, YEAR])).status_code == 403
 
 
 def test_management_command_writes_the_same_document(edition, tmp_path):

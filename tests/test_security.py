@@ -19,7 +19,6 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from axes.models import AccessAttempt
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -30,8 +29,8 @@ from accounts.models import User
 from security.events import LOGIN_AT, SEEN_AT
 from security.models import SecurityEvent
 from security.policy import requires_mfa
-from tests.pages import YEAR, plan_pages
-from tests.personas import client_for
+from tests.pages import BODY, YEAR, plan_pages
+from tests.personas import client_for, give_roles
 
 Kind = SecurityEvent.Kind
 PASSWORD = "un-mot-de-passe-tres-solide-42"
@@ -55,8 +54,7 @@ def local_account(username: str, *role_names: str, **fields) -> User:
         setattr(user, name, value)
     user.set_password(PASSWORD)
     user.save()
-    user.groups.add(*Group.objects.filter(name__in=role_names))
-    return user
+    return give_roles(user, *role_names)
 
 
 def log_in(client: Client, username: str, password: str = PASSWORD):
@@ -145,7 +143,7 @@ def test_the_admin_login_is_the_portals_login(db):
         (roles.LEAD, False),
         (roles.COORDINATOR, True),
         (roles.INFORMATION_DIRECTOR, True),
-        (roles.DEPUTY_MINISTER, True),
+        (roles.HEAD, True),
         (roles.ADMINISTRATOR, True),
     ],
 )
@@ -170,9 +168,9 @@ def test_a_coordinator_without_mfa_is_sent_to_enrol_and_enrols(
     log_in(client, "d.lavoie")
     assert signed_in(client)
 
-    home = client.get(reverse("roadmap:home", args=[YEAR]))
+    home = client.get(reverse("roadmap:home", args=[BODY, YEAR]))
     assert home.status_code == 302 and home["Location"] == reverse("mfa_activate_totp")
-    htmx = client.get(reverse("roadmap:home", args=[YEAR]), HTTP_HX_REQUEST="true")
+    htmx = client.get(reverse("roadmap:home", args=[BODY, YEAR]), HTTP_HX_REQUEST="true")
     assert htmx["HX-Redirect"] == reverse("mfa_activate_totp")
 
     # allauth asks for the password again before a factor is added (a session left open
@@ -194,7 +192,7 @@ def test_a_coordinator_without_mfa_is_sent_to_enrol_and_enrols(
 
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     assert client.session.session_key != session_key  # rotated at enrolment
-    assert client.get(reverse("roadmap:home", args=[YEAR])).status_code == 200
+    assert client.get(reverse("roadmap:home", args=[BODY, YEAR])).status_code == 200
     assert SecurityEvent.objects.filter(kind=Kind.MFA_ADDED, user=user).exists()
 
 
@@ -202,7 +200,7 @@ def test_a_reader_is_not_asked_for_mfa(db):
     local_account("e.morin", roles.READER)
     client = Client()
     log_in(client, "e.morin")
-    assert client.get(reverse("roadmap:home", args=[YEAR])).status_code == 200
+    assert client.get(reverse("roadmap:home", args=[BODY, YEAR])).status_code == 200
 
 
 def test_an_enrolled_account_needs_its_code_and_wrong_codes_lock_it(db):
@@ -220,7 +218,7 @@ def test_an_enrolled_account_needs_its_code_and_wrong_codes_lock_it(db):
 
     assert signed_in(client)
     assert client.session.session_key != before  # rotated when the second factor completes
-    assert client.get(reverse("roadmap:home", args=[YEAR])).status_code == 200
+    assert client.get(reverse("roadmap:home", args=[BODY, YEAR])).status_code == 200
 
     other = Client(REMOTE_ADDR="10.3.3.3")
     log_in(other, "f.bouchard")
@@ -242,7 +240,7 @@ def test_a_session_idle_for_thirty_minutes_ends(reader_client):
     session[SEEN_AT] = time.time() - 31 * 60
     session.save()
 
-    response = reader_client.get(reverse("roadmap:home", args=[YEAR]))
+    response = reader_client.get(reverse("roadmap:home", args=[BODY, YEAR]))
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert not signed_in(reader_client)
@@ -256,7 +254,7 @@ def test_a_session_ends_eight_hours_after_login_even_when_active(reader_client):
     session[SEEN_AT] = time.time()
     session.save()
 
-    response = reader_client.get(reverse("roadmap:home", args=[YEAR]), follow=True)
+    response = reader_client.get(reverse("roadmap:home", args=[BODY, YEAR]), follow=True)
 
     assert not signed_in(reader_client)
     assert "durée maximale de 8" in response.content.decode()
@@ -266,7 +264,7 @@ def test_staying_signed_in_counts_as_activity(reader_client):
     session = reader_client.session
     session[SEEN_AT] = time.time() - 25 * 60
     session.save()
-    page = reader_client.get(reverse("roadmap:home", args=[YEAR])).content.decode()
+    page = reader_client.get(reverse("roadmap:home", args=[BODY, YEAR])).content.decode()
     assert 'data-session-idle="1800"' in page and "session.js" in page
 
     assert reader_client.post(reverse("session_keep_alive")).status_code == 204
@@ -284,7 +282,7 @@ def test_the_session_key_changes_at_login(db):
 
 
 def test_every_logout_control_is_a_post_form(reader_client):
-    page = reader_client.get(reverse("roadmap:home", args=[YEAR])).content.decode()
+    page = reader_client.get(reverse("roadmap:home", args=[BODY, YEAR])).content.decode()
     assert f'<form method="post" action="{reverse("logout")}">' in page
     assert f'href="{reverse("logout")}"' not in page
     response = reader_client.get(reverse("logout"))
@@ -359,8 +357,8 @@ def account_pages() -> dict[str, str]:
     return {
         "mfa": reverse("mfa_index"),
         "password_change": reverse("account_change_password"),
-        "edition": reverse("roadmap:edition", args=[YEAR]),
-        "xlsx": reverse("roadmap:export", args=[YEAR]),
+        "edition": reverse("roadmap:edition", args=[BODY, YEAR]),
+        "xlsx": reverse("roadmap:export", args=[BODY, YEAR]),
     }
 
 
@@ -422,7 +420,7 @@ def test_an_anonymous_body_over_64_kib_is_refused_unread(db):
 
 
 def test_a_signed_in_body_is_allowed_up_to_the_import_limit(coordinator_client):
-    url = reverse("roadmap:import", args=[YEAR])
+    url = reverse("roadmap:import", args=[BODY, YEAR])
     assert post_claiming(coordinator_client, url, 12 * 1024 * 1024).status_code == 413
     small = coordinator_client.post(url, {})
     assert small.status_code != 413
@@ -451,32 +449,55 @@ def test_logins_failures_and_logouts_are_logged_as_structured_records(db, caplog
 
 def test_a_role_granted_in_the_admin_is_journaled_with_who_granted_it(db):
     target = local_account("l.dube", roles.READER)
+    reader = target.role_assignments.get()
     admin = client_for("admin")
+    inline = "role_assignments"
     data = {
         "username": "l.dube",
         "first_name": "",
         "last_name": "",
         "email": target.email,
         "is_active": "on",
-        "groups": [Group.objects.get(name=roles.COORDINATOR).pk],
         "last_login_0": "",
         "last_login_1": "",
         "date_joined_0": "2026-01-01",
         "date_joined_1": "00:00:00",
         "job_title": "",
         "unit": "",
-        "body": "",
+        "participating_body": "",
+        # The person's roles, body by body: the reader's role removed, the coordinator's given.
+        f"{inline}-TOTAL_FORMS": "2",
+        f"{inline}-INITIAL_FORMS": "1",
+        f"{inline}-MIN_NUM_FORMS": "0",
+        f"{inline}-MAX_NUM_FORMS": "1000",
+        f"{inline}-0-id": reader.pk,
+        f"{inline}-0-user": target.pk,
+        f"{inline}-0-body": reader.body_id,
+        f"{inline}-0-role": roles.READER,
+        f"{inline}-0-DELETE": "on",
+        f"{inline}-1-id": "",
+        f"{inline}-1-user": target.pk,
+        f"{inline}-1-body": reader.body_id,
+        f"{inline}-1-role": roles.COORDINATOR,
     }
 
     response = admin.post(f"/admin/accounts/user/{target.pk}/change/", data)
 
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(target.role_assignments.values_list("body__acronym", "role")) == [
+        ("MEIE", roles.COORDINATOR)
+    ]
     events = SecurityEvent.objects.filter(
         user=target, kind__in=[Kind.ROLE_ADDED, Kind.ROLE_REMOVED], actor__isnull=False
     )
-    changes = {(e.kind, e.detail["role"], e.actor.username) for e in events}
-    assert (Kind.ROLE_ADDED, roles.COORDINATOR, "admin") in changes
-    assert (Kind.ROLE_REMOVED, roles.READER, "admin") in changes
+    changes = {(e.kind, e.detail["role"], e.detail["body"], e.actor.username) for e in events}
+    assert (Kind.ROLE_ADDED, "coordonnateur PTN", "MEIE", "admin") in changes
+    assert (Kind.ROLE_REMOVED, "lecteur", "MEIE", "admin") in changes
+    history = target.role_assignments.model.history.filter(user=target).order_by("history_id")
+    assert [(h.history_type, h.role, h.history_user.username) for h in list(history)[-2:]] == [
+        ("-", roles.READER, "admin"),
+        ("+", roles.COORDINATOR, "admin"),
+    ]
 
 
 def test_the_security_journal_is_read_only_for_administrators(db):

@@ -15,6 +15,7 @@ from tests.test_pages import text_of
 from tests.test_workflow import make_ready
 
 YEAR = "2023-2024"
+BODY = "meie"
 SM_BLOCK, DI_BLOCK = "message-sous-ministre", "message-dirigeante-information"
 
 
@@ -43,7 +44,7 @@ def recommended(edition) -> Edition:
 
 
 def section_text(client, key: str) -> str:
-    return text_of(client.get(reverse("roadmap:section", args=[YEAR, key])))
+    return text_of(client.get(reverse("roadmap:section", args=[BODY, YEAR, key])))
 
 
 def test_a_recommended_edition_shows_the_recommendation_in_the_dis_block_only(recommended):
@@ -94,7 +95,7 @@ def test_only_the_steps_since_the_last_return_to_draft_count(recommended):
 def test_the_deputy_minister_is_told_before_approving_that_the_block_names_someone_else(
     recommended,
 ):
-    page = text_of(client_for("sm").get(reverse("roadmap:edition", args=[YEAR])))
+    page = text_of(client_for("sm").get(reverse("roadmap:edition", args=[BODY, YEAR])))
     assert (
         "Le bloc de signature de « Message du sous-ministre » nomme Jonathan Gignac, mais vous "
         "agissez avec le compte de Démo Sous-ministre." in page
@@ -102,14 +103,16 @@ def test_the_deputy_minister_is_told_before_approving_that_the_block_names_someo
     # Near the « Approuver » form, before it.
     assert page.index("nomme Jonathan Gignac") < page.index("Approuver")
     # Not to those who do not approve.
-    coordinator = text_of(client_for("coordonnateur").get(reverse("roadmap:edition", args=[YEAR])))
+    coordinator = text_of(
+        client_for("coordonnateur").get(reverse("roadmap:edition", args=[BODY, YEAR]))
+    )
     assert "nomme Jonathan Gignac" not in coordinator
 
 
 def test_no_notice_when_the_deputy_minister_is_the_named_signatory(edition):
     name_the_deputy_minister_account_as_signatory(edition)
     recommend(edition)
-    page = text_of(client_for("sm").get(reverse("roadmap:edition", args=[YEAR])))
+    page = text_of(client_for("sm").get(reverse("roadmap:edition", args=[BODY, YEAR])))
     assert "Le bloc de signature" not in page and "Approuver" in page
 
 

@@ -14,13 +14,13 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts import roles
 from accounts.models import User
 from security.models import SecurityEvent
 from tests.oidc import Provider, Proxy
+from tests.personas import give_roles
 
 Kind = SecurityEvent.Kind
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_a_first_login_creates_an_account_without_any_role(sso, provider):
     assert response.status_code == 302
     user = signed_in_user(client)
     assert user is not None and user.email == "nouvelle.personne@ministere.example"
-    assert not user.groups.exists() and not user.is_staff and not user.is_superuser
+    assert not user.role_assignments.exists() and not user.is_staff and not user.is_superuser
     assert user.socialaccount_set.get().uid == "sub-nouvelle"
     assert SecurityEvent.objects.filter(kind=Kind.SSO_ACCOUNT_CREATED, user=user).exists()
     assert client.get("/").status_code == 403  # roles are granted in the portal
@@ -134,7 +134,7 @@ def test_a_first_login_creates_an_account_without_any_role(sso, provider):
 
 def test_an_existing_account_is_found_by_email_then_by_subject(sso, provider):
     existing = User.objects.create_user("m.tremblay", email="m.tremblay@ministere.example")
-    existing.groups.add(Group.objects.get(name=roles.READER))
+    give_roles(existing, roles.READER)
     provider.set_user("sub-tremblay", email="m.tremblay@ministere.example")
 
     first = Client()

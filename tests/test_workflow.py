@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import roles
-from accounts.models import Unit, User
+from accounts.models import PublicBody, Unit, User
 from benefits.models import Benefit, Indicator, Measurement
 from initiatives.models import Initiative, InitiativeRisk, InitiativeRiskMitigation
 from roadmap.editing.registry import KINDS
@@ -34,6 +34,15 @@ from tests.tasks import run_queued_tasks
 from tests.test_pages import text_of
 
 YEAR = "2023-2024"
+BODY = "meie"
+
+
+def steps_of(edition: Edition):
+    """The workflow's steps taken on the edition, after its creation (the demo's edition, like
+    any other, starts with one)."""
+    return edition.transitions.exclude(action=Transition.Action.CREATE)
+
+
 Status = Edition.Status
 # The coordinator's edition page: session, user, roles, the switcher's editions (4); the edition,
 # its comments, the previous approved edition, the step that brought it to its status, its
@@ -105,10 +114,11 @@ def test_each_readiness_link_opens_the_form_that_fixes_it_at_the_missing_field(e
     )
     risk = InitiativeRisk.objects.get(initiative__edition=edition, initiative__code="2.3.2")
     expected = [
-        reverse("roadmap:edit", args=[YEAR, "initiative", lead_missing.pk]) + "#id_lead",
-        reverse("roadmap:add_under", args=[YEAR, "benefit", qualified.pk]) + "#id_description",
-        reverse("roadmap:edit", args=[YEAR, "indicator", indicator.pk]) + "#id_baseline",
-        reverse("roadmap:add_under", args=[YEAR, "mitigation", risk.pk]) + "#id_text",
+        reverse("roadmap:edit", args=[BODY, YEAR, "initiative", lead_missing.pk]) + "#id_lead",
+        reverse("roadmap:add_under", args=[BODY, YEAR, "benefit", qualified.pk])
+        + "#id_description",
+        reverse("roadmap:edit", args=[BODY, YEAR, "indicator", indicator.pk]) + "#id_baseline",
+        reverse("roadmap:add_under", args=[BODY, YEAR, "mitigation", risk.pk]) + "#id_text",
     ]
     assert [p.url for p in readiness(edition)] == expected
     for url in expected:
@@ -124,7 +134,9 @@ def test_a_measurable_benefit_without_indicator_links_to_adding_one(edition):
         initiative=pslu, kind="non_financial", description="Moins de saisies", measurable=True
     )
     url = problem_url(edition, "Initiative 1.1.1 : le bénéfice mesurable « Moins de saisies »")
-    assert url == reverse("roadmap:add_under", args=[YEAR, "indicator", benefit.pk]) + "#id_name"
+    assert (
+        url == reverse("roadmap:add_under", args=[BODY, YEAR, "indicator", benefit.pk]) + "#id_name"
+    )
     assert 'id="id_name"' in client_for("coordonnateur").get(url).content.decode()
 
 
@@ -134,21 +146,27 @@ def test_a_plan_risk_and_an_empty_section_link_to_their_forms(edition):
     section.body = ""
     section.save()
     assert problem_url(edition, "Le risque du plan « Risque sans mesure »") == (
-        reverse("roadmap:add_under", args=[YEAR, "plan-mitigation", risk.pk]) + "#id_text"
+        reverse("roadmap:add_under", args=[BODY, YEAR, "plan-mitigation", risk.pk]) + "#id_text"
     )
     assert problem_url(edition, "La section « Note au lecteur » est vide.") == (
-        reverse("roadmap:edit", args=[YEAR, "section", section.pk]) + "#id_body"
+        reverse("roadmap:edit", args=[BODY, YEAR, "section", section.pk]) + "#id_body"
     )
 
 
 def test_a_lead_is_sent_to_fix_their_own_initiatives_and_to_read_the_others(edition):
-    page = client_for("responsable").get(reverse("roadmap:edition", args=[YEAR])).content.decode()
+    page = (
+        client_for("responsable")
+        .get(reverse("roadmap:edition", args=[BODY, YEAR]))
+        .content.decode()
+    )
     sdm_indicator = Indicator.objects.get(benefit__initiative__code="2.2.3", target=None)
-    assert reverse("roadmap:edit", args=[YEAR, "indicator", sdm_indicator.pk]) in page  # leads it
-    other = edition.initiatives.get(code="1.2.2")  # led by nobody yet: only the coordinator fixes
-    assert reverse("roadmap:edit", args=[YEAR, "initiative", other.pk]) not in page
     assert (
-        f'href="{reverse("initiatives:detail", args=[YEAR, "1.2.2"])}#initiative-{other.pk}"'
+        reverse("roadmap:edit", args=[BODY, YEAR, "indicator", sdm_indicator.pk]) in page
+    )  # leads it
+    other = edition.initiatives.get(code="1.2.2")  # led by nobody yet: only the coordinator fixes
+    assert reverse("roadmap:edit", args=[BODY, YEAR, "initiative", other.pk]) not in page
+    assert (
+        f'href="{reverse("initiatives:detail", args=[BODY, YEAR, "1.2.2"])}#initiative-{other.pk}"'
         in (page)
     )
 
@@ -170,7 +188,7 @@ def test_a_new_benefit_is_non_financial_unless_chosen_otherwise(edition):
     qualified = edition.initiatives.get(code="2.1.3")
     html = (
         client_for("coordonnateur")
-        .get(reverse("roadmap:add_under", args=[YEAR, "benefit", qualified.pk]))
+        .get(reverse("roadmap:add_under", args=[BODY, YEAR, "benefit", qualified.pk]))
         .content.decode()
     )
     select = html[html.index('id="id_kind"') : html.index("</select>", html.index('id="id_kind"'))]
@@ -181,17 +199,17 @@ def test_a_new_benefit_is_non_financial_unless_chosen_otherwise(edition):
 def test_submission_is_refused_until_ready_and_nothing_changes(edition):
     coordinator = client_for("coordonnateur")
     response = coordinator.post(
-        reverse("roadmap:transition", args=[YEAR, "soumettre"]), follow=True
+        reverse("roadmap:transition", args=[BODY, YEAR, "soumettre"]), follow=True
     )
     assert "Soumission refusée" in text_of(response)
     assert "Préparation de la soumission" in text_of(response)
     edition.refresh_from_db()
-    assert edition.status == Status.DRAFT and not edition.transitions.exists()
+    assert edition.status == Status.DRAFT and not steps_of(edition).exists()
 
 
 def test_a_refused_submission_keeps_the_comment_and_lists_what_to_fix(edition):
     response = client_for("coordonnateur").post(
-        reverse("roadmap:transition", args=[YEAR, "soumettre"]),
+        reverse("roadmap:transition", args=[BODY, YEAR, "soumettre"]),
         {"comment": "Version revue avec les directions <b>et</b> la DI."},
     )
     assert response.status_code == 409
@@ -201,7 +219,7 @@ def test_a_refused_submission_keeps_the_comment_and_lists_what_to_fix(edition):
     assert "Soumission refusée : 4 éléments sont à corriger" in page
     assert all(problem in page for problem in DEMO_PROBLEMS)
     edition.refresh_from_db()
-    assert edition.status == Status.DRAFT and not edition.transitions.exists()
+    assert edition.status == Status.DRAFT and not steps_of(edition).exists()
 
 
 def submit_button(html: str) -> str:
@@ -211,14 +229,14 @@ def submit_button(html: str) -> str:
 
 def test_submit_is_disabled_with_the_reason_while_problems_remain(edition):
     coordinator = client_for("coordonnateur")
-    response = coordinator.get(reverse("roadmap:edition", args=[YEAR]))
+    response = coordinator.get(reverse("roadmap:edition", args=[BODY, YEAR]))
     assert " disabled" in submit_button(response.content.decode())
     assert (
         "Pas encore possible : 4 éléments sont à corriger, voir « Préparation de la soumission »"
         in text_of(response)
     )
     make_ready(edition)
-    response = coordinator.get(reverse("roadmap:edition", args=[YEAR]))
+    response = coordinator.get(reverse("roadmap:edition", args=[BODY, YEAR]))
     assert " disabled" not in submit_button(response.content.decode())
     assert "Pas encore possible" not in text_of(response)
 
@@ -246,12 +264,12 @@ def test_each_step_is_allowed_to_one_role_only(ready, step, persona):
     else:
         client = client_for(persona)
     data = {"comment": "À revoir", "transmitted_on": "2024-03-20", "recipient": "CGTN"}
-    response = client.post(reverse("roadmap:transition", args=[YEAR, step]), data)
+    response = client.post(reverse("roadmap:transition", args=[BODY, YEAR, step]), data)
     ready.refresh_from_db()
     if persona == ALLOWED[step]:
         assert response.status_code == 302
         assert ready.status == STEPS[step].to_status
-        assert ready.transitions.get().user.username == persona
+        assert steps_of(ready).get().user.username == persona
     else:
         assert response.status_code in (302, 403)
         if persona is None:
@@ -259,12 +277,12 @@ def test_each_step_is_allowed_to_one_role_only(ready, step, persona):
         else:
             assert response.status_code == 403
         assert ready.status == STEPS[step].from_status
-        assert not ready.transitions.exists()
+        assert not steps_of(ready).exists()
 
 
 def test_a_step_from_the_wrong_status_is_explained(ready):
     response = client_for("sm").post(
-        reverse("roadmap:transition", args=[YEAR, "approuver"]), follow=True
+        reverse("roadmap:transition", args=[BODY, YEAR, "approuver"]), follow=True
     )
     assert "cette étape n'est plus possible" in text_of(response)
     ready.refresh_from_db()
@@ -274,7 +292,9 @@ def test_a_step_from_the_wrong_status_is_explained(ready):
 def test_returning_needs_a_comment(ready):
     move_to(ready, Status.SUBMITTED)
     response = client_for("di").post(
-        reverse("roadmap:transition", args=[YEAR, "retourner-di"]), {"comment": "  "}, follow=True
+        reverse("roadmap:transition", args=[BODY, YEAR, "retourner-di"]),
+        {"comment": "  "},
+        follow=True,
     )
     assert "Expliquez dans un commentaire ce qui doit être corrigé." in text_of(response)
     ready.refresh_from_db()
@@ -285,7 +305,7 @@ def test_the_whole_walk_through_with_emails_timeline_and_signatures(ready):
     coordinator, di, sm = client_for("coordonnateur"), client_for("di"), client_for("sm")
 
     def step(client, name, **data):
-        response = client.post(reverse("roadmap:transition", args=[YEAR, name]), data)
+        response = client.post(reverse("roadmap:transition", args=[BODY, YEAR, name]), data)
         assert response.status_code == 302, name
         run_queued_tasks(send_step_notification)  # the worker sends the e-mails
 
@@ -293,14 +313,14 @@ def test_the_whole_walk_through_with_emails_timeline_and_signatures(ready):
     assert [m.to for m in mail.outbox] == [["di@ptn.example"]]
     assert (
         "Soumission à la DI" in mail.outbox[0].body
-        and "/plan/2023-2024/edition/" in mail.outbox[0].body
+        and "/plan/meie/2023-2024/edition/" in mail.outbox[0].body
     )
-    home = text_of(di.get(reverse("roadmap:home", args=[YEAR])))
+    home = text_of(di.get(reverse("roadmap:home", args=[BODY, YEAR])))
     assert "L'édition 2023-2024 attend votre recommandation." in home
 
     step(di, "retourner-di", comment="Préciser les cibles des indicateurs.")
     assert "coordonnateur@ptn.example" in mail.outbox[-1].to
-    home = text_of(coordinator.get(reverse("roadmap:home", args=[YEAR])))
+    home = text_of(coordinator.get(reverse("roadmap:home", args=[BODY, YEAR])))
     assert "vous a été retournée : Préciser les cibles des indicateurs." in home
 
     step(coordinator, "soumettre")
@@ -314,23 +334,25 @@ def test_the_whole_walk_through_with_emails_timeline_and_signatures(ready):
     )
     ready.refresh_from_db()
     assert ready.status == Status.TRANSMITTED
-    actions = list(ready.transitions.values_list("action", flat=True))
+    actions = list(steps_of(ready).values_list("action", flat=True))
     assert actions == ["submit", "return", "submit", "recommend", "approve", "transmit"]
 
-    page = text_of(coordinator.get(reverse("roadmap:edition", args=[YEAR])))
+    page = text_of(coordinator.get(reverse("roadmap:edition", args=[BODY, YEAR])))
     assert "Retour en brouillon" in page and "Préciser les cibles des indicateurs." in page
     assert (
         "Transmise le 20 mars 2024 à : Chef gouvernemental de la transformation numérique" in page
     )
 
     message = text_of(
-        coordinator.get(reverse("roadmap:section", args=[YEAR, "message-sous-ministre"]))
+        coordinator.get(reverse("roadmap:section", args=[BODY, YEAR, "message-sous-ministre"]))
     )
     assert "(Signature à insérer)" not in message
     assert "Approuvé le" in message and "(enregistré par Démo Sous-ministre)" in message
     assert "Jonathan Gignac Sous-ministre" in message  # the signatory as entered
     di_message = text_of(
-        coordinator.get(reverse("roadmap:section", args=[YEAR, "message-dirigeante-information"]))
+        coordinator.get(
+            reverse("roadmap:section", args=[BODY, YEAR, "message-dirigeante-information"])
+        )
     )
     assert "Recommandé le" in di_message and "Démo Dirigeante de l'information" in di_message
 
@@ -339,7 +361,7 @@ def test_the_whole_walk_through_with_emails_timeline_and_signatures(ready):
 
 
 def edition_page(client) -> str:
-    return client.get(reverse("roadmap:edition", args=[YEAR])).content.decode()
+    return client.get(reverse("roadmap:edition", args=[BODY, YEAR])).content.decode()
 
 
 def step_form(html: str, step: str) -> str:
@@ -390,7 +412,7 @@ def test_open_review_comments_ask_for_an_explicit_confirmation_that_is_recorded(
         html_lib.unescape(form)
     )
 
-    url = reverse("roadmap:transition", args=[YEAR, step])
+    url = reverse("roadmap:transition", args=[BODY, YEAR, step])
     refused = client.post(url, {"comment": "Bon travail, merci."})
     assert refused.status_code == 422
     assert (
@@ -399,13 +421,13 @@ def test_open_review_comments_ask_for_an_explicit_confirmation_that_is_recorded(
     )
     assert ">Bon travail, merci.</textarea>" in step_form(refused.content.decode(), step)
     ready.refresh_from_db()
-    assert ready.status == before and not ready.transitions.exists()
+    assert ready.status == before and not steps_of(ready).exists()
 
     assert client.post(url, {"open_comments_confirmed": "1"}).status_code == 302
     ready.refresh_from_db()
     assert ready.status == after
-    assert ready.transitions.get().open_comments == 1
-    timeline = text_of(client.get(reverse("roadmap:edition", args=[YEAR])))
+    assert steps_of(ready).get().open_comments == 1
+    timeline = text_of(client.get(reverse("roadmap:edition", args=[BODY, YEAR])))
     assert "Étape confirmée malgré 1 commentaire de révision non réglé." in timeline
 
 
@@ -430,26 +452,31 @@ def test_a_comment_written_after_the_confirmation_is_not_confirmed_by_it(ready):
     assert 'name="open_comments_confirmed" value="1"' in form
     open_comment(ready, "Et la note au lecteur.")  # written while the DI reads the page
     response = di.post(
-        reverse("roadmap:transition", args=[YEAR, "recommander"]), {"open_comments_confirmed": "1"}
+        reverse("roadmap:transition", args=[BODY, YEAR, "recommander"]),
+        {"open_comments_confirmed": "1"},
     )
     assert response.status_code == 422
     assert "2 commentaires de révision ne sont pas réglés" in text_of(response)
     ready.refresh_from_db()
-    assert ready.status == Status.SUBMITTED and not ready.transitions.exists()
+    assert ready.status == Status.SUBMITTED and not steps_of(ready).exists()
 
 
 def test_resolved_comments_need_no_confirmation(ready):
     move_to(ready, Status.SUBMITTED)
     comment = open_comment(ready, "Revoir la vision.")
-    client_for("coordonnateur").post(reverse("roadmap:comment_resolve", args=[YEAR, comment.pk]))
+    client_for("coordonnateur").post(
+        reverse("roadmap:comment_resolve", args=[BODY, YEAR, comment.pk])
+    )
     di = client_for("di")
     assert "open_comments_confirmed" not in step_form(edition_page(di), "recommander")
-    response = di.post(reverse("roadmap:transition", args=[YEAR, "recommander"]))
+    response = di.post(reverse("roadmap:transition", args=[BODY, YEAR, "recommander"]))
     assert response.status_code == 302
     ready.refresh_from_db()
     assert ready.status == Status.RECOMMENDED
-    assert ready.transitions.get().open_comments == 0
-    assert "Étape confirmée malgré" not in text_of(di.get(reverse("roadmap:edition", args=[YEAR])))
+    assert steps_of(ready).get().open_comments == 0
+    assert "Étape confirmée malgré" not in text_of(
+        di.get(reverse("roadmap:edition", args=[BODY, YEAR]))
+    )
 
 
 def test_once_submitted_the_panel_no_longer_says_the_edition_is_ready_to_submit(ready):
@@ -459,7 +486,7 @@ def test_once_submitted_the_panel_no_longer_says_the_edition_is_ready_to_submit(
     for persona in ["coordonnateur", "di"]:
         text = panel(client_for(persona))
         assert "prête à être soumise" not in text
-        assert "L'édition attend la recommandation de la dirigeante de l'information." in text
+        assert "L'édition attend la recommandation (dirigeante de l'information)." in text
 
 
 def test_the_panel_says_what_the_edition_waits_for_at_every_step(edition):
@@ -477,7 +504,7 @@ def test_the_panel_says_what_the_edition_waits_for_at_every_step(edition):
     edition_transition(edition=edition, user=users["coordonnateur"], step="soumettre")
     text = panel(coordinator)
     assert "prête à être soumise" not in text and "Préparation de la soumission" not in text
-    assert "L'édition attend la recommandation de la dirigeante de l'information." in text
+    assert "L'édition attend la recommandation (dirigeante de l'information)." in text
     assert "(Soumission à la DI le " in text and "— Démo Coordonnateur PTN)" in text
     assert "Aucun commentaire de révision n'est en attente." in text
 
@@ -487,7 +514,7 @@ def test_the_panel_says_what_the_edition_waits_for_at_every_step(edition):
         edition=edition, user=users["di"], step="recommander", open_comments_confirmed=1
     )
     text = panel(coordinator)
-    assert "L'édition attend l'approbation du sous-ministre." in text
+    assert "L'édition attend l'approbation (sous-ministre)." in text
     assert "1 commentaire de révision n'est pas réglé" in text
 
     edition_transition(
@@ -513,7 +540,7 @@ def test_the_edition_page_costs_the_same_queries_whatever_the_size_of_the_plan(e
     from tests.test_query_counts import count_queries
 
     coordinator = client_for("coordonnateur")
-    url = reverse("roadmap:edition", args=[YEAR])
+    url = reverse("roadmap:edition", args=[BODY, YEAR])
     on_demo = count_queries(coordinator, url)
     add_generated_initiatives(edition, 200)
     assert (on_demo, count_queries(coordinator, url)) == (
@@ -534,7 +561,9 @@ def test_the_panel_lists_problems_that_appear_during_the_review(ready):
 
 def test_signature_blocks_wait_for_approval(edition):
     page = text_of(
-        client_for("lecteur").get(reverse("roadmap:section", args=[YEAR, "message-sous-ministre"]))
+        client_for("lecteur").get(
+            reverse("roadmap:section", args=[BODY, YEAR, "message-sous-ministre"])
+        )
     )
     assert "(Signature à insérer) Jonathan Gignac" in page
 
@@ -563,7 +592,7 @@ def test_frozen_edition_refuses_a_view_post(approved):
     before = snapshot(approved)
     pslu = approved.initiatives.get(code="1.1.1")
     response = client_for("coordonnateur").post(
-        reverse("roadmap:edit", args=[YEAR, "initiative", pslu.pk]),
+        reverse("roadmap:edit", args=[BODY, YEAR, "initiative", pslu.pk]),
         {"title": "Changé", "status": "completed", "expected_version": pslu.version},
     )
     assert response.status_code == 403
@@ -586,9 +615,9 @@ def test_frozen_edition_refuses_an_admin_change(approved):
 def test_frozen_edition_refuses_a_service_call_and_a_model_save(approved):
     before = snapshot(approved)
     pslu = approved.initiatives.get(code="1.1.1")
-    form = KINDS["initiative"].form_class(User.objects.get(username="coordonnateur"))(
-        {"title": "Changé", "status": "completed", "expected_version": pslu.version}, instance=pslu
-    )
+    form = KINDS["initiative"].form_class(
+        User.objects.get(username="coordonnateur"), edition=approved
+    )({"title": "Changé", "status": "completed", "expected_version": pslu.version}, instance=pslu)
     assert form.is_valid(), form.errors
     with pytest.raises(EditionFrozenError):
         save_record(form, expected_version=pslu.version)
@@ -671,7 +700,7 @@ def test_next_edition_is_a_complete_editable_copy(approved):
     )
     Edition.objects.filter(pk=approved.pk).update(status=Status.APPROVED)
 
-    created = edition_create_next(user=coordinator)
+    created = edition_create_next(body=PublicBody.objects.get(slug=BODY), user=coordinator)
     assert created.fiscal_year == "2024-2025" and created.status == Status.DRAFT
     assert created.update_number == approved.update_number + 1
     codes = lambda e: sorted(e.initiatives.values_list("code", flat=True))  # noqa: E731
@@ -701,15 +730,17 @@ def test_next_edition_is_a_complete_editable_copy(approved):
 
 def test_only_one_edition_in_preparation_at_a_time(approved):
     coordinator = User.objects.get(username="coordonnateur")
-    edition_create_next(user=coordinator)
+    edition_create_next(body=PublicBody.objects.get(slug=BODY), user=coordinator)
     from roadmap.workflow.steps import WorkflowError
 
     with pytest.raises(WorkflowError):
-        edition_create_next(user=coordinator)
+        edition_create_next(body=PublicBody.objects.get(slug=BODY), user=coordinator)
 
 
 def test_comparison_shows_what_changed_since_the_approved_edition(approved):
-    created = edition_create_next(user=User.objects.get(username="coordonnateur"))
+    created = edition_create_next(
+        body=PublicBody.objects.get(slug=BODY), user=User.objects.get(username="coordonnateur")
+    )
     coordinator = client_for("coordonnateur")
     pslu = created.initiatives.get(code="1.1.1")
     pslu.status = "completed"
@@ -720,8 +751,8 @@ def test_comparison_shows_what_changed_since_the_approved_edition(approved):
     benefit = pslu.benefits.get(kind="financial")
     benefit.amount = 2_500_000
     benefit.save()
-    html = coordinator.get(reverse("roadmap:compare", args=["2024-2025"])).content.decode()
-    page = text_of(coordinator.get(reverse("roadmap:compare", args=["2024-2025"])))
+    html = coordinator.get(reverse("roadmap:compare", args=[BODY, "2024-2025"])).content.decode()
+    page = text_of(coordinator.get(reverse("roadmap:compare", args=[BODY, "2024-2025"])))
     assert "De l'édition 2023-2024 à l'édition 2024-2025." in page
     assert "Statut : En cours → Réalisée" in page
     assert "2 000 000 $ → 2 500 000 $" in page
@@ -730,17 +761,25 @@ def test_comparison_shows_what_changed_since_the_approved_edition(approved):
 
 
 def test_switcher_lists_every_edition(approved):
-    edition_create_next(user=User.objects.get(username="coordonnateur"))
-    html = client_for("lecteur").get(reverse("roadmap:home", args=["2024-2025"])).content.decode()
+    edition_create_next(
+        body=PublicBody.objects.get(slug=BODY), user=User.objects.get(username="coordonnateur")
+    )
+    html = (
+        client_for("lecteur")
+        .get(reverse("roadmap:home", args=[BODY, "2024-2025"]))
+        .content.decode()
+    )
     assert "Changer d'édition" in html
-    assert reverse("roadmap:home", args=[YEAR]) in html
+    assert reverse("roadmap:home", args=[BODY, YEAR]) in html
 
 
 def test_readers_open_the_approved_edition_and_editors_the_draft(approved):
-    edition_create_next(user=User.objects.get(username="coordonnateur"))
-    assert client_for("lecteur").get("/")["Location"] == reverse("roadmap:home", args=[YEAR])
+    edition_create_next(
+        body=PublicBody.objects.get(slug=BODY), user=User.objects.get(username="coordonnateur")
+    )
+    assert client_for("lecteur").get("/")["Location"] == reverse("roadmap:home", args=[BODY, YEAR])
     assert client_for("coordonnateur").get("/")["Location"] == reverse(
-        "roadmap:home", args=["2024-2025"]
+        "roadmap:home", args=[BODY, "2024-2025"]
     )
 
 
@@ -750,47 +789,65 @@ def test_readers_open_the_approved_edition_and_editors_the_draft(approved):
 def test_reviewers_comment_and_the_coordinator_or_lead_resolves(ready):
     move_to(ready, Status.SUBMITTED)
     di = client_for("di")
-    di.post(reverse("roadmap:comment_add", args=[YEAR]), {"text": "Revoir la vision."})
+    di.post(reverse("roadmap:comment_add", args=[BODY, YEAR]), {"text": "Revoir la vision."})
     di.post(
-        reverse("roadmap:comment_add_initiative", args=[YEAR, "2.2.3"]),
+        reverse("roadmap:comment_add_initiative", args=[BODY, YEAR, "2.2.3"]),
         {"text": "Cible manquante."},
     )
     on_edition, on_initiative = ReviewComment.objects.order_by("pk")
     assert on_initiative.initiative.code == "2.2.3" and on_initiative.author.username == "di"
 
     lead = client_for("responsable")
-    page = text_of(lead.get(reverse("initiatives:detail", args=[YEAR, "2.2.3"])))
+    page = text_of(lead.get(reverse("initiatives:detail", args=[BODY, YEAR, "2.2.3"])))
     assert "Cible manquante." in page and "Marquer comme réglé" in page
     assert (
-        lead.post(reverse("roadmap:comment_resolve", args=[YEAR, on_edition.pk])).status_code == 403
+        lead.post(reverse("roadmap:comment_resolve", args=[BODY, YEAR, on_edition.pk])).status_code
+        == 403
     )
     lead.post(
-        reverse("roadmap:comment_resolve", args=[YEAR, on_initiative.pk]),
+        reverse("roadmap:comment_resolve", args=[BODY, YEAR, on_initiative.pk]),
         {"next": "https://evil.example/"},
     )
     on_initiative.refresh_from_db()
     assert on_initiative.resolved_by.username == "responsable"
     response = client_for("coordonnateur").post(
-        reverse("roadmap:comment_resolve", args=[YEAR, on_edition.pk]),
+        reverse("roadmap:comment_resolve", args=[BODY, YEAR, on_edition.pk]),
         {"next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("roadmap:edition", args=[YEAR])
+    assert response["Location"] == reverse("roadmap:edition", args=[BODY, YEAR])
     assert ReviewComment.objects.filter(resolved_at__isnull=True).count() == 0
 
 
 @pytest.mark.parametrize("persona", ["lecteur", "coordonnateur", "responsable"])
 def test_only_reviewers_comment(ready, persona):
     move_to(ready, Status.SUBMITTED)
-    response = client_for(persona).post(reverse("roadmap:comment_add", args=[YEAR]), {"text": "x"})
+    response = client_for(persona).post(
+        reverse("roadmap:comment_add", args=[BODY, YEAR]), {"text": "x"}
+    )
     assert response.status_code == 403
     assert not ReviewComment.objects.exists()
 
 
 def test_no_comments_outside_review(edition):
-    response = client_for("di").post(reverse("roadmap:comment_add", args=[YEAR]), {"text": "x"})
+    response = client_for("di").post(
+        reverse("roadmap:comment_add", args=[BODY, YEAR]), {"text": "x"}
+    )
     assert response.status_code == 403
 
 
-def test_roles_exist_as_groups(db):
-    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
+def test_roles_are_assignments_per_body_and_no_longer_groups(db):
+    """The migration turned the role groups into role assignments of the MEIE, then dropped
+    the groups; the roles keep their French names."""
+    assert not Group.objects.filter(name__in=[str(role.label) for role in roles.ALL_ROLES])
+    assert {str(role.label) for role in roles.ALL_ROLES} >= {
+        "lecteur",
+        "responsable d'initiative",
+        "coordonnateur PTN",
+        "dirigeante de l'information",
+        "sous-ministre",
+        "administrateur",
+        "bureau du chef gouvernemental",
+    }
+    coordinator = User.objects.get(username="coordonnateur")
+    assert roles.role_names(coordinator, PublicBody.objects.get(slug=BODY)) == {roles.COORDINATOR}
     assert Transition.Action.APPROVE == "approve"

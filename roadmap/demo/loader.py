@@ -1,7 +1,9 @@
 """Load the demo plan (the MEIE's real PTN, first update) from plan_2023-2024.yaml.
 
-Idempotent: every record is found by its natural key (edition, code, key, order…) and saved
-only when a value differs, so a second run writes nothing.
+The body and the edition are made by the same services as any other (`load_demo` calls
+`body_create` and `edition_start`); this fills them. Idempotent: every record is found by its
+natural key (edition, code, key, order…) and saved only when a value differs, so a second run
+writes nothing.
 """
 
 import datetime
@@ -13,7 +15,8 @@ from typing import Any
 import yaml
 from django.db import models, transaction
 
-from accounts.models import Body, Unit, User
+from accounts.models import ParticipatingBody, PublicBody, Unit, User
+from accounts.services import body_create
 from benefits.models import Benefit, Indicator
 from initiatives.models import (
     Contribution,
@@ -100,29 +103,63 @@ def _read(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _load_organisation(up: "Upserter", data: dict) -> dict[str, Unit]:
-    for b in data.get("bodies", []):
-        up.upsert(Body, {"acronym": b["acronym"]}, {"name": b["name"]})
+def demo_body_fields(path: Path = DEMO_FILE) -> dict:
+    """The demo's public body as the file describes it (``body_create``'s arguments)."""
+    b = _read(path)["body"]
     return {
-        u["acronym"]: up.upsert(Unit, {"acronym": u["acronym"]}, {"name": u["name"]})
+        "acronym": b["acronym"],
+        "slug": b["slug"],
+        "name": b["name"],
+        "name_in_sentence": b["name_in_sentence"],
+        "kind": b["kind"],
+        "head_title": b["head_title"],
+        "information_director_title": b["information_director_title"],
+        "diffusion": _text(b["diffusion"]),
+    }
+
+
+@transaction.atomic
+def ensure_body(path: Path = DEMO_FILE) -> PublicBody:
+    """The demo's public body: created through ``body_create`` the first time, then kept as
+    the file says."""
+    fields = demo_body_fields(path)
+    body = PublicBody.objects.filter(acronym=fields["acronym"]).first()
+    if body is None:
+        return body_create(**fields)
+    up = Upserter()
+    return up.upsert(PublicBody, {"acronym": fields.pop("acronym")}, fields)
+
+
+def _load_organisation(up: "Upserter", data: dict, body: PublicBody) -> dict[str, Unit]:
+    for b in data.get("participating_bodies", []):
+        up.upsert(
+            ParticipatingBody, {"public_body": body, "acronym": b["acronym"]}, {"name": b["name"]}
+        )
+    return {
+        u["acronym"]: up.upsert(Unit, {"body": body, "acronym": u["acronym"]}, {"name": u["name"]})
         for u in data.get("units", [])
     }
 
 
 @transaction.atomic
-def load_organisation(path: Path = DEMO_FILE) -> LoadReport:
-    """The ministry's units and participating bodies (users refer to them)."""
+def load_organisation(body: PublicBody, path: Path = DEMO_FILE) -> LoadReport:
+    """The body's units and participating bodies (users refer to them)."""
     up = Upserter()
-    _load_organisation(up, _read(path))
+    _load_organisation(up, _read(path), body)
     return up.report
 
 
+def demo_fiscal_year(path: Path = DEMO_FILE) -> str:
+    return _read(path)["edition"]["fiscal_year"]
+
+
 @transaction.atomic
-def load_plan(path: Path = DEMO_FILE) -> LoadReport:
-    """The whole plan; initiative leads are found among existing users by username."""
+def load_plan(body: PublicBody, path: Path = DEMO_FILE) -> LoadReport:
+    """The whole plan, in the body's edition of the file's fiscal year; initiative leads are
+    found among existing users by username."""
     data = _read(path)
     up = Upserter()
-    units = _load_organisation(up, data)
+    units = _load_organisation(up, data, body)
     lead_names = {
         i["lead"]
         for o in data["orientations"]
@@ -135,11 +172,9 @@ def load_plan(path: Path = DEMO_FILE) -> LoadReport:
     e = data["edition"]
     edition = up.upsert(
         Edition,
-        {"fiscal_year": e["fiscal_year"]},
+        {"body": body, "fiscal_year": e["fiscal_year"]},
         {
             "update_number": e["update_number"],
-            "ministry": e["ministry"],
-            "ministry_acronym": e["ministry_acronym"],
             "vision": _text(e.get("vision")),
             "notice": _text(e.get("notice")),
         },

@@ -17,12 +17,11 @@ from operator import attrgetter
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts import roles
-from accounts.models import User
+from accounts.models import Unit, User
 from benefits.models import Benefit, Indicator, Measurement
 from initiatives.models import (
     Contribution,
@@ -35,6 +34,7 @@ from initiatives.models import (
 from roadmap import formatting
 from roadmap.access import can_edit_edition, can_edit_initiative, is_coordinator
 from roadmap.editing.forms import VersionedForm, formfield
+from roadmap.links import plan_url
 from roadmap.models import (
     Ambition,
     Edition,
@@ -118,9 +118,11 @@ class Kind:
             return can_edit_initiative(user, initiative)
         return can_edit_edition(user, edition)
 
-    def form_class(self, user: User, obj: models.Model | None = None) -> type[forms.ModelForm]:
+    def form_class(
+        self, user: User, obj: models.Model | None = None, *, edition: Edition
+    ) -> type[forms.ModelForm]:
         fields = self.fields
-        if not is_coordinator(user):
+        if not is_coordinator(user, edition):
             fields = tuple(f for f in fields if f not in self.lead_excluded_fields)
         hidden = {name for name, attribute in self.only_when if not getattr(obj, attribute, False)}
         fields = tuple(f for f in fields if f not in hidden)
@@ -155,25 +157,25 @@ class Kind:
     def page_url(self, obj: models.Model, edition: Edition) -> str:
         initiative = self.initiative_of(obj)
         if initiative is not None:
-            url = reverse("initiatives:detail", args=[edition.fiscal_year, initiative.code])
+            url = plan_url("initiatives:detail", edition, initiative.code)
         elif self.page is not None:
             url = self.page(obj, edition)
         else:
-            url = reverse("roadmap:home", args=[edition.fiscal_year])
+            url = plan_url("roadmap:home", edition)
         return f"{url}#{self.slug}-{obj.pk}" if obj.pk else url
 
 
 def _home(obj: models.Model, edition: Edition) -> str:
-    return reverse("roadmap:home", args=[edition.fiscal_year])
+    return plan_url("roadmap:home", edition)
 
 
 def _risks(obj: models.Model, edition: Edition) -> str:
-    return reverse("roadmap:risks", args=[edition.fiscal_year])
+    return plan_url("roadmap:risks", edition)
 
 
 def _section(obj: models.Model, edition: Edition) -> str:
     section = obj if isinstance(obj, Section) else obj.section
-    return reverse("roadmap:section", args=[edition.fiscal_year, section.key])
+    return plan_url("roadmap:section", edition, section.key)
 
 
 KINDS: dict[str, Kind] = {
@@ -460,7 +462,8 @@ EDITOR_ROLES = {roles.COORDINATOR, roles.LEAD}
 
 
 def limit_choices(form: forms.ModelForm, edition: Edition) -> None:
-    """Choices offered by a form are those of the same edition (and real people for leads)."""
+    """Choices offered by a form are those of the same edition, and its body's units and
+    people (a lead is someone with the lead or coordinator role in that body)."""
     fields = form.fields
     if "depends_on" in fields:
         qs = Initiative.objects.filter(edition=edition).order_by("code")
@@ -474,7 +477,13 @@ def limit_choices(form: forms.ModelForm, edition: Edition) -> None:
         fields["topic"].label_from_instance = lambda t: f"{t.section.title} — {t.title}"
     if "lead" in fields:
         fields["lead"].queryset = (
-            User.objects.filter(is_active=True, groups__name__in=EDITOR_ROLES)
+            User.objects.filter(
+                is_active=True,
+                role_assignments__body=edition.body_id,
+                role_assignments__role__in=EDITOR_ROLES,
+            )
             .distinct()
             .order_by("last_name", "first_name")
         )
+    if isinstance(fields.get("unit"), forms.ModelChoiceField):
+        fields["unit"].queryset = Unit.objects.filter(body=edition.body_id)

@@ -29,6 +29,7 @@ from roadmap.editing.services import (
     new_record,
     save_record,
 )
+from roadmap.links import plan_url
 from roadmap.markdown import render_markdown
 from roadmap.models import Edition
 
@@ -42,9 +43,9 @@ def _kind(slug: str) -> Kind:
     return kind
 
 
-def _record_for_edit(request: HttpRequest, fiscal_year: str, slug: str, pk: int):
+def _record_for_edit(request: HttpRequest, body: str, fiscal_year: str, slug: str, pk: int):
     kind = _kind(slug)
-    edition = get_edition(fiscal_year)
+    edition = get_edition(request, body, fiscal_year)
     obj = get_object_or_404(kind.queryset(edition), pk=pk)
     if not kind.can_edit(request.user, obj, edition):
         raise PermissionDenied
@@ -91,6 +92,7 @@ def _form_response(
             bound = form[name]
             values = {"_field": bound.html_name}
             if name in figure_fields:  # the preview shows the figures the text quotes
+                values["_body"] = edition.body.slug
                 values["_edition"] = edition.fiscal_year
             # Live preview while typing (htmx); without JavaScript, « Prévisualiser » does it.
             form.fields[name].widget.attrs.update(
@@ -151,15 +153,15 @@ def _saved(
 
 
 @plan_reader_required
-def edit(request: HttpRequest, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
-    kind_, edition, obj = _record_for_edit(request, fiscal_year, kind, pk)
+def edit(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
+    kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk)
     if request.method == "GET" and "afficher" in request.GET:
         return _display(request, kind_, obj, edition)  # « Annuler » in htmx
     heading = kind_.title(kind_.edit_title, obj)  # before the form writes into obj
-    form_class = kind_.form_class(request.user, obj)
+    form_class = kind_.form_class(request.user, obj, edition=edition)
     form = form_class(request.POST or None, instance=obj)
     limit_choices(form, edition)
-    url = reverse("roadmap:edit", args=[fiscal_year, kind, pk])
+    url = plan_url("roadmap:edit", edition, kind, pk)
     options = {
         "action": url,
         "element_id": f"{kind}-{pk}",
@@ -197,12 +199,12 @@ def _conflict(request, kind, form, edition, error, expected, options) -> HttpRes
 
 @plan_reader_required
 def add(
-    request: HttpRequest, fiscal_year: str, kind: str, parent_pk: int | None = None
+    request: HttpRequest, body: str, fiscal_year: str, kind: str, parent_pk: int | None = None
 ) -> HttpResponse:
     kind_ = _kind(kind)
     if not kind_.can_add:
         raise Http404
-    edition = get_edition(fiscal_year)
+    edition = get_edition(request, body, fiscal_year)
     if kind_.parent_kind:
         if parent_pk is None:
             raise Http404
@@ -218,7 +220,7 @@ def add(
     if request.method == "GET" and "annuler" in request.GET:
         return HttpResponse("")  # « Annuler » in htmx: the empty form goes away
     heading = kind_.title(kind_.add_title, obj, parent)
-    form = kind_.form_class(request.user, obj)(request.POST or None, instance=obj)
+    form = kind_.form_class(request.user, obj, edition=edition)(request.POST or None, instance=obj)
     limit_choices(form, edition)
     if kind_.parent_kind:
         page_url = KINDS[kind_.parent_kind].page_url(parent, edition)
@@ -242,8 +244,8 @@ def add(
 
 
 @plan_reader_required
-def delete(request: HttpRequest, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
-    kind_, edition, obj = _record_for_edit(request, fiscal_year, kind, pk)
+def delete(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
+    kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk)
     if not kind_.can_delete:
         raise Http404
     page_url = kind_.page_url(obj, edition).split("#")[0]
@@ -261,7 +263,7 @@ def delete(request: HttpRequest, fiscal_year: str, kind: str, pk: int) -> HttpRe
                 "heading": kind_.title(kind_.delete_title, obj),
                 "consequence": deletion_summary(obj),
                 "element_id": f"{kind}-{pk}",
-                "cancel_url": reverse("roadmap:edit", args=[fiscal_year, kind, pk]) + "?afficher=1",
+                "cancel_url": plan_url("roadmap:edit", edition, kind, pk) + "?afficher=1",
             },
         )
     try:
@@ -294,6 +296,8 @@ def preview(request: HttpRequest) -> HttpResponse:
     """Live preview of Markdown being typed: the same sanitised rendering as the pages."""
     name = request.POST.get("_field", "")
     text = request.POST.get(name, "")[:PREVIEW_MAX_CHARS] if name else ""
-    fiscal_year = request.POST.get("_edition", "")
-    edition_figures = figures.EditionFigures(get_edition(fiscal_year)) if fiscal_year else None
+    body, fiscal_year = request.POST.get("_body", ""), request.POST.get("_edition", "")
+    edition_figures = None
+    if body and fiscal_year:
+        edition_figures = figures.EditionFigures(get_edition(request, body, fiscal_year))
     return HttpResponse(render_markdown(text, id_prefix="apercu", figures=edition_figures))

@@ -252,10 +252,11 @@ class PersonWidget(widgets.Widget):
         return name
 
 
-def _people() -> dict[str, dict]:
-    """The people who may lead an initiative, by login and by folded full name."""
+def _people(body_id: int) -> dict[str, dict]:
+    """The people of the body (a role in it) who may be named as a lead, by login and by
+    folded full name: nobody of another body."""
     by_login, by_name = {}, {}
-    for user in User.objects.filter(is_active=True):
+    for user in User.objects.filter(is_active=True, role_assignments__body=body_id).distinct():
         by_login[user.username] = user
         if user.get_full_name():
             by_name.setdefault(_fold(user.get_full_name()), []).append(user)
@@ -469,10 +470,10 @@ class InitiativeResource(PlanResource):
                 )
             }
         )
-        units = Lookup(lambda: {u.acronym: u for u in Unit.objects.all()})
+        units = Lookup(lambda: {u.acronym: u for u in Unit.objects.filter(body=edition.body_id)})
         self.fields["ambition"].widget = LookupWidget(ambitions, "Ambition", "Ambition")
         self.fields["unit"].widget = LookupWidget(units, "Unité", "Unité")
-        self.fields["lead"].widget = PersonWidget(Lookup(_people))
+        self.fields["lead"].widget = PersonWidget(Lookup(lambda: _people(edition.body_id)))
 
     code = fields.Field("code", "Code")
     ambition = fields.Field("ambition", "Ambition")

@@ -19,6 +19,7 @@ from roadmap.exchange.files import MAX_UPLOAD_BYTES, ImportFileError, read_uploa
 from roadmap.exchange.resources import RESOURCES
 from roadmap.exchange.service import export_csv, export_workbook, run_import
 from roadmap.forms import RoadmapFilterForm
+from roadmap.links import plan_url
 from roadmap.models import Edition
 
 SESSION_KEY = "ptn_import"
@@ -42,13 +43,13 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 @plan_reader_required
-def export(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+def export(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     """The roadmap's current filters apply to the export."""
-    edition = get_edition(fiscal_year)
+    edition = get_edition(request, body, fiscal_year)
     form = RoadmapFilterForm(request.GET or None, edition=edition)
     form.is_valid()
     initiatives = form.filter(edition.initiatives.all()) if form.is_filtering else None
-    stem = f"PTN-{edition.ministry_acronym}-{edition.fiscal_year}"
+    stem = f"PTN-{edition.body.acronym}-{edition.fiscal_year}"
     lang = vocabulary.language()  # the interface's: headers and values in French or English
     if request.GET.get("format") == "csv":
         sheet = vocabulary.french_sheet(request.GET.get("feuille", ""))
@@ -68,8 +69,8 @@ def _editable(request: HttpRequest, edition: Edition) -> None:
 
 
 @plan_reader_required
-def import_upload(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def import_upload(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     _editable(request, edition)
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"edition": edition, "form": form, "sheets": [r.sheet for r in RESOURCES]}
@@ -96,7 +97,7 @@ def import_upload(request: HttpRequest, fiscal_year: str) -> HttpResponse:
         )
         request.session[SESSION_KEY] = {
             "token": token,
-            "edition": edition.fiscal_year,
+            "edition": edition.pk,
             "path": stored,
             "name": upload.name,
             "digest": report.digest,
@@ -111,15 +112,15 @@ def import_upload(request: HttpRequest, fiscal_year: str) -> HttpResponse:
 
 @require_POST
 @plan_reader_required
-def import_confirm(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def import_confirm(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     _editable(request, edition)
     pending = request.session.get(SESSION_KEY) or {}
     data = None
     if (
         pending
         and pending.get("token") == request.POST.get("token")
-        and pending.get("edition") == fiscal_year
+        and pending.get("edition") == edition.pk
     ):
         try:
             with default_storage.open(pending["path"], "rb") as stored:
@@ -130,7 +131,7 @@ def import_confirm(request: HttpRequest, fiscal_year: str) -> HttpResponse:
         messages.error(
             request, _("Cet aperçu n'est plus valide : téléversez le fichier de nouveau.")
         )
-        return redirect("roadmap:import", fiscal_year=fiscal_year)
+        return redirect(plan_url("roadmap:import", edition))
     sheets = read_upload(pending["name"], data)
     report = run_import(edition, sheets, apply=True, previewed=pending.get("digest", ""))
     if report.outdated and not report.has_errors:
@@ -163,4 +164,4 @@ def import_confirm(request: HttpRequest, fiscal_year: str) -> HttpResponse:
         )
         % {"count": report.change_count},
     )
-    return redirect("roadmap:roadmap", fiscal_year=fiscal_year)
+    return redirect(plan_url("roadmap:roadmap", edition))

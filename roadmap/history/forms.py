@@ -3,12 +3,12 @@
 import datetime
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from accounts.models import User
+from accounts.models import RoleAssignment, User
 from initiatives.models import Initiative
 from roadmap.forms import PersonChoiceField
 from roadmap.history.changes import Sources, edition_sources, filter_sources, initiative_sources
@@ -21,8 +21,8 @@ class InitiativeChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {name}"
 
 
-# Everyone whose work leaves history: all roles but the readers'.
-WRITING_ROLES = [r for r in roles.ALL_ROLES if r != roles.READER]
+# Everyone whose work leaves history in a body: its roles but the readers'.
+WRITING_ROLES = [r for r in roles.BODY_ROLES if r != roles.READER]
 
 
 class HistoryFilterForm(forms.Form):
@@ -59,9 +59,12 @@ class HistoryFilterForm(forms.Form):
         self.fields["initiative"].queryset = Initiative.objects.filter(edition=edition).only(
             "pk", "code", "acronym", "title"
         )
+        # The body's people whose work leaves history, and administrators.
+        writes_here = RoleAssignment.objects.filter(
+            user=OuterRef("pk"), body=edition.body_id, role__in=WRITING_ROLES
+        )
         self.fields["person"].queryset = (
-            User.objects.filter(Q(groups__name__in=WRITING_ROLES) | Q(is_superuser=True))
-            .distinct()
+            User.objects.filter(Q(Exists(writes_here)) | Q(is_superuser=True))
             .only("pk", "username", "first_name", "last_name")
             .order_by("last_name", "first_name", "username")
         )

@@ -12,9 +12,9 @@ HISTORY_PAGE_SIZE = 50
 
 
 @plan_reader_required
-def history(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+def history(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     """The edition's history, filtered and cut into pages in SQL: a page reads its own rows."""
-    edition = get_edition(fiscal_year)
+    edition = get_edition(request, body, fiscal_year)
     form = HistoryFilterForm(request.GET or None, edition=edition)
     form.is_valid()
     sources = form.sources(edition)

@@ -236,7 +236,7 @@ def content_fingerprint(edition: Edition) -> str:
 
 
 def filename_for(edition: Edition) -> str:
-    return f"PTN-{edition.ministry_acronym}-{edition.fiscal_year}.pdf"
+    return f"PTN-{edition.body.acronym}-{edition.fiscal_year}.pdf"
 
 
 def ready_pdf(edition: Edition) -> PlanPdf | None:
@@ -267,7 +267,12 @@ def pdf_for_edition(edition: Edition) -> PlanPdf:
 
 def cache_name(edition: Edition) -> str:
     """Where the render of the edition's current content is cached (housekeeping keeps it)."""
-    return f"pdf-cache/{edition.fiscal_year}/{content_fingerprint(edition)}.pdf"
+    return f"{_cache_folder(edition)}/{content_fingerprint(edition)}.pdf"
+
+
+def _cache_folder(edition: Edition) -> str:
+    """One folder per edition: two bodies' editions of one fiscal year keep their own renders."""
+    return f"pdf-cache/{edition.body.slug}/{edition.fiscal_year}"
 
 
 def _archived(edition: Edition) -> PlanPdf:
@@ -285,7 +290,7 @@ def _cached(edition: Edition, name: str) -> PlanPdf | None:
 
 
 def _drop_old_cache(edition: Edition) -> None:
-    folder = f"pdf-cache/{edition.fiscal_year}"
+    folder = _cache_folder(edition)
     try:  # an object store has no folders: list, do not ask whether the folder exists
         old_files = default_storage.listdir(folder)[1]
     except FileNotFoundError:
@@ -301,7 +306,9 @@ def archive(edition: Edition) -> None:
         return
     content = render_pdf(edition)
     edition.archived_pdf.save(
-        f"{edition.fiscal_year}/{filename_for(edition)}", ContentFile(content), save=False
+        f"{edition.body.slug}/{edition.fiscal_year}/{filename_for(edition)}",
+        ContentFile(content),
+        save=False,
     )
     edition.archived_pdf_sha256 = hashlib.sha256(content).hexdigest()
     edition.archived_at = timezone.now()

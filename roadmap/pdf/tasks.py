@@ -11,4 +11,4 @@ from roadmap.pdf.report import pdf_for_edition
 @task
 def render_plan(edition_id: int) -> str:
     """Render (and cache, or archive if approved) an edition's PDF; returns its SHA-256."""
-    return pdf_for_edition(Edition.objects.get(pk=edition_id)).sha256
+    return pdf_for_edition(Edition.objects.select_related("body").get(pk=edition_id)).sha256

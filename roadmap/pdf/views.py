@@ -11,26 +11,27 @@ from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 
 from roadmap.access import get_edition, plan_reader_required
+from roadmap.links import plan_url
 from roadmap.models import Edition
 from roadmap.pdf.report import ready_pdf
 from roadmap.pdf.tasks import render_plan
 
 
 @plan_reader_required
-def plan_pdf(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+def plan_pdf(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     """The plan as a PDF: the archived file of an approved edition, or the cached render of
     the current content; otherwise the render starts in the background and a page shows its
     progress (a render takes seconds, more for a large plan). Every answer is either the PDF
     or that page: the links to here carry no ``download`` attribute, which would save the
     page as a file."""
-    edition = get_edition(fiscal_year)
+    edition = get_edition(request, body, fiscal_year)
     pdf = ready_pdf(edition)
     if pdf is None:
         result = _task_result(request, edition)
         if _render_state(result, ready=False) in {"none", "failed", "lost"}:
             result = render_plan.enqueue(edition.pk)
             request.session[_task_key(edition)] = result.id
-        return redirect("roadmap:pdf_progress", fiscal_year=fiscal_year)
+        return redirect(plan_url("roadmap:pdf_progress", edition))
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf.filename}"'
     response["ETag"] = f'"{pdf.sha256}"'
@@ -80,14 +81,14 @@ def _render_state(result, *, ready: bool) -> str:
 
 
 @plan_reader_required
-def pdf_progress(request: HttpRequest, fiscal_year: str) -> HttpResponse:
+def pdf_progress(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     """Follows the render (the page reloads itself, no script) and, when the PDF is ready,
     sends the browser to it once: the reload that finds it ready starts the download."""
-    edition = get_edition(fiscal_year)
+    edition = get_edition(request, body, fiscal_year)
     result = _task_result(request, edition)
     state = _render_state(result, ready=ready_pdf(edition) is not None)
     if state == "none":
-        return redirect("roadmap:pdf", fiscal_year=fiscal_year)  # starts one
+        return redirect(plan_url("roadmap:pdf", edition))  # starts one
     # Once: a reload of the page after that does not download the file again.
     download = state == "ready" and request.session.pop(_task_key(edition), None) is not None
     asked = result.enqueued_at if result is not None else None

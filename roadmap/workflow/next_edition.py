@@ -1,18 +1,20 @@
-"""The next edition: next fiscal year's plan starts as a complete copy of the last approved one.
+"""Starting an edition: from nothing, or as a complete copy of an approved one (next fiscal
+year's plan starts from the last approved one).
 
-Every record is copied (codes kept, version 1) and saved one by one, so that the history shows
-the copy; the new edition's timeline starts with its creation.
+`edition_start` is the one entry point: the edition page's « Créer l'édition suivante », the
+body's « Commencer une édition » page, the `start_edition` command and the demo's loading all
+call it. A copy takes every record (codes kept, version 1), saved one by one so that the history
+shows it; the new edition's timeline starts with its creation.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from accounts.models import User
-from accounts.roles import role_names
+from accounts.models import PublicBody, User
 from benefits.models import Benefit, Indicator, Measurement
 from initiatives.models import (
     Contribution,
@@ -32,11 +34,13 @@ from roadmap.models import (
     SectionItem,
     Topic,
     Transition,
+    validate_fiscal_year,
 )
 from roadmap.workflow.steps import WorkflowError
 
 Status = Edition.Status
 Action = Transition.Action
+PUBLISHED = [Status.APPROVED, Status.TRANSMITTED]
 
 
 def next_fiscal_year(fiscal_year: str) -> str:
@@ -44,40 +48,76 @@ def next_fiscal_year(fiscal_year: str) -> str:
     return f"{start}-{start + 1}"
 
 
+def in_preparation(body: PublicBody) -> Edition | None:
+    """The body's edition not yet approved, if any: one at a time."""
+    return Edition.objects.filter(body=body).exclude(status__in=PUBLISHED).first()
+
+
+def approved_sources(body: PublicBody):
+    """The body's editions a new one may copy: its approved (or transmitted) ones, newest first."""
+    return Edition.objects.filter(body=body, status__in=PUBLISHED).order_by("-fiscal_year")
+
+
 @transaction.atomic
-def edition_create_next(*, user: User) -> Edition:
-    """Start next fiscal year's edition as a complete copy of the last approved one."""
-    if roles.COORDINATOR not in role_names(user):
+def edition_start(
+    *, body: PublicBody, fiscal_year: str, user: User | None, source: Edition | None = None
+) -> Edition:
+    """Start the body's edition of ``fiscal_year``: an empty draft, or a complete copy of
+    ``source`` (an approved edition of the same body). ``user`` is the body's coordinator (None
+    from a command run by the portal's operators)."""
+    if user is not None and not roles.has_role(user, roles.COORDINATOR, body):
         raise PermissionDenied
-    if Edition.objects.exclude(status__in=[Status.APPROVED, Status.TRANSMITTED]).exists():
+    try:
+        validate_fiscal_year(fiscal_year)
+    except ValidationError as error:
+        raise WorkflowError(" ".join(error.messages)) from error
+    if source is not None and (source.body_id != body.pk or source.status not in PUBLISHED):
+        raise WorkflowError(
+            _("Seule une édition approuvée de l'organisme peut servir de point de départ.")
+        )
+    if in_preparation(body) is not None:
         raise WorkflowError(
             _("Une édition est déjà en préparation : terminez-la avant d'en commencer une autre.")
         )
-    source = (
-        Edition.objects.filter(status__in=[Status.APPROVED, Status.TRANSMITTED])
-        .order_by("-fiscal_year")
-        .first()
-    )
-    if source is None:
-        raise WorkflowError(_("Aucune édition approuvée ne peut servir de point de départ."))
+    if Edition.objects.filter(body=body, fiscal_year=fiscal_year).exists():
+        raise WorkflowError(_("L'édition %(year)s existe déjà.") % {"year": fiscal_year})
     target = Edition.objects.create(
-        fiscal_year=next_fiscal_year(source.fiscal_year),
-        update_number=source.update_number + 1,
-        ministry=source.ministry,
-        ministry_acronym=source.ministry_acronym,
-        vision=source.vision,
-        notice=source.notice,  # what it says of the content holds for the copy too
+        body=body,
+        fiscal_year=fiscal_year,
+        update_number=source.update_number + 1 if source else 0,
+        vision=source.vision if source else "",
+        notice=source.notice if source else "",  # what it says of the content holds for the copy
         status=Status.DRAFT,
     )
-    _copy_content(source, target)
+    if source is not None:
+        _copy_content(source, target)
+        comment = _("Créée à partir de l'édition approuvée %(year)s.") % {
+            "year": source.fiscal_year
+        }
+    else:
+        # An empty draft for now; once the plan's template is data (issue 11, « template »
+        # stream) this is where the default template fills it.
+        comment = _("Créée sans contenu.")
     Transition.objects.create(
-        edition=target,
-        action=Action.CREATE,
-        to_status=Status.DRAFT,
-        user=user,
-        comment=_("Créée à partir de l'édition approuvée %(year)s.") % {"year": source.fiscal_year},
+        edition=target, action=Action.CREATE, to_status=Status.DRAFT, user=user, comment=comment
     )
     return target
+
+
+def edition_create_next(*, body: PublicBody, user: User) -> Edition:
+    """Start next fiscal year's edition as a complete copy of the body's last approved one."""
+    if not roles.has_role(user, roles.COORDINATOR, body):
+        raise PermissionDenied
+    if in_preparation(body) is not None:
+        raise WorkflowError(
+            _("Une édition est déjà en préparation : terminez-la avant d'en commencer une autre.")
+        )
+    source = approved_sources(body).first()
+    if source is None:
+        raise WorkflowError(_("Aucune édition approuvée ne peut servir de point de départ."))
+    return edition_start(
+        body=body, fiscal_year=next_fiscal_year(source.fiscal_year), user=user, source=source
+    )
 
 
 def _clone(obj, **changes):

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,8 @@ from django.utils.translation import ngettext, override
 
 from accounts import roles
 from accounts.models import User
-from accounts.roles import role_names
+from accounts.roles import bodies_with, role_names
+from roadmap.links import plan_url
 from roadmap.models import Edition, ReviewComment, Transition
 
 logger = logging.getLogger("ptn.mail")
@@ -36,9 +38,14 @@ Action = Transition.Action
 
 
 def queue_step_notifications(done: Transition, roles: tuple[str, ...]) -> int:
-    """Queue one e-mail per person holding one of ``roles``; returns how many."""
+    """Queue one e-mail per person holding one of ``roles`` in the edition's body (nobody of
+    another body); returns how many."""
     recipients = list(
-        User.objects.filter(is_active=True, groups__name__in=roles)
+        User.objects.filter(
+            is_active=True,
+            role_assignments__body=done.edition.body_id,
+            role_assignments__role__in=roles,
+        )
         .exclude(email="")
         .values_list("email", flat=True)
         .distinct()
@@ -52,9 +59,11 @@ def queue_step_notifications(done: Transition, roles: tuple[str, ...]) -> int:
 def step_message(done: Transition) -> tuple[str, str]:
     """The subject and body telling the next actors about a step (in French)."""
     edition = done.edition
-    url = settings.PORTAL_URL.rstrip("/") + reverse("roadmap:edition", args=[edition.fiscal_year])
+    body = edition.body
+    url = settings.PORTAL_URL.rstrip("/") + plan_url("roadmap:edition", edition)
     with override("fr-ca"):
-        subject = _("PTN %(year)s : %(action)s") % {
+        subject = _("PTN %(body)s %(year)s : %(action)s") % {
+            "body": body.acronym,
             "year": edition.fiscal_year,
             "action": done.get_action_display(),
         }
@@ -63,9 +72,14 @@ def step_message(done: Transition) -> tuple[str, str]:
             "",
             _(
                 "%(who)s a effectué l'étape « %(action)s » du Plan de transformation numérique "
-                "%(year)s."
+                "%(body)s %(year)s."
             )
-            % {"who": done.user, "action": done.get_action_display(), "year": edition.fiscal_year},
+            % {
+                "who": done.user,
+                "action": done.get_action_display(),
+                "body": body.name_in_sentence,
+                "year": edition.fiscal_year,
+            },
             _("Statut de l'édition : %(status)s.")
             % {"status": edition.Status(done.to_status).label},
         ]
@@ -87,7 +101,7 @@ def step_message(done: Transition) -> tuple[str, str]:
 @task
 def send_step_notification(transition_id: int, email: str, attempt: int = 1) -> str:
     """Send one step's e-mail to one person; on failure, queue the next attempt and fail."""
-    done = Transition.objects.select_related("edition", "user").get(pk=transition_id)
+    done = Transition.objects.select_related("edition__body", "user").get(pk=transition_id)
     subject, body = step_message(done)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
@@ -113,15 +127,14 @@ def send_step_notification(transition_id: int, email: str, attempt: int = 1) -> 
 
 
 def awaiting(user: User) -> list[tuple[str, str]]:
-    """Notices for the home page: what the workflow expects of this person now."""
-    user_roles = role_names(user)
-    notices: list[tuple[str, str]] = []
+    """Notices for the home page: what the workflow expects of this person now, in every body
+    where they hold a role (the body is named when there are several)."""
     wanted = {
         roles.INFORMATION_DIRECTOR: (
             Status.SUBMITTED,
             _("L'édition %(year)s attend votre recommandation."),
         ),
-        roles.DEPUTY_MINISTER: (
+        roles.HEAD: (
             Status.RECOMMENDED,
             _("L'édition %(year)s attend votre approbation."),
         ),
@@ -130,17 +143,28 @@ def awaiting(user: User) -> list[tuple[str, str]]:
             _("L'édition %(year)s est approuvée : consignez sa transmission."),
         ),
     }
-    statuses = {status for role, (status, _m) in wanted.items() if role in user_roles}
-    if roles.COORDINATOR in user_roles:
-        statuses.add(Status.DRAFT)
+    held = {body_id: role_names(user, body_id) for body_id in bodies_with(user, set(wanted))}
+    # One query for every body: (body, statuses) pairs.
+    scope = Q(pk__in=[])
+    for body_id, user_roles in held.items():
+        statuses = {status for role, (status, _m) in wanted.items() if role in user_roles}
+        if roles.COORDINATOR in user_roles:
+            statuses.add(Status.DRAFT)
+        scope |= Q(body_id=body_id, status__in=statuses)
     editions = []
-    if statuses:
-        editions = list(Edition.objects.filter(status__in=statuses).prefetch_related("transitions"))
+    if held:
+        editions = list(
+            Edition.objects.filter(scope).select_related("body").prefetch_related("transitions")
+        )
+    several = len(bodies_with(user, set(roles.BODY_ROLES))) > 1
+    notices: list[tuple[str, str]] = []
     for edition in editions:
-        url = reverse("roadmap:edition", args=[edition.fiscal_year])
+        user_roles = held[edition.body_id]
+        url = plan_url("roadmap:edition", edition)
+        year = f"{edition.body.acronym} {edition.fiscal_year}" if several else edition.fiscal_year
         for role, (status, message) in wanted.items():
             if role in user_roles and edition.status == status:
-                notices.append((message % {"year": edition.fiscal_year}, url))
+                notices.append((message % {"year": year}, url))
         last = list(edition.transitions.all())[-1:] or [None]
         if (
             roles.COORDINATOR in user_roles
@@ -151,17 +175,19 @@ def awaiting(user: User) -> list[tuple[str, str]]:
             notices.append(
                 (
                     _("L'édition %(year)s vous a été retournée : %(comment)s")
-                    % {"year": edition.fiscal_year, "comment": last[0].comment},
+                    % {"year": year, "comment": last[0].comment},
                     url,
                 )
             )
-    open_comments = ReviewComment.objects.filter(resolved_at__isnull=True)
-    if roles.COORDINATOR in user_roles:
-        count = open_comments.count()
-    elif roles.LEAD in user_roles:
-        count = open_comments.filter(initiative__lead=user).count()
-    else:
-        count = 0
+    coordinated = bodies_with(user, {roles.COORDINATOR})
+    led = bodies_with(user, {roles.LEAD}) - coordinated
+    count = 0
+    if coordinated or led:
+        count = ReviewComment.objects.filter(
+            Q(edition__body_id__in=coordinated)
+            | Q(edition__body_id__in=led, initiative__lead=user),
+            resolved_at__isnull=True,
+        ).count()
     if count:
         notices.append(
             (

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.models import PublicBody
 from benefits.models import Benefit
 from initiatives.models import Contribution, Initiative, InitiativeRisk
+from roadmap.links import plan_url
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, ReviewComment, Transition
 
 Status = Edition.Status
@@ -39,17 +40,16 @@ class Problem:
 
 def readiness(edition: Edition) -> list[Problem]:
     """What must be fixed before the edition can be submitted, each with where to fix it."""
-    year = edition.fiscal_year
     problems: list[Problem] = []
 
     def page(initiative: Initiative, anchor: str = "") -> str:
-        return reverse("initiatives:detail", args=[year, initiative.code]) + anchor
+        return plan_url("initiatives:detail", edition, initiative.code) + anchor
 
     def edit(kind: str, pk: int, field: str) -> str:
-        return reverse("roadmap:edit", args=[year, kind, pk]) + f"#id_{field}"
+        return plan_url("roadmap:edit", edition, kind, pk) + f"#id_{field}"
 
     def add(kind: str, parent_pk: int, field: str) -> str:
-        return reverse("roadmap:add_under", args=[year, kind, parent_pk]) + f"#id_{field}"
+        return plan_url("roadmap:add_under", edition, kind, parent_pk) + f"#id_{field}"
 
     initiatives = list(
         edition.initiatives.annotate(
@@ -140,7 +140,7 @@ def readiness(edition: Edition) -> list[Problem]:
                 _("Le risque du plan « %(risk)s » n'a aucune mesure d'atténuation.")
                 % {"risk": risk.title},
                 add("plan-mitigation", risk.pk, "text"),
-                reverse("roadmap:risks", args=[year]) + f"#plan-risk-{risk.pk}",
+                plan_url("roadmap:risks", edition) + f"#plan-risk-{risk.pk}",
             )
         )
     for section in edition.sections.annotate(
@@ -151,10 +151,10 @@ def readiness(edition: Edition) -> list[Problem]:
                 Problem(
                     _("La section « %(title)s » est vide.") % {"title": section.title},
                     edit("section", section.pk, "body"),
-                    reverse("roadmap:section", args=[year, section.key]),
+                    plan_url("roadmap:section", edition, section.key),
                 )
             )
-    home = reverse("roadmap:home", args=[year])
+    home = plan_url("roadmap:home", edition)
     if not Maturity.objects.filter(edition=edition).exists():
         problems.append(Problem(_("La maturité numérique n'est pas renseignée."), home, home))
     radar = Radar.objects.filter(edition=edition).annotate(n=Count("scores")).first()
@@ -164,7 +164,7 @@ def readiness(edition: Edition) -> list[Problem]:
         initiative__edition=edition, topic__section__key="intelligence-artificielle"
     ).exists()
     if not ai_named:
-        ai_section = reverse("roadmap:section", args=[year, "intelligence-artificielle"])
+        ai_section = plan_url("roadmap:section", edition, "intelligence-artificielle")
         problems.append(
             Problem(
                 _(
@@ -179,12 +179,13 @@ def readiness(edition: Edition) -> list[Problem]:
     return problems
 
 
-# What an edition past its draft waits for (the panel of the edition page).
+# What an edition past its draft waits for (the panel of the edition page); the body's titles
+# of its DI and its head fill %(information_director)s and %(head)s.
 WAITING = {
     Status.SUBMITTED: gettext_lazy(
-        "L'édition attend la recommandation de la dirigeante de l'information."
+        "L'édition attend la recommandation (%(information_director)s)."
     ),
-    Status.RECOMMENDED: gettext_lazy("L'édition attend l'approbation du sous-ministre."),
+    Status.RECOMMENDED: gettext_lazy("L'édition attend l'approbation (%(head)s)."),
     Status.APPROVED: gettext_lazy(
         "L'édition attend que la coordination consigne sa transmission au chef gouvernemental "
         "de la transformation numérique."
@@ -201,6 +202,7 @@ class Progress:
     status and the step that brought it there), what is left to fix, which comments are open."""
 
     status: str
+    body: PublicBody  # the edition's: the titles of its DI and head
     since: Transition | None  # the step that brought the edition to its status
     problems: list[Problem]
     open_comments: list[ReviewComment]
@@ -212,7 +214,10 @@ class Progress:
     @property
     def waiting_for(self) -> str:
         if self.status != Status.DRAFT:
-            return str(WAITING[self.status])
+            return str(WAITING[self.status]) % {
+                "information_director": self.body.information_director_title,
+                "head": self.body.head_title,
+            }
         if not self.problems:
             return _("L'édition est prête à être soumise à la DI.")
         return ngettext(
@@ -236,6 +241,7 @@ def progress(edition: Edition, comments: list[ReviewComment]) -> Progress:
     problems = readiness(edition) if edition.is_content_editable else []
     return Progress(
         status=edition.status,
+        body=edition.body,
         since=since,
         problems=problems,
         open_comments=[c for c in comments if not c.is_resolved],

@@ -1,8 +1,8 @@
 """The review of a submitted edition: who may comment on it, and who may mark a comment resolved.
 
-The DI and the deputy minister comment while the edition is under their review (on the edition or
-on one initiative); the coordinator resolves any comment, an initiative's lead those on it. The
-edition page and the initiative page both offer the comment form.
+The body's DI and head (deputy minister…) comment while the edition is under their review (on the
+edition or on one initiative); the body's coordinator resolves any comment, an initiative's lead
+those on it. The edition page and the initiative page both offer the comment form.
 """
 
 from django import forms
@@ -13,7 +13,7 @@ from accounts.roles import role_names
 from roadmap.access import is_coordinator
 from roadmap.models import Edition, ReviewComment
 
-REVIEWERS = {roles.INFORMATION_DIRECTOR, roles.DEPUTY_MINISTER}
+REVIEWERS = {roles.INFORMATION_DIRECTOR, roles.HEAD}
 REVIEW_STATUSES = {Edition.Status.SUBMITTED, Edition.Status.RECOMMENDED}
 
 
@@ -24,12 +24,13 @@ class CommentForm(forms.Form):
 
 
 def can_comment(user, edition: Edition) -> bool:
-    return edition.status in REVIEW_STATUSES and bool(role_names(user) & REVIEWERS)
+    return edition.status in REVIEW_STATUSES and bool(role_names(user, edition.body_id) & REVIEWERS)
 
 
-def can_resolve(user, comment: ReviewComment) -> bool:
+def can_resolve(user, comment: ReviewComment, edition: Edition) -> bool:
+    """``edition`` is the comment's (already read by the page)."""
     if comment.is_resolved:
         return False
-    if is_coordinator(user):
+    if is_coordinator(user, edition):
         return True
     return comment.initiative is not None and comment.initiative.lead_id == user.pk

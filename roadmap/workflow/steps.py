@@ -81,8 +81,16 @@ class Step:
     # Taking the step while review comments are open needs an explicit confirmation; this is
     # what the person confirms (a plural form, %(count)s open comments). Empty: no confirmation.
     confirmation: str = ""
-    # Who is told (roles) once the step is done.
+    # Who is told (roles in the edition's body) once the step is done.
     notify: tuple[str, ...] = ()
+
+    def label_in(self, body) -> str:
+        """The label, with the body's own titles (« Recommander pour approbation
+        (sous-ministre) »)."""
+        return str(self.label) % {
+            "head": body.head_title,
+            "information_director": body.information_director_title,
+        }
 
 
 STEPS = {
@@ -113,20 +121,21 @@ STEPS = {
             Status.SUBMITTED,
             Status.RECOMMENDED,
             roles.INFORMATION_DIRECTOR,
-            gettext_lazy("Recommander au sous-ministre"),
+            # Its label names the body's head by its title: Step.label_in(body).
+            gettext_lazy("Recommander pour approbation (%(head)s)"),
             confirmation=ngettext_lazy(
                 "Je recommande l'édition malgré %(count)s commentaire de révision non réglé.",
                 "Je recommande l'édition malgré %(count)s commentaires de révision non réglés.",
                 "count",
             ),
-            notify=(roles.DEPUTY_MINISTER, roles.COORDINATOR),
+            notify=(roles.HEAD, roles.COORDINATOR),
         ),
         Step(
             "retourner-sm",
             Action.RETURN,
             Status.RECOMMENDED,
             Status.DRAFT,
-            roles.DEPUTY_MINISTER,
+            roles.HEAD,
             gettext_lazy("Retourner en brouillon"),
             needs_comment=True,
             notify=(roles.COORDINATOR, roles.INFORMATION_DIRECTOR),
@@ -136,7 +145,7 @@ STEPS = {
             Action.APPROVE,
             Status.RECOMMENDED,
             Status.APPROVED,
-            roles.DEPUTY_MINISTER,
+            roles.HEAD,
             gettext_lazy("Approuver"),
             confirmation=ngettext_lazy(
                 "J'approuve l'édition malgré %(count)s commentaire de révision non réglé.",
@@ -152,14 +161,14 @@ STEPS = {
             Status.TRANSMITTED,
             roles.COORDINATOR,
             gettext_lazy("Consigner la transmission"),
-            notify=(roles.INFORMATION_DIRECTOR, roles.DEPUTY_MINISTER),
+            notify=(roles.INFORMATION_DIRECTOR, roles.HEAD),
         ),
     ]
 }
 
 
 def available_steps(user: User, edition: Edition) -> list[Step]:
-    user_roles = role_names(user)
+    user_roles = role_names(user, edition.body_id)
     return [
         step
         for step in STEPS.values()
@@ -188,7 +197,7 @@ def edition_transition(
         raise WorkflowError(_("Cette étape n'existe pas."))
     # Lock the edition: two people clicking at once cannot both move it.
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    if definition.role not in role_names(user) or not user.is_active:
+    if definition.role not in role_names(user, edition.body_id) or not user.is_active:
         raise PermissionDenied
     if conflict := duty_conflict(edition=edition, user=user, action=definition.action):
         raise WorkflowError(conflict)

@@ -1,5 +1,5 @@
-"""The edition page: its workflow (timeline, steps, readiness), review comments, comparison,
-and starting the next edition."""
+"""The edition page: its workflow (timeline, steps, readiness), review comments, comparison;
+starting an edition (the next one, or one of the body's choosing)."""
 
 from dataclasses import dataclass
 
@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,7 +15,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import roles
-from accounts.roles import role_names
+from accounts.models import PublicBody
+from accounts.roles import can_read_plan, role_names
 from initiatives.models import Initiative
 from roadmap.access import (
     can_edit_edition,
@@ -25,10 +25,17 @@ from roadmap.access import (
     is_coordinator,
     plan_reader_required,
 )
-from roadmap.models import Edition, ReviewComment, Transition
+from roadmap.links import body_url, plan_url
+from roadmap.models import Edition, ReviewComment, Transition, fiscal_year_label
 from roadmap.signatures import blocks_named_for_someone_else
 from roadmap.workflow.compare import compare
-from roadmap.workflow.next_edition import edition_create_next
+from roadmap.workflow.next_edition import (
+    approved_sources,
+    edition_create_next,
+    edition_start,
+    in_preparation,
+    next_fiscal_year,
+)
 from roadmap.workflow.readiness import Problem, Progress, progress
 from roadmap.workflow.review import REVIEWERS, CommentForm, can_comment, can_resolve
 from roadmap.workflow.steps import (
@@ -65,6 +72,7 @@ class StepForm:
     """One step's form on the edition page, with what was typed when a try was refused."""
 
     step: Step
+    label: str = ""  # the step's, with the body's titles
     comment: str = ""
     transmitted_on: str = ""
     recipient: str = ""
@@ -74,8 +82,11 @@ class StepForm:
 
 
 def previous_approved(edition: Edition) -> Edition | None:
+    """The body's last approved edition before this one (what « Ce qui a changé » compares)."""
     return (
-        Edition.objects.filter(
+        Edition.objects.select_related("body")
+        .filter(
+            body=edition.body_id,
             fiscal_year__lt=edition.fiscal_year,
             status__in=[Edition.Status.APPROVED, Edition.Status.TRANSMITTED],
         )
@@ -98,11 +109,12 @@ def _problem_links(problems: list[Problem], user, edition: Edition) -> list[tupl
 
 
 def _step_forms(
-    steps: list[Step], state: Progress | None, refused: StepForm | None
+    steps: list[Step], state: Progress | None, refused: StepForm | None, edition: Edition
 ) -> list[StepForm]:
     forms_ = []
     for step in steps:
         form = refused if refused is not None and refused.step == step else StepForm(step)
+        form.label = step.label_in(edition.body)
         if not form.recipient:
             form.recipient = str(TransitionForm.base_fields["recipient"].initial)
         if state is not None:
@@ -116,14 +128,14 @@ def _step_forms(
 def _edition_page(
     request: HttpRequest, edition: Edition, *, refused: StepForm | None = None, status: int = 200
 ) -> HttpResponse:
-    user_roles = role_names(request.user)
+    user_roles = role_names(request.user, edition.body_id)
     comments = list(
         edition.comments.select_related("author", "initiative", "resolved_by").order_by(
             "resolved_at", "-created_at"
         )
     )
     for comment in comments:
-        comment.can_resolve = can_resolve(request.user, comment)
+        comment.can_resolve = can_resolve(request.user, comment, edition)
     base = previous_approved(edition)
     shows_panel = bool(user_roles & {roles.COORDINATOR, roles.LEAD, *REVIEWERS})
     state = progress(edition, comments) if shows_panel else None
@@ -140,7 +152,7 @@ def _edition_page(
         {
             "edition": edition,
             "transitions": edition.transitions.select_related("user"),
-            "step_forms": _step_forms(steps, state, refused),
+            "step_forms": _step_forms(steps, state, refused, edition),
             "progress": state,
             "problems": _problem_links(state.problems, request.user, edition) if state else [],
             # Told before recommending or approving: the block names someone else.
@@ -151,24 +163,22 @@ def _edition_page(
             "comment_form": CommentForm() if can_comment(request.user, edition) else None,
             "previous": base,
             "comparison": comparison,
-            "can_start_next": is_coordinator(request.user)
-            and not Edition.objects.exclude(
-                status__in=[Edition.Status.APPROVED, Edition.Status.TRANSMITTED]
-            ).exists(),
+            "can_start_next": is_coordinator(request.user, edition)
+            and in_preparation(edition.body) is None,
         },
         status=status,
     )
 
 
 @plan_reader_required
-def edition(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    return _edition_page(request, get_edition(fiscal_year))
+def edition(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    return _edition_page(request, get_edition(request, body, fiscal_year))
 
 
 @require_POST
 @plan_reader_required
-def transition(request: HttpRequest, fiscal_year: str, step: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def transition(request: HttpRequest, body: str, fiscal_year: str, step: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     if step not in STEPS:
         raise Http404
     form = TransitionForm(request.POST)
@@ -212,36 +222,130 @@ def transition(request: HttpRequest, fiscal_year: str, step: str) -> HttpRespons
             "status": edition.__class__.Status(done.to_status).label,
         },
     )
-    return redirect("roadmap:edition", fiscal_year=fiscal_year)
+    return redirect(plan_url("roadmap:edition", edition))
+
+
+def _coordinated_body(request: HttpRequest, slug: str) -> PublicBody:
+    """The body named in the URL, whose coordinator the person is (404 for a body they do not
+    belong to, 403 for one they only read)."""
+    body = get_object_or_404(PublicBody, slug=slug)
+    if body.pk not in roles.bodies_of(request.user):
+        raise Http404
+    if not is_coordinator(request.user, body):
+        raise PermissionDenied
+    return body
 
 
 @require_POST
 @plan_reader_required
-def create_next(request: HttpRequest) -> HttpResponse:
+def create_next(request: HttpRequest, body: str) -> HttpResponse:
+    public_body = _coordinated_body(request, body)
     try:
-        created = edition_create_next(user=request.user)
+        created = edition_create_next(body=public_body, user=request.user)
     except WorkflowError as error:
         messages.error(request, str(error))
-        return redirect("index")
+        return redirect("body", body=public_body.slug)
     messages.success(
         request,
         _("L'édition %(year)s est créée à partir de la dernière édition approuvée.")
         % {"year": created.fiscal_year},
     )
-    return redirect("roadmap:edition", fiscal_year=created.fiscal_year)
+    return redirect(plan_url("roadmap:edition", created))
+
+
+class StartForm(forms.Form):
+    """« Commencer une édition »: its fiscal year, and what it starts from."""
+
+    EMPTY = "vide"
+
+    fiscal_year = forms.CharField(
+        label=gettext_lazy("Exercice financier"),
+        max_length=9,
+        help_text=gettext_lazy("Du 1er avril au 31 mars, ex. : 2024-2025."),
+    )
+    source = forms.ChoiceField(label=gettext_lazy("Point de départ"))
+
+    def __init__(self, *args, body: PublicBody, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sources = {str(e.pk): e for e in approved_sources(body)}
+        self.fields["source"].choices = [
+            (self.EMPTY, gettext_lazy("Un plan vide")),
+            *[
+                (
+                    pk,
+                    _("Une copie de l'édition approuvée %(year)s") % {"year": e.fiscal_year},
+                )
+                for pk, e in self.sources.items()
+            ],
+        ]
+        newest = next(iter(self.sources.values()), None)
+        today = timezone.localdate()  # the fiscal year starts on 1 April
+        self.fields["fiscal_year"].initial = (
+            next_fiscal_year(newest.fiscal_year)
+            if newest
+            else fiscal_year_label(today.year if today.month >= 4 else today.year - 1)
+        )
+        self.fields["source"].initial = str(newest.pk) if newest else self.EMPTY
+
+    @property
+    def source_edition(self) -> Edition | None:
+        return self.sources.get(self.cleaned_data["source"])
+
+
+@plan_reader_required
+def start(request: HttpRequest, body: str) -> HttpResponse:
+    """The coordinator starts one of the body's editions: an empty plan, or a copy of an
+    approved edition (the same service as the command ``start_edition``)."""
+    public_body = _coordinated_body(request, body)
+    form = StartForm(request.POST or None, body=public_body)
+    busy = in_preparation(public_body)
+    if busy is not None:
+        busy.body = public_body  # its link costs no query
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = edition_start(
+                body=public_body,
+                fiscal_year=form.cleaned_data["fiscal_year"].strip(),
+                user=request.user,
+                source=form.source_edition,
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+            status = error.status
+        else:
+            messages.success(
+                request, _("L'édition %(year)s est créée.") % {"year": created.fiscal_year}
+            )
+            return redirect(plan_url("roadmap:edition", created))
+    elif request.method == "POST":
+        status = 422
+    return render(
+        request,
+        "roadmap/edition_start.html",
+        {
+            "body": public_body,
+            "form": form,
+            "busy": busy,
+            "body_url": body_url("body", public_body),
+        },
+        status=status,
+    )
 
 
 @require_POST
 @plan_reader_required
-def comment_add(request: HttpRequest, fiscal_year: str, code: str | None = None) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def comment_add(
+    request: HttpRequest, body: str, fiscal_year: str, code: str | None = None
+) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     if not can_comment(request.user, edition):
         raise PermissionDenied
     initiative = get_object_or_404(Initiative, edition=edition, code=code) if code else None
     back = (
-        reverse("initiatives:detail", args=[fiscal_year, code]) + "#review-title"
+        plan_url("initiatives:detail", edition, code) + "#review-title"
         if initiative
-        else reverse("roadmap:edition", args=[fiscal_year]) + "#commentaires"
+        else plan_url("roadmap:edition", edition) + "#commentaires"
     )
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -258,12 +362,12 @@ def comment_add(request: HttpRequest, fiscal_year: str, code: str | None = None)
 
 @require_POST
 @plan_reader_required
-def comment_resolve(request: HttpRequest, fiscal_year: str, pk: int) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def comment_resolve(request: HttpRequest, body: str, fiscal_year: str, pk: int) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     comment = get_object_or_404(
         ReviewComment.objects.select_related("initiative"), edition=edition, pk=pk
     )
-    if not can_resolve(request.user, comment):
+    if not can_resolve(request.user, comment, edition):
         raise PermissionDenied
     comment.resolved_by = request.user
     comment.resolved_at = timezone.now()
@@ -271,19 +375,25 @@ def comment_resolve(request: HttpRequest, fiscal_year: str, pk: int) -> HttpResp
     messages.success(request, _("Commentaire marqué comme réglé."))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("roadmap:edition", args=[fiscal_year])
+        back = plan_url("roadmap:edition", edition)
     return redirect(back)
 
 
 @plan_reader_required
-def comparison(request: HttpRequest, fiscal_year: str) -> HttpResponse:
-    edition = get_edition(fiscal_year)
+def comparison(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    edition = get_edition(request, body, fiscal_year)
     other_year = request.GET.get("avec", "")
+    # Only the same body's editions the person may read: never another body's plan.
+    same_body = (
+        Edition.objects.visible_to(request.user).filter(body=edition.body_id).select_related("body")
+    )
     other = (
-        Edition.objects.filter(fiscal_year=other_year).first()
+        same_body.filter(fiscal_year=other_year).first()
         if other_year
         else previous_approved(edition)
     )
+    if other is not None and not can_read_plan(request.user, other):
+        other = None
     if other is None or other.pk == edition.pk:
         other = None
     old, new = (
@@ -295,7 +405,7 @@ def comparison(request: HttpRequest, fiscal_year: str) -> HttpResponse:
         {
             "edition": edition,
             "comparison": compare(old, new) if other else None,
-            "editions": Edition.objects.exclude(pk=edition.pk).order_by("-fiscal_year"),
+            "editions": same_body.exclude(pk=edition.pk).order_by("-fiscal_year"),
             "other": other,
         },
     )

@@ -48,6 +48,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 MANAGE = BASE_DIR / "manage.py"
 SECRET_KEY = "browser-tests-secret"
 YEAR = "2023-2024"
+BODY = "meie"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

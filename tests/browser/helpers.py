@@ -8,11 +8,12 @@ import uuid
 from playwright.sync_api import Locator, Page, expect
 
 YEAR = "2023-2024"
+BODY = "meie"
 MODIFIER = re.compile(r"^\s*Modifier\b")
 
 
 def initiative_path(code: str) -> str:
-    return f"/plan/{YEAR}/initiatives/{code}/"
+    return f"/plan/{BODY}/{YEAR}/initiatives/{code}/"
 
 
 def unique(text: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import YEAR, fiche, initiative_path, open_form
+from tests.browser.helpers import BODY, YEAR, fiche, initiative_path, open_form
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_OPTIONS = {
@@ -57,8 +57,8 @@ def assert_no_serious_violation(page: Page) -> None:
 @pytest.mark.parametrize(
     "path",
     [
-        pytest.param(f"/plan/{YEAR}/", id="plan-home"),
-        pytest.param(f"/plan/{YEAR}/feuille-de-route/", id="roadmap"),
+        pytest.param(f"/plan/{BODY}/{YEAR}/", id="plan-home"),
+        pytest.param(f"/plan/{BODY}/{YEAR}/feuille-de-route/", id="roadmap"),
         pytest.param(initiative_path("1.1.1"), id="initiative-1.1.1"),
     ],
 )

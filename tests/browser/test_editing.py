@@ -178,7 +178,9 @@ def test_without_javascript_the_fiche_is_edited_on_a_page_of_its_own(new_page, l
     card_id = fiche(page).get_attribute("id")
 
     edit_link(fiche(page)).click()
-    expect(page).to_have_url(re.compile(rf"/plan/2023-2024/modifier/initiative/{card_id[11:]}/$"))
+    expect(page).to_have_url(
+        re.compile(rf"/plan/meie/2023-2024/modifier/initiative/{card_id[11:]}/$")
+    )
     form = page.locator(f"main #{card_id} form")
     expect(form).to_be_visible()
     phase = unique("Déploiement (sans JavaScript)")

@@ -16,14 +16,14 @@ from pathlib import Path
 import openpyxl
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import YEAR, initiative_path, unique
+from tests.browser.helpers import BODY, YEAR, initiative_path, unique
 
 CODE = "2.3.2"
 
 
 def test_the_coordinator_exports_edits_and_imports_back_a_title(page: Page, login):
     login(page, "coordonnateur")
-    page.goto(f"/plan/{YEAR}/feuille-de-route/")
+    page.goto(f"/plan/{BODY}/{YEAR}/feuille-de-route/")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Exporter (.xlsx)").click()
     download = download_info.value

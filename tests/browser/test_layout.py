@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import YEAR, fiche, initiative_path, open_form
+from tests.browser.helpers import BODY, YEAR, fiche, initiative_path, open_form
 from tests.pages import plan_pages
 
 PHONE = {"width": 390, "height": 844}
@@ -16,10 +16,12 @@ PHONE = {"width": 390, "height": 844}
 # Every page of the demo plan, and the pages that are not in the plan's list.
 PAGES = {
     **plan_pages(),
-    "edition": reverse("roadmap:edition", args=[YEAR]),
-    "comparison": reverse("roadmap:compare", args=[YEAR]),
-    "import": reverse("roadmap:import", args=[YEAR]),
-    "pdf_progress": reverse("roadmap:pdf_progress", args=[YEAR]),
+    "edition": reverse("roadmap:edition", args=[BODY, YEAR]),
+    "comparison": reverse("roadmap:compare", args=[BODY, YEAR]),
+    "import": reverse("roadmap:import", args=[BODY, YEAR]),
+    "pdf_progress": reverse("roadmap:pdf_progress", args=[BODY, YEAR]),
+    "body": reverse("body", args=[BODY]),
+    "edition_start": reverse("edition_start", args=[BODY]),
 }
 
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
@@ -68,7 +70,7 @@ def test_an_initiative_with_its_fiche_form_open_fits_a_phone(new_page, login):
 def test_the_roadmap_is_a_list_of_cards_on_a_phone(new_page, login):
     page = new_page(viewport=PHONE)
     login(page, "lecteur")
-    page.goto(f"/plan/{YEAR}/feuille-de-route/")
+    page.goto(f"/plan/{BODY}/{YEAR}/feuille-de-route/")
     card = page.locator("tbody tr").filter(has_text="1.1.1").first
     code, title = card.locator("td.ptn-code"), card.locator("th[scope=row]")
     card.scroll_into_view_if_needed()
@@ -85,7 +87,7 @@ def test_the_roadmap_is_a_list_of_cards_on_a_phone(new_page, login):
 def test_the_radar_chart_shrinks_to_its_column_on_a_phone(new_page, login):
     page = new_page(viewport=PHONE)
     login(page, "coordonnateur")  # whose table of scores beside it has « Modifier » links
-    page.goto(f"/plan/{YEAR}/sections/radar/")
+    page.goto(f"/plan/{BODY}/{YEAR}/sections/radar/")
     chart = page.locator("svg.radar-chart")
     column = page.locator(".ptn-radar-figure")
     chart_box, column_box = chart.bounding_box(), column.bounding_box()
@@ -97,7 +99,7 @@ def test_the_radar_chart_shrinks_to_its_column_on_a_phone(new_page, login):
 def test_the_main_menu_folds_behind_a_button_on_a_phone(new_page, login):
     page = new_page(viewport=PHONE)
     login(page, "lecteur")
-    page.goto(f"/plan/{YEAR}/")
+    page.goto(f"/plan/{BODY}/{YEAR}/")
     button = page.get_by_role("button", name="Menu")
     history = page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Historique"
@@ -122,7 +124,7 @@ def test_the_main_menu_folds_behind_a_button_on_a_phone(new_page, login):
 def test_the_main_menu_stays_open_without_javascript(new_page, login):
     page = new_page(viewport=PHONE, java_script_enabled=False)
     login(page, "lecteur")
-    page.goto(f"/plan/{YEAR}/")
+    page.goto(f"/plan/{BODY}/{YEAR}/")
     nav = page.get_by_role("navigation", name="Navigation principale")
     expect(nav.get_by_role("link", name="Historique")).to_be_visible()
     expect(page.locator(".ptn-mainnav__toggle")).to_be_hidden()
@@ -131,7 +133,7 @@ def test_the_main_menu_stays_open_without_javascript(new_page, login):
 def test_the_main_menu_is_a_row_of_links_on_a_desktop(new_page, login):
     page = new_page(viewport={"width": 1280, "height": 900})
     login(page, "lecteur")
-    page.goto(f"/plan/{YEAR}/")
+    page.goto(f"/plan/{BODY}/{YEAR}/")
     expect(page.locator(".ptn-mainnav__toggle")).to_be_hidden()
     nav = page.get_by_role("navigation", name="Navigation principale")
     expect(nav.get_by_role("link", name="Historique")).to_be_visible()
@@ -142,7 +144,7 @@ def test_the_roadmap_horizon_column_is_whole_on_a_desktop(new_page, login, width
     # The coordinator's roadmap has the most in its first column (the selection boxes).
     page = new_page(viewport={"width": width, "height": 900})
     login(page, "coordonnateur")
-    page.goto(f"/plan/{YEAR}/feuille-de-route/")
+    page.goto(f"/plan/{BODY}/{YEAR}/feuille-de-route/")
     assert_fits_the_window(page)
     cut = page.evaluate(
         """() => [...document.querySelectorAll(".ptn-table-scroll")].flatMap(box => {

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.browser.helpers import (
+    BODY,
     YEAR,
     expect_displayed,
     fiche,
@@ -34,7 +35,7 @@ def test_the_coordinator_downloads_the_pdf_of_a_plan_just_changed(page: Page, lo
     save(form)
     expect_displayed(card)
 
-    page.goto(f"/plan/{YEAR}/")
+    page.goto(f"/plan/{BODY}/{YEAR}/")
     with page.expect_download(timeout=RENDER_TIMEOUT_MS) as started:
         page.get_by_role("link", name="Télécharger le PDF").click()
     download = started.value
@@ -45,8 +46,8 @@ def test_the_coordinator_downloads_the_pdf_of_a_plan_just_changed(page: Page, lo
     assert title.split()[-1] in text  # the render of the plan as changed
 
     # The page the click led to says so, and still offers the file.
-    expect(page).to_have_url(re.compile(rf"/plan/{YEAR}/pdf/production/$"))
+    expect(page).to_have_url(re.compile(rf"/plan/{BODY}/{YEAR}/pdf/production/$"))
     expect(page.get_by_text("Le PDF est prêt.")).to_be_visible()
     expect(page.get_by_role("link", name="Télécharger le PDF")).to_have_attribute(
-        "href", f"/plan/{YEAR}/pdf/"
+        "href", f"/plan/{BODY}/{YEAR}/pdf/"
     )

@@ -7,10 +7,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import YEAR
+from tests.browser.helpers import BODY, YEAR
 from tests.browser.test_accessibility import assert_no_serious_violation
 
-ROADMAP = f"/plan/{YEAR}/feuille-de-route/"
+ROADMAP = f"/plan/{BODY}/{YEAR}/feuille-de-route/"
 
 
 def row(page: Page, code: str):
@@ -77,7 +77,7 @@ def test_the_coordinators_roadmap_and_the_history_have_no_serious_accessibility_
 ):
     page = new_page(viewport={"width": width, "height": 900})
     login(page, "coordonnateur")
-    for path in (ROADMAP, f"/plan/{YEAR}/historique/?page=2"):
+    for path in (ROADMAP, f"/plan/{BODY}/{YEAR}/historique/?page=2"):
         page.goto(path)
         expect(page.locator("main h1")).to_be_visible()
         assert_no_serious_violation(page)

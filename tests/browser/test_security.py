@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import _manage
-from tests.browser.helpers import YEAR, initiative_path
+from tests.browser.helpers import BODY, YEAR, initiative_path
 from tests.pages import plan_pages
 
 # Collects every violation the browser reports, from before the page's own scripts run (an init
@@ -40,7 +40,7 @@ def violations(page: Page, console: list[str]) -> list[str]:
 
 PAGES = {
     **{name: path for name, path in plan_pages().items()},
-    "edition": f"/plan/{YEAR}/edition/",
+    "edition": f"/plan/{BODY}/{YEAR}/edition/",
     "mfa": "/compte/2fa/",
     "password": "/compte/password/change/",
 }
@@ -82,10 +82,11 @@ def enrolling_account(portal) -> tuple[str, str]:
         portal.env,
         "shell",
         "-c",
-        "from django.contrib.auth.models import Group; from accounts.models import User; "
-        f"u = User.objects.create_user('{username}', email='{username}@ministere.example', "
-        f"password='{password}'); u.groups.add(Group.objects.get(name='coordonnateur PTN'))",
+        "from accounts.models import User; "
+        f"User.objects.create_user('{username}', email='{username}@ministere.example', "
+        f"password='{password}')",
     )
+    _manage(portal.env, "grant_role", username, "coordonnateur PTN", "--body", "MEIE")
     return username, password
 
 
@@ -121,8 +122,8 @@ def test_a_coordinator_enrols_an_authenticator_app_with_the_qr_code(new_page, en
     page.get_by_role("button", name="Activer").click()
 
     expect(page).not_to_have_url(re.compile(r"/totp/activate/"))
-    page.goto(f"/plan/{YEAR}/")
-    expect(page).to_have_url(re.compile(rf"/plan/{YEAR}/$"))
+    page.goto(f"/plan/{BODY}/{YEAR}/")
+    expect(page).to_have_url(re.compile(rf"/plan/{BODY}/{YEAR}/$"))
     expect(page.locator(".ptn-piv-user")).to_be_visible()
     assert violations(page, console) == []
 

@@ -14,6 +14,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    BODY,
     YEAR,
     expect_displayed,
     fiche,
@@ -23,7 +24,7 @@ from tests.browser.helpers import (
     unique,
 )
 
-EDITION = f"/plan/{YEAR}/edition/"
+EDITION = f"/plan/{BODY}/{YEAR}/edition/"
 
 
 def add_risk_without_mitigation(page: Page, code: str = "2.1.4") -> str:

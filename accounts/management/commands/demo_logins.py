@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_USERS, demo_password
+from accounts.models import GLOBAL_ROLES, Role
 
 
 class Command(BaseCommand):
@@ -16,7 +17,12 @@ class Command(BaseCommand):
         self.stdout.write("\nComptes de démonstration — http://127.0.0.1:8000/\n")
         width = max(len(demo.username) for demo in DEMO_USERS)
         for demo in DEMO_USERS:
-            role = demo.role or f"organisme participant ({demo.body})"
+            if demo.role is None:
+                role = f"organisme participant ({demo.participating_body})"
+            elif demo.role in GLOBAL_ROLES:
+                role = f"{Role(demo.role).label} (global)"
+            else:
+                role = f"{Role(demo.role).label} (MEIE)"
             self.stdout.write(
                 f"  {demo.username:<{width}} {demo_password(demo.username):<18} {role}"
             )

@@ -6,13 +6,14 @@ from django.utils.translation import gettext as _
 from roadmap import formatting
 from roadmap.exchange import vocabulary
 from roadmap.exchange.service import export_csv, export_workbook
-from roadmap.models import Edition
+from roadmap.management.editions import add_body_argument, find_edition
 
 
 class Command(BaseCommand):
     help = "Exporte le plan d'une édition en classeur .xlsx (ou une feuille en .csv)."
 
     def add_arguments(self, parser) -> None:
+        add_body_argument(parser)
         parser.add_argument("--edition", required=True, help="Exercice, ex. : 2024-2025")
         parser.add_argument(
             "--output", required=True, help="plan.xlsx, ou feuille.csv avec --sheet"
@@ -26,11 +27,16 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, edition: str, output: str, sheet: str | None, language: str, **options
+        self,
+        *args,
+        body: str | None,
+        edition: str,
+        output: str,
+        sheet: str | None,
+        language: str,
+        **options,
     ) -> None:
-        found = Edition.objects.filter(fiscal_year=edition).first()
-        if found is None:
-            raise CommandError(f"L'édition « {edition} » n'existe pas.")
+        found = find_edition(body, edition)
         if output.lower().endswith(".csv"):
             try:
                 content = export_csv(found, sheet or "Initiatives", lang=language)

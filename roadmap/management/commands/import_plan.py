@@ -6,7 +6,8 @@ from django.utils.translation import ngettext
 
 from roadmap.exchange.files import ImportFileError, read_upload
 from roadmap.exchange.service import run_import
-from roadmap.models import Edition, EditionFrozenError
+from roadmap.management.editions import add_body_argument, find_edition
+from roadmap.models import EditionFrozenError
 
 
 class Command(BaseCommand):
@@ -17,13 +18,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file")
+        add_body_argument(parser)
         parser.add_argument("--edition", required=True, help="Exercice, ex. : 2024-2025")
         parser.add_argument("--dry-run", action="store_true", help="Aperçu seulement")
 
-    def handle(self, *args, file: str, edition: str, dry_run: bool, **options) -> None:
-        found = Edition.objects.filter(fiscal_year=edition).first()
-        if found is None:
-            raise CommandError(_("L'édition « %(year)s » n'existe pas.") % {"year": edition})
+    def handle(
+        self, *args, file: str, body: str | None, edition: str, dry_run: bool, **options
+    ) -> None:
+        found = find_edition(body, edition)
         path = Path(file)
         try:
             sheets = read_upload(path.name, path.read_bytes())

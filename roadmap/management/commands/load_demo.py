@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import ensure_demo_users
-from roadmap.demo.loader import load_organisation, load_plan
+from roadmap.demo.loader import demo_fiscal_year, ensure_body, load_organisation, load_plan
+from roadmap.models import Edition
+from roadmap.workflow.next_edition import edition_start
 
 
 class Command(BaseCommand):
@@ -12,10 +14,15 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        # Users belong to units, and the plan names its initiative leads among the users.
-        report = load_organisation()
-        ensure_demo_users()
-        report = load_plan()
+        # The body and its edition are made as any other's (body_create, edition_start); users
+        # belong to its units, and the plan names its initiative leads among the users.
+        body = ensure_body()
+        load_organisation(body)
+        ensure_demo_users(body)
+        fiscal_year = demo_fiscal_year()
+        if not Edition.objects.filter(body=body, fiscal_year=fiscal_year).exists():
+            edition_start(body=body, fiscal_year=fiscal_year, user=None)
+        report = load_plan(body)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Plan de démonstration chargé : {report.created} créés, "
