@@ -38,21 +38,24 @@ PASSWORD = "banc-de-charge-mot-de-passe-42"
 
 SETUP = f"""
 import json
+from accounts import roles
 from accounts.models import User
+from accounts.services import role_grant
 from roadmap.demo.generate import add_generated_initiatives
 from roadmap.models import Edition
 edition = Edition.objects.select_related("body").get(body__slug="meie", fiscal_year="2023-2024")
 add_generated_initiatives(edition, 200)
-user = User.objects.get(username="coordonnateur")
-user.is_demo = False
-user.set_password("{PASSWORD}")
-user.save()
-initiatives = [
-    {{"pk": i.pk, "code": i.code, "title": i.title}}
-    for i in edition.initiatives.order_by("pk")
-]
-print(json.dumps({{"username": "coordonnateur", "password": "{PASSWORD}",
-                  "initiatives": initiatives}}))
+# One initiative lead per simulated person, each leading an initiative of their own: leads edit
+# their initiatives' fiches and, unlike the coordinator, sign in without a second factor.
+people = []
+for n, initiative in enumerate(edition.initiatives.order_by("pk")[:{USERS}], start=1):
+    user = User.objects.create_user(username=f"charge-{{n:02}}", password="{PASSWORD}")
+    role_grant(user=user, role=roles.LEAD, body=edition.body)
+    initiative.lead = user
+    initiative.save()
+    people.append({{"username": user.username, "pk": initiative.pk, "code": initiative.code,
+                   "title": initiative.title}})
+print(json.dumps({{"password": "{PASSWORD}", "people": people}}))
 """
 
 
@@ -153,8 +156,8 @@ def main() -> None:
         manage(env, "migrate", "--verbosity", "0")
         manage(env, "load_demo", "--verbosity", "0")
         setup = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1]
-        count = len(json.loads(setup)["initiatives"])
-        print(f"Database ready in {time.monotonic() - started:.0f} s: {count} initiatives.")
+        count = len(json.loads(setup)["people"])
+        print(f"Database ready in {time.monotonic() - started:.0f} s: {count} people.")
         print(
             f"{USERS} users for {DURATION} s against `make serve` (PostgreSQL), per worker count:"
         )

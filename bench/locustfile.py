@@ -1,6 +1,7 @@
 """The load of bench/load.py: people reading pages, saving inline edits, downloading the plan.
 
-Each simulated person logs in (their own session), then: 70 % page reads (plan home, roadmap, an
+Each simulated person signs in as the lead of an initiative of their own (their own session;
+leads need no second factor, unlike the coordinator), then: 70 % page reads (plan home, roadmap, an
 initiative, risks, sections), 25 % inline saves of an initiative's fiche — each person their own
 initiative, so saves never conflict — and 5 % downloads of the roadmap's workbook (XLSX). Requests
 are named page, form, save and download in the statistics.
@@ -62,17 +63,20 @@ class Person(HttpUser):
     wait_time = between(1, 2)
 
     def on_start(self) -> None:
-        self.initiative = SETUP["initiatives"][next(_next_record) % len(SETUP["initiatives"])]
+        self.initiative = SETUP["people"][next(_next_record) % len(SETUP["people"])]
         self.client.get("/connexion/", name="login")
-        self.client.post(
+        response = self.client.post(
             "/connexion/",
             {
-                "login": SETUP["username"],
+                "login": self.initiative["username"],
                 "password": SETUP["password"],
                 "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
             },
             name="login",
         )
+        # Signed in: sent on to the portal, not back to the login form or to a second factor.
+        if "/connexion/" in response.url or "/mfa/" in response.url:
+            raise RuntimeError(f"{self.initiative['username']} could not sign in: {response.url}")
         self.saves = 0
 
     @task(70)
@@ -84,8 +88,14 @@ class Person(HttpUser):
             f"/plan/{BODY}/{YEAR}/risques/",
             f"/plan/{BODY}/{YEAR}/sections/",
         ]
-        self.client.get(pages[self.saves % len(pages)], name="page")
+        self._get(pages[self.saves % len(pages)], "page")
         self.saves += 1
+
+    def _get(self, url: str, name: str) -> None:
+        with self.client.get(url, name=name, catch_response=True) as r:
+            # A page that sends the person back to the login counts as an error, not a fast page.
+            if r.status_code != 200 or "/connexion/" in r.url:
+                r.failure(f"{r.status_code} {r.url}")
 
     @task(25)
     def save(self) -> None:
@@ -105,4 +115,4 @@ class Person(HttpUser):
 
     @task(5)
     def download(self) -> None:
-        self.client.get(f"/plan/{BODY}/{YEAR}/exporter/", name="download")
+        self._get(f"/plan/{BODY}/{YEAR}/exporter/", "download")
