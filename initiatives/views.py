@@ -7,6 +7,10 @@ from roadmap.access import can_edit_initiative, get_edition, plan_reader_require
 from roadmap.history.changes import changes, initiative_sources
 from roadmap.workflow.review import CommentForm, can_comment, can_resolve
 
+# The initiative's page shows its latest changes; the history page shows them all, filtered to the
+# initiative (describing a change compares versions: fifty on every visit cost most of the page).
+RECENT_CHANGES = 10
+
 
 @plan_reader_required
 def detail(request: HttpRequest, body: str, fiscal_year: str, code: str) -> HttpResponse:
@@ -41,7 +45,8 @@ def detail(request: HttpRequest, body: str, fiscal_year: str, code: str) -> Http
             "initiative": initiative,
             "obj": initiative,
             "can_edit": can_edit_initiative(request.user, initiative),
-            "history": changes(initiative_sources([initiative.pk]), limit=50),
+            "history": changes(initiative_sources([initiative.pk]), limit=RECENT_CHANGES),
+            "recent_changes": RECENT_CHANGES,
             "comments": comments,
             "comment_form": CommentForm() if can_comment(request.user, edition) else None,
         },

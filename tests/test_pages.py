@@ -343,6 +343,24 @@ def test_history_filters_by_initiative_person_and_dates(reader_client, edition):
     assert len(history_entries(combined)) == 1 and "PSLU en mars" in text_of(combined)
 
 
+def test_an_initiative_page_shows_its_latest_changes_and_links_to_all_of_them(
+    reader_client, edition
+):
+    coordinator = User.objects.get(username="coordonnateur")
+    pslu = edition.initiatives.get(code="1.1.1")
+    retitle(pslu, [f"Version {n}" for n in range(1, 16)], by=coordinator)
+    page = reader_client.get(reverse("initiatives:detail", args=[BODY, YEAR, "1.1.1"]))
+    entries = history_entries(page)
+    assert len(entries) == 10
+    assert "Version 14 → Version 15" in text_of(page)
+    assert "Version 5 → Version 6" in text_of(page)  # the tenth latest
+    assert "Version 4 → Version 5" not in text_of(page)
+    link = re.search(r'<a href="([^"]+)">Toutes les modifications de l', page.content.decode())
+    everything = reader_client.get(html_lib.unescape(link[1]))
+    assert "Version 4 → Version 5" in text_of(everything)
+    assert "→ Version 1" in text_of(everything)
+
+
 def test_the_pages_of_a_filtered_history_keep_their_filters(reader_client, edition):
     coordinator = User.objects.get(username="coordonnateur")
     pslu = edition.initiatives.get(code="1.1.1")
