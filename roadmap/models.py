@@ -275,8 +275,42 @@ class Edition(Versioned):
         return self.status in {self.Status.DRAFT, self.Status.SUBMITTED}
 
 
+class SectionKind(models.TextChoices):
+    """What a section shows besides its own text: the closed list of kinds (the registry of
+    what each one loads, renders and requires is roadmap/section_kinds.py)."""
+
+    NARRATIVE = "narrative", _("Texte")
+    SIGNED_MESSAGE = "signed_message", _("Message signé")
+    MATURITY = "maturity", _("Maturité numérique")
+    RADAR = "radar", _("Radar numériQc")
+    STRATEGIC_ALIGNMENT = "strategic_alignment", _("Arrimage au plan stratégique")
+    ORIENTATIONS = "orientations", _("Orientations et ambitions d'affaires")
+    BENEFITS = "benefits", _("Bénéfices")
+    PLAN_RISKS = "plan_risks", _("Risques du plan")
+    ROADMAP = "roadmap", _("Feuille de route")
+    TOPIC_CONTRIBUTIONS = "topic_contributions", _("Contributions des initiatives par sujet")
+    ANNEX = "annex", _("Annexe : schéma d'intégration")
+
+
+# Kinds whose content comes right after the section's text, before its list of items (the
+# others come after the items): a signature closes its message, a figure follows its text.
+KINDS_BEFORE_ITEMS = frozenset(
+    {SectionKind.SIGNED_MESSAGE, SectionKind.MATURITY, SectionKind.RADAR, SectionKind.NARRATIVE}
+)
+
+
+# The roles whose step of the workflow signs a message: the DI recommends, the head approves.
+SIGNER_ROLES = [
+    (roles.INFORMATION_DIRECTOR, _("dirigeante ou dirigeant de l'information (recommande)")),
+    (roles.HEAD, _("dirigeante ou dirigeant de l'organisme (approuve)")),
+]
+
+
 class Section(Versioned):
-    """A narrative section of the plan, in the order of the report. Text is Markdown."""
+    """A section of the plan, in the order of the report. Text is Markdown; its kind says what
+    it shows besides its text (the data the plan generates it from)."""
+
+    Kind = SectionKind
 
     edition_path = "edition"
 
@@ -287,17 +321,36 @@ class Section(Versioned):
         _("niveau"), default=1, validators=[MinValueValidator(1), MaxValueValidator(2)]
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    kind = models.CharField(
+        _("type de section"),
+        max_length=30,
+        choices=SectionKind.choices,
+        default=SectionKind.NARRATIVE,
+        help_text=_("Ce que la section présente en plus de son texte."),
+    )
     body = models.TextField(_("texte"), blank=True, help_text=_("Markdown."))
     conclusion = models.TextField(
         _("texte de clôture"), blank=True, help_text=_("Affiché après le contenu généré.")
     )
-    # The two messages at the top of the plan are signed; other sections have no signature
-    # block, and their edit form does not offer the signatory fields.
-    signed = models.BooleanField(
-        _("signée"), default=False, help_text=_("La section porte un bloc de signature.")
+    # Whether the edition's vision statement is quoted at the top of this section.
+    shows_vision = models.BooleanField(
+        _("affiche l'énoncé de vision"),
+        default=False,
+        help_text=_("L'énoncé de vision de l'édition est cité au début de la section."),
+    )
+    # A signed message names the role whose workflow step fills its signature block; other
+    # sections have no signature block, and their edit form does not offer the signatory.
+    signer_role = models.CharField(
+        _("rôle signataire"), max_length=30, choices=SIGNER_ROLES, blank=True
     )
     signatory_name = models.CharField(_("signataire"), max_length=200, blank=True)
     signatory_title = models.CharField(_("titre du signataire"), max_length=200, blank=True)
+    # A section of contributions by topic that names none says why (readiness accepts either).
+    no_contribution_reason = models.TextField(
+        _("raison de l'absence de contribution"),
+        blank=True,
+        help_text=_("Si aucune initiative ne contribue encore aux sujets de cette section."),
+    )
 
     class Meta:
         ordering = ["edition", "order"]
@@ -309,6 +362,33 @@ class Section(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.kind == SectionKind.SIGNED_MESSAGE and not self.signer_role:
+            raise ValidationError(
+                {"signer_role": _("Un message signé doit indiquer le rôle qui le signe.")}
+            )
+        if self.kind != SectionKind.SIGNED_MESSAGE and self.signer_role:
+            raise ValidationError({"signer_role": _("Seul un message signé a un rôle signataire.")})
+
+    @property
+    def signed(self) -> bool:
+        """The section carries a signature block (its form offers the signatory)."""
+        return self.kind == SectionKind.SIGNED_MESSAGE
+
+    @property
+    def is_topic_contributions(self) -> bool:
+        """Its form offers the reason why no initiative contributes yet."""
+        return self.kind == SectionKind.TOPIC_CONTRIBUTIONS
+
+    @property
+    def kind_before_items(self) -> bool:
+        return self.kind in KINDS_BEFORE_ITEMS
+
+    @property
+    def kind_template(self) -> str:
+        """The partial that shows the kind, on the web page (#web) and in the PDF (#pdf)."""
+        return f"sections/kinds/{self.kind}.html"
 
 
 class SectionItem(Versioned):

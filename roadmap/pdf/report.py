@@ -46,6 +46,8 @@ REPORT_SOURCES = [
     STATIC_DIR / "report" / "toc-leader.svg",
     STATIC_DIR / "report" / "watermark.svg",
     settings.BASE_DIR / "roadmap" / "pdf" / "worker.py",  # finishes the tagging
+    # What each kind of section shows (their « pdf » partials).
+    *sorted((settings.BASE_DIR / "templates" / "sections" / "kinds").glob("*.html")),
 ]
 
 
