@@ -24,7 +24,15 @@ from benefits.selectors import benefits_by_initiative
 from roadmap.charts import radar_chart
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, SectionKind
 
-__all__ = ["KINDS", "Gap", "SectionKind", "kind_of", "radar_with_chart"]
+__all__ = [
+    "KINDS",
+    "Gap",
+    "SectionKind",
+    "assessed_radar",
+    "kind_of",
+    "measured_maturity",
+    "radar_with_chart",
+]
 
 
 @dataclass(frozen=True)
@@ -35,9 +43,21 @@ class Gap:
     field: str
 
 
-def radar_with_chart(edition: Edition) -> tuple[Radar | None, object]:
-    """The edition's radar with its scores (one query) and its chart."""
+def measured_maturity(edition: Edition) -> Maturity | None:
+    """The edition's maturity once measured (a draft from a template has only its scale)."""
+    maturity = Maturity.objects.filter(edition=edition).first()
+    return maturity if maturity is not None and maturity.is_measured else None
+
+
+def assessed_radar(edition: Edition) -> Radar | None:
+    """The edition's radar with its scores (one query), once every axis has its score."""
     radar = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
+    return radar if radar is not None and radar.is_assessed else None
+
+
+def radar_with_chart(edition: Edition) -> tuple[Radar | None, object]:
+    """The edition's assessed radar and its chart."""
+    radar = assessed_radar(edition)
     if radar is None:
         return None, None
     chart = radar_chart([(s.category, s.score) for s in radar.scores.all()], radar.scale_max)
@@ -49,7 +69,7 @@ def _nothing(edition: Edition) -> dict:
 
 
 def _maturity(edition: Edition) -> dict:
-    return {"maturity": Maturity.objects.filter(edition=edition).first()}
+    return {"maturity": measured_maturity(edition)}
 
 
 def _radar(edition: Edition) -> dict:

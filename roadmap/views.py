@@ -28,8 +28,8 @@ from roadmap.exchange.resources import RESOURCES
 from roadmap.figures import EditionFigures
 from roadmap.forms import BulkAssignForm, RoadmapFilterForm
 from roadmap.links import plan_url
-from roadmap.models import Edition, Maturity, PlanRisk, Section, Topic
-from roadmap.section_kinds import kind_of, radar_with_chart
+from roadmap.models import Edition, PlanRisk, Section, Topic
+from roadmap.section_kinds import kind_of, measured_maturity, radar_with_chart
 from roadmap.signatures import signatures
 from roadmap.workflow.notifications import awaiting
 
@@ -112,7 +112,7 @@ def home(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
         "roadmap/home.html",
         {
             "edition": edition,
-            "maturity": Maturity.objects.filter(edition=edition).first(),
+            "maturity": measured_maturity(edition),
             "radar": radar,
             "chart": chart,
             "orientations": _orientations(edition),

@@ -164,11 +164,30 @@ def readiness(edition: Edition) -> list[Problem]:
         for gap in kind_of(section).readiness(section):
             problems.append(Problem(gap.message, edit("section", section.pk, gap.field), page_url))
     home = plan_url("roadmap:home", edition)
-    if not Maturity.objects.filter(edition=edition).exists():
-        problems.append(Problem(_("La maturité numérique n'est pas renseignée."), home, home))
-    radar = Radar.objects.filter(edition=edition).annotate(n=Count("scores")).first()
-    if radar is None or not radar.n:
-        problems.append(Problem(_("Le Radar numériQc n'est pas renseigné."), home, home))
+    maturity = Maturity.objects.filter(edition=edition).first()
+    if maturity is None or not maturity.is_measured:
+        # A draft from a template has the scale: its form, at the first value to enter.
+        missing = next(
+            (
+                f
+                for f in ("score", "target_stage", "target_date")
+                if maturity and getattr(maturity, f) is None
+            ),
+            None,
+        )
+        url = edit("maturity", maturity.pk, missing) if maturity and missing else home
+        problems.append(Problem(_("La maturité numérique n'est pas renseignée."), url, home))
+    radar = (
+        Radar.objects.filter(edition=edition)
+        .annotate(n=Count("scores"), empty=Count("scores", filter=Q(scores__score__isnull=True)))
+        .first()
+    )
+    if radar is None or not radar.n or radar.empty:
+        url = home
+        if radar is not None and radar.empty:  # the first axis without its score
+            first = radar.scores.filter(score__isnull=True).order_by("order").first()
+            url = edit("radar-score", first.pk, "score")
+        problems.append(Problem(_("Le Radar numériQc n'est pas renseigné."), url, home))
     return problems
 
 
