@@ -8,6 +8,7 @@ from roadmap.models import (
     Orientation,
     PlanRisk,
     PlanRiskMitigation,
+    PlanTemplate,
     Radar,
     RadarScore,
     ReviewComment,
@@ -38,7 +39,7 @@ class FrozenEditionAdmin(admin.ModelAdmin):
 
 class SectionInline(admin.TabularInline):
     model = Section
-    fields = ("order", "key", "title", "level")
+    fields = ("order", "key", "title", "level", "kind")
     extra = 0
     show_change_link = True
 
@@ -56,6 +57,24 @@ class EditionAdmin(FrozenEditionAdmin):
         return ("status", *super().get_readonly_fields(request, obj))
 
 
+@admin.register(PlanTemplate)
+class PlanTemplateAdmin(admin.ModelAdmin):
+    """The plan's templates are read here, never changed: a version ships with the portal (a
+    data migration) and editions keep pointing to the version they were started from."""
+
+    list_display = ("code", "version", "name", "published_on", "is_default")
+    readonly_fields = ("code", "version", "name", "published_on", "is_default", "data")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class SectionItemInline(admin.StackedInline):
     model = SectionItem
     extra = 0
@@ -69,7 +88,7 @@ class TopicInline(admin.StackedInline):
 
 @admin.register(Section)
 class SectionAdmin(FrozenEditionAdmin):
-    list_display = ("title", "key", "edition", "order", "level")
+    list_display = ("title", "key", "kind", "edition", "order", "level")
     list_filter = ("edition",)
     search_fields = ("title", "body")
     inlines = [SectionItemInline, TopicInline]

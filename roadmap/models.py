@@ -174,6 +174,96 @@ class EditionQuerySet(models.QuerySet):
     delete.alters_data = True
 
 
+def template_errors(data: object) -> list[str]:
+    """What is wrong with a template's structure, in French (empty: it can start an edition)."""
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+        return [_("Le modèle doit avoir une liste de sections.")]
+    errors = []
+    keys = set()
+    for n, section in enumerate(data["sections"], start=1):
+        if not isinstance(section, dict):
+            errors.append(_("Section %(n)s : elle doit être un objet.") % {"n": n})
+            continue
+        key = section.get("key") or ""
+        if not re.fullmatch(r"[-a-z0-9_]{1,60}", key) or key in keys:
+            errors.append(_("Section %(n)s : clé absente, invalide ou répétée.") % {"n": n})
+        keys.add(key)
+        if not section.get("title"):
+            errors.append(_("Section %(n)s : titre absent.") % {"n": n})
+        if section.get("kind") not in SectionKind.values:
+            errors.append(_("Section %(n)s : type de section inconnu.") % {"n": n})
+        signer = section.get("signer_role") or ""
+        if (section.get("kind") == SectionKind.SIGNED_MESSAGE) != bool(signer) or (
+            signer and signer not in dict(SIGNER_ROLES)
+        ):
+            errors.append(
+                _("Section %(n)s : seul un message signé a un rôle signataire, et il en a un.")
+                % {"n": n}
+            )
+        if section.get("level", 1) not in (1, 2):
+            errors.append(_("Section %(n)s : le niveau doit être 1 ou 2.") % {"n": n})
+    return errors
+
+
+class PlanTemplate(models.Model):
+    """A version of the plan's expected structure (sections and their kinds, topics, radar axes,
+    maturity scale): what the minister responsible for digital transformation requires (art.
+    12.8 LGGRI). A change of requirements is a new version, not a code change; an edition keeps
+    the version it was started from.
+
+    ``data``: {"sections": [{"key", "title", "level", "kind", "signer_role"?, "shows_vision"?,
+    "guidance"?, "topics"?: [{"title", "intro"?}]}], "radar": {"scale_min", "scale_max",
+    "axes": [str]}, "maturity": {"scale_min", "scale_max", "stages": [{"number", "label"}]},
+    "strategic_orientations": [...]}. The default ships in roadmap/plan_templates/.
+    """
+
+    code = models.SlugField(_("code"), max_length=30)
+    version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("nom"), max_length=200)
+    published_on = models.DateField(_("publié le"))
+    is_default = models.BooleanField(
+        _("modèle par défaut"),
+        default=False,
+        help_text=_("Le modèle proposé pour commencer une édition."),
+    )
+    data = models.JSONField(_("structure"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("modèle de plan")
+        verbose_name_plural = _("modèles de plan")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="plan_template_version"),
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="plan_template_one_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(name)s (%(code)s, version %(version)s)") % {
+            "name": self.name,
+            "code": self.code,
+            "version": self.version,
+        }
+
+    def clean(self) -> None:
+        errors = template_errors(self.data)
+        if errors:
+            raise ValidationError({"data": errors})
+
+    @property
+    def label(self) -> str:
+        """« ptn:1 », as the command's --template option takes it."""
+        return f"{self.code}:{self.version}"
+
+    @property
+    def sections(self) -> list[dict]:
+        return self.data.get("sections", [])
+
+
 class Edition(Versioned):
     """One annual edition of the plan (the plan is « évolutif et mis à jour annuellement »)."""
 
@@ -202,6 +292,15 @@ class Edition(Versioned):
         _("numéro de mise à jour"), default=0, help_text=_("0 pour le plan initial.")
     )
     vision = models.TextField(_("énoncé de vision"), blank=True)
+    # The version of the plan's template the edition follows (None: entered before templates).
+    template = models.ForeignKey(
+        PlanTemplate,
+        verbose_name=_("modèle de plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="editions",
+    )
     status = models.CharField(
         _("statut"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -275,8 +374,42 @@ class Edition(Versioned):
         return self.status in {self.Status.DRAFT, self.Status.SUBMITTED}
 
 
+class SectionKind(models.TextChoices):
+    """What a section shows besides its own text: the closed list of kinds (the registry of
+    what each one loads, renders and requires is roadmap/section_kinds.py)."""
+
+    NARRATIVE = "narrative", _("Texte")
+    SIGNED_MESSAGE = "signed_message", _("Message signé")
+    MATURITY = "maturity", _("Maturité numérique")
+    RADAR = "radar", _("Radar numériQc")
+    STRATEGIC_ALIGNMENT = "strategic_alignment", _("Arrimage au plan stratégique")
+    ORIENTATIONS = "orientations", _("Orientations et ambitions d'affaires")
+    BENEFITS = "benefits", _("Bénéfices")
+    PLAN_RISKS = "plan_risks", _("Risques du plan")
+    ROADMAP = "roadmap", _("Feuille de route")
+    TOPIC_CONTRIBUTIONS = "topic_contributions", _("Contributions des initiatives par sujet")
+    ANNEX = "annex", _("Annexe : schéma d'intégration")
+
+
+# Kinds whose content comes right after the section's text, before its list of items (the
+# others come after the items): a signature closes its message, a figure follows its text.
+KINDS_BEFORE_ITEMS = frozenset(
+    {SectionKind.SIGNED_MESSAGE, SectionKind.MATURITY, SectionKind.RADAR, SectionKind.NARRATIVE}
+)
+
+
+# The roles whose step of the workflow signs a message: the DI recommends, the head approves.
+SIGNER_ROLES = [
+    (roles.INFORMATION_DIRECTOR, _("dirigeante ou dirigeant de l'information (recommande)")),
+    (roles.HEAD, _("dirigeante ou dirigeant de l'organisme (approuve)")),
+]
+
+
 class Section(Versioned):
-    """A narrative section of the plan, in the order of the report. Text is Markdown."""
+    """A section of the plan, in the order of the report. Text is Markdown; its kind says what
+    it shows besides its text (the data the plan generates it from)."""
+
+    Kind = SectionKind
 
     edition_path = "edition"
 
@@ -287,17 +420,38 @@ class Section(Versioned):
         _("niveau"), default=1, validators=[MinValueValidator(1), MaxValueValidator(2)]
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    kind = models.CharField(
+        _("type de section"),
+        max_length=30,
+        choices=SectionKind.choices,
+        default=SectionKind.NARRATIVE,
+        help_text=_("Ce que la section présente en plus de son texte."),
+    )
     body = models.TextField(_("texte"), blank=True, help_text=_("Markdown."))
     conclusion = models.TextField(
         _("texte de clôture"), blank=True, help_text=_("Affiché après le contenu généré.")
     )
-    # The two messages at the top of the plan are signed; other sections have no signature
-    # block, and their edit form does not offer the signatory fields.
-    signed = models.BooleanField(
-        _("signée"), default=False, help_text=_("La section porte un bloc de signature.")
+    # Whether the edition's vision statement is quoted at the top of this section.
+    shows_vision = models.BooleanField(
+        _("affiche l'énoncé de vision"),
+        default=False,
+        help_text=_("L'énoncé de vision de l'édition est cité au début de la section."),
+    )
+    # A signed message names the role whose workflow step fills its signature block; other
+    # sections have no signature block, and their edit form does not offer the signatory.
+    signer_role = models.CharField(
+        _("rôle signataire"), max_length=30, choices=SIGNER_ROLES, blank=True
     )
     signatory_name = models.CharField(_("signataire"), max_length=200, blank=True)
     signatory_title = models.CharField(_("titre du signataire"), max_length=200, blank=True)
+    # What the template expects of the section, shown to those who write it.
+    guidance = models.TextField(_("consignes du modèle"), blank=True)
+    # A section of contributions by topic that names none says why (readiness accepts either).
+    no_contribution_reason = models.TextField(
+        _("raison de l'absence de contribution"),
+        blank=True,
+        help_text=_("Si aucune initiative ne contribue encore aux sujets de cette section."),
+    )
 
     class Meta:
         ordering = ["edition", "order"]
@@ -309,6 +463,33 @@ class Section(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.kind == SectionKind.SIGNED_MESSAGE and not self.signer_role:
+            raise ValidationError(
+                {"signer_role": _("Un message signé doit indiquer le rôle qui le signe.")}
+            )
+        if self.kind != SectionKind.SIGNED_MESSAGE and self.signer_role:
+            raise ValidationError({"signer_role": _("Seul un message signé a un rôle signataire.")})
+
+    @property
+    def signed(self) -> bool:
+        """The section carries a signature block (its form offers the signatory)."""
+        return self.kind == SectionKind.SIGNED_MESSAGE
+
+    @property
+    def is_topic_contributions(self) -> bool:
+        """Its form offers the reason why no initiative contributes yet."""
+        return self.kind == SectionKind.TOPIC_CONTRIBUTIONS
+
+    @property
+    def kind_before_items(self) -> bool:
+        return self.kind in KINDS_BEFORE_ITEMS
+
+    @property
+    def kind_template(self) -> str:
+        """The partial that shows the kind, on the web page (#web) and in the PDF (#pdf)."""
+        return f"sections/kinds/{self.kind}.html"
 
 
 class SectionItem(Versioned):
@@ -441,11 +622,14 @@ class Maturity(Versioned):
     edition_path = "edition"
 
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="maturity")
-    score = models.DecimalField(_("maturité mesurée"), max_digits=3, decimal_places=1)
+    # Empty until measured (a draft started from a template has the scale, not yet the score).
+    score = models.DecimalField(
+        _("maturité mesurée"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
     scale_min = models.PositiveSmallIntegerField(_("minimum de l'échelle"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("maximum de l'échelle"), default=4)
-    target_stage = models.PositiveSmallIntegerField(_("étape visée"))
-    target_date = models.DateField(_("échéance de la cible"))
+    target_stage = models.PositiveSmallIntegerField(_("étape visée"), null=True, blank=True)
+    target_date = models.DateField(_("échéance de la cible"), null=True, blank=True)
     source = models.CharField(_("source de la mesure"), max_length=300, blank=True)
 
     class Meta:
@@ -453,7 +637,14 @@ class Maturity(Versioned):
         verbose_name_plural = _("maturités numériques")
 
     def __str__(self) -> str:
+        if self.score is None:
+            return _("non mesurée")
         return f"{formatting.decimal(self.score)} / {self.scale_max}"
+
+    @property
+    def is_measured(self) -> bool:
+        """Score, target stage and its date entered: what the pages and the PDF show."""
+        return None not in (self.score, self.target_stage, self.target_date)
 
     def clean(self) -> None:
         errors = {}
@@ -531,10 +722,16 @@ class Radar(Versioned):
         return f"Radar numériQc {self.edition.fiscal_year}"
 
     @property
+    def is_assessed(self) -> bool:
+        """Every axis has its score (uses prefetched scores): what the pages and the PDF show."""
+        scores = [score.score for score in self.scores.all()]
+        return bool(scores) and None not in scores
+
+    @property
     def overall(self) -> Decimal | None:
         """The mean of the category scores, to the hundredth (uses prefetched scores)."""
         scores = [score.score for score in self.scores.all()]
-        if not scores:
+        if not scores or None in scores:
             return None
         return (sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -544,11 +741,14 @@ class RadarScore(Versioned):
     radar = models.ForeignKey(Radar, on_delete=models.CASCADE, related_name="scores")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     category = models.CharField(_("catégorie"), max_length=200)
+    # Empty until assessed (a draft started from a template has the axes, not yet the scores).
     score = models.DecimalField(
         _("résultat"),
         max_digits=3,
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(4)],
+        null=True,
+        blank=True,
     )
 
     class Meta:
@@ -557,6 +757,8 @@ class RadarScore(Versioned):
         verbose_name_plural = _("résultats par catégorie")
 
     def __str__(self) -> str:
+        if self.score is None:
+            return self.category
         return f"{self.category} : {formatting.decimal(self.score, places=2)}"
 
 

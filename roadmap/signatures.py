@@ -16,14 +16,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from roadmap.models import FROZEN_STATUSES, Edition, Section, Transition
+from accounts import roles
+from roadmap.models import FROZEN_STATUSES, Edition, Section, SectionKind, Transition
 
 Action = Transition.Action
 
-# The step of the workflow that concerns each signature block (by section key).
+# The step of the workflow that fills each signature block: a signed message names its signer's
+# role (Section.signer_role), and the step of that role signs it.
 SIGNING_STEPS: dict[str, str] = {
-    Action.RECOMMEND: "message-dirigeante-information",
-    Action.APPROVE: "message-sous-ministre",
+    Action.RECOMMEND: roles.INFORMATION_DIRECTOR,
+    Action.APPROVE: roles.HEAD,
 }
 
 
@@ -42,22 +44,27 @@ class Signature:
         return self.action == Action.APPROVE
 
 
-def signatures(edition: Edition, sections: Iterable[Section]) -> dict[str, Signature]:
-    """The steps that fill the signature blocks, by section key, for the given sections' names.
+def signatures(edition: Edition, sections: Iterable[Section] = ()) -> dict[str, Signature]:
+    """The steps that fill the signature blocks, by the signer's role (Section.signer_role),
+    with the names entered on the given sections' signed messages.
 
     Only the steps since the last return to draft count, and only while the edition is frozen
     (no query otherwise).
     """
     if edition.status not in FROZEN_STATUSES:
         return {}
-    named = {section.key: section for section in sections}
+    named = {
+        section.signer_role: section
+        for section in sections
+        if section.kind == SectionKind.SIGNED_MESSAGE and section.signer_role
+    }
     found: dict[str, Transition] = {}
     for step in edition.transitions.select_related("user").order_by("at", "pk"):
         if step.action == Action.RETURN:
             found.clear()
         elif step.action in SIGNING_STEPS:
             found[SIGNING_STEPS[step.action]] = step
-    return {key: _signature(step, named.get(key)) for key, step in found.items()}
+    return {role: _signature(step, named.get(role)) for role, step in found.items()}
 
 
 def _signature(step: Transition, section: Section | None) -> Signature:
@@ -88,12 +95,14 @@ def _folded(name: str) -> str:
 def blocks_named_for_someone_else(edition: Edition, user, actions: Iterable[str]) -> list[Section]:
     """The signature blocks that ``user``'s next steps (``actions``) would fill although they
     name another person: shown to that person before they act. No query without such a step."""
-    keys = [SIGNING_STEPS[action] for action in actions if action in SIGNING_STEPS]
-    if not keys:
+    signers = [SIGNING_STEPS[action] for action in actions if action in SIGNING_STEPS]
+    if not signers:
         return []
     account = str(user)
     return [
         section
-        for section in edition.sections.filter(key__in=keys).exclude(signatory_name="")
+        for section in edition.sections.filter(
+            kind=SectionKind.SIGNED_MESSAGE, signer_role__in=signers
+        ).exclude(signatory_name="")
         if not same_person(account, section.signatory_name)
     ]

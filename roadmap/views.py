@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.models import PublicBody
-from benefits.selectors import benefits_by_initiative
 from initiatives.models import Contribution, Initiative, InitiativeRisk
 from initiatives.services import StaleSelectionError, initiatives_assign
 from roadmap.access import (
@@ -24,13 +23,13 @@ from roadmap.access import (
     is_coordinator,
     plan_reader_required,
 )
-from roadmap.charts import radar_chart
 from roadmap.exchange import vocabulary
 from roadmap.exchange.resources import RESOURCES
 from roadmap.figures import EditionFigures
 from roadmap.forms import BulkAssignForm, RoadmapFilterForm
 from roadmap.links import plan_url
-from roadmap.models import Edition, Maturity, PlanRisk, Radar, Section, Topic
+from roadmap.models import Edition, PlanRisk, Section, Topic
+from roadmap.section_kinds import kind_of, measured_maturity, radar_with_chart
 from roadmap.signatures import signatures
 from roadmap.workflow.notifications import awaiting
 
@@ -96,14 +95,6 @@ def without_body(request: HttpRequest, fiscal_year: str, rest: str) -> HttpRespo
     return redirect(f"{url}?{query}" if query else url)
 
 
-def _radar(edition: Edition) -> tuple[Radar | None, object]:
-    radar = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
-    if radar is None:
-        return None, None
-    chart = radar_chart([(s.category, s.score) for s in radar.scores.all()], radar.scale_max)
-    return radar, chart
-
-
 def _orientations(edition: Edition):
     return edition.orientations.prefetch_related("ambitions")
 
@@ -111,7 +102,7 @@ def _orientations(edition: Edition):
 @plan_reader_required
 def home(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     edition = get_edition(request, body, fiscal_year)
-    radar, chart = _radar(edition)
+    radar, chart = radar_with_chart(edition)
     counts = dict(edition.initiatives.values_list("status").annotate(n=Count("id")).order_by())
     status_counts = [
         (value, label, counts.get(value, 0)) for value, label in Initiative.Status.choices
@@ -121,7 +112,7 @@ def home(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
         "roadmap/home.html",
         {
             "edition": edition,
-            "maturity": Maturity.objects.filter(edition=edition).first(),
+            "maturity": measured_maturity(edition),
             "radar": radar,
             "chart": chart,
             "orientations": _orientations(edition),
@@ -281,29 +272,6 @@ def sections(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     )
 
 
-def _section_extras(section: Section) -> dict:
-    """What a section shows besides its own text: the data the plan generates it from."""
-    edition = section.edition
-    key = section.key
-    extras: dict = {}
-    if key == "maturite":
-        extras["maturity"] = Maturity.objects.filter(edition=edition).first()
-    elif key == "radar":
-        extras["radar"], extras["chart"] = _radar(edition)
-    elif key in {"arrimage", "ambitions", "annexe"}:
-        extras["strategic_orientations"] = edition.strategic_orientations.prefetch_related(
-            "orientations"
-        )
-        extras["orientations"] = _orientations(edition).prefetch_related("strategic_orientations")
-    elif key == "gestion-risques":
-        extras["plan_risks"] = PlanRisk.objects.filter(edition=edition).prefetch_related(
-            "mitigations"
-        )
-    elif key == "benefices":
-        extras["benefit_groups"] = benefits_by_initiative(edition)
-    return extras
-
-
 @plan_reader_required
 def section(request: HttpRequest, body: str, fiscal_year: str, key: str) -> HttpResponse:
     edition = get_edition(request, body, fiscal_year)
@@ -326,7 +294,8 @@ def section(request: HttpRequest, body: str, fiscal_year: str, key: str) -> Http
     section.edition = edition
     siblings = list(edition.sections.only("key", "title", "order"))
     position = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
-    extras = _section_extras(section)
+    # What the section's kind shows besides its text, from the data the plan generates it from.
+    extras = kind_of(section).context(edition)
     # The figures the text quotes by name, from the data this page already loaded.
     figures = EditionFigures(edition, radar=extras.get("radar"), maturity=extras.get("maturity"))
     return render(
@@ -338,8 +307,8 @@ def section(request: HttpRequest, body: str, fiscal_year: str, key: str) -> Http
             "previous": siblings[position - 1] if position > 0 else None,
             "next": siblings[position + 1] if position + 1 < len(siblings) else None,
             "can_edit": can_edit_edition(request.user, edition),
-            "signature": signatures(edition, [section]).get(section.key)
-            if section.signatory_name
+            "signature": signatures(edition, [section]).get(section.signer_role)
+            if section.signed and section.signatory_name
             else None,
             "figures": figures,
             **extras,

@@ -37,7 +37,7 @@ def body_with_edition(
 ) -> Edition:
     """A body with an (empty) edition of ``fiscal_year``, started as the interface would."""
     body = other_body(acronym, name)
-    edition = edition_start(body=body, fiscal_year=fiscal_year, user=None)
+    edition = edition_start(body=body, fiscal_year=fiscal_year, user=None, empty=True)
     if status != Edition.Status.DRAFT:
         Edition.objects.filter(pk=edition.pk).update(status=status)  # setup only
         edition.refresh_from_db()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts import roles
 from accounts.models import PublicBody, User
 from roadmap.links import plan_url
-from roadmap.models import Edition
+from roadmap.models import Edition, PlanTemplate
 from roadmap.workflow.next_edition import edition_start
 from roadmap.workflow.notifications import awaiting, queue_step_notifications
 from roadmap.workflow.steps import STEPS
@@ -240,7 +240,8 @@ def test_a_new_bodys_coordinator_starts_its_first_edition_from_the_interface(db)
     assert start in page.content.decode()
 
     form = client.get(start)
-    assert form.context["form"]["source"].value() == "vide"
+    default = PlanTemplate.objects.get(is_default=True)
+    assert form.context["form"]["source"].value() == f"modele-{default.pk}"  # preselected
     refused = client.post(start, {"fiscal_year": "2024-2026", "source": "vide"})
     assert refused.status_code == 409
     assert "n'est pas un exercice financier" in text_of(refused)

@@ -79,7 +79,8 @@ def test_start_edition_empty_then_a_copy_of_an_approved_one(edition):
     run("start_edition", body="sqe", fiscal_year="2024-2025")
     fresh = Edition.objects.get(body__acronym="SQE", fiscal_year="2024-2025")
     assert fresh.status == Status.DRAFT and not fresh.initiatives.exists()
-    assert fresh.transitions.get().comment == "Créée sans contenu."
+    # Without --from: the default template's structure, ready to fill.
+    assert fresh.template.label == "ptn:1" and fresh.sections.count() == 23
 
 
 def test_start_edition_refuses_a_copy_of_what_is_not_approved(edition):

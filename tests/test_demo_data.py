@@ -208,7 +208,13 @@ def test_the_demo_plan_is_the_meies_made_by_the_services_of_any_body(edition):
     assert meie.diffusion.startswith("Diffusion limitée : employés du Ministère")
     assert meie.history.filter(history_type="+").exists()
     created = edition.transitions.get(action="create")
-    assert (created.user, created.comment) == (None, "Créée sans contenu.")
+    # Started from the default template, like any body's first edition, then filled.
+    assert (created.user, created.comment) == (
+        None,
+        "Créée à partir du modèle « Plan de transformation numérique — structure attendue » "
+        "(version 1).",
+    )
+    assert edition.template.label == "ptn:1"
     assert set(Unit.objects.values_list("body__acronym", flat=True)) == {"MEIE"}
 
 

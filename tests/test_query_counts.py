@@ -120,8 +120,9 @@ def test_coordinator_roadmap_with_its_selection_form_does_not_grow_with_the_plan
 
 
 # Session, user, roles (3) and the body (1); then a body's page reads its editions (1), and
-# « Commencer une édition » its approved editions to copy and the one in preparation (2).
-BODY_PAGES = {"body": ("lecteur", 5), "edition_start": ("coordonnateur", 6)}
+# « Commencer une édition » its approved editions to copy, the one in preparation and the plan
+# templates it offers (3).
+BODY_PAGES = {"body": ("lecteur", 5), "edition_start": ("coordonnateur", 7)}
 
 
 @pytest.mark.parametrize("name", BODY_PAGES)

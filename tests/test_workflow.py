@@ -46,9 +46,9 @@ def steps_of(edition: Edition):
 Status = Edition.Status
 # The coordinator's edition page: session, user, roles, the switcher's editions (4); the edition,
 # its comments, the previous approved edition, the step that brought it to its status, its
-# timeline, whether a next edition may start (6); the readiness checks (9: initiatives, measurable
-# benefits and their indicators, initiative risks, plan risks, sections, maturity, radar, AI).
-EDITION_PAGE_QUERIES = 19
+# timeline, whether a next edition may start (6); the readiness checks (8: initiatives, measurable
+# benefits and their indicators, initiative risks, plan risks, sections, maturity, radar).
+EDITION_PAGE_QUERIES = 18
 
 
 def make_ready(edition: Edition) -> None:
@@ -181,7 +181,11 @@ def test_readiness_checks_risks_ai_and_funded_initiatives(ready):
     messages = " ".join(p.message for p in readiness(ready))
     assert "« Risque sans mesure » n'a aucune mesure d'atténuation" in messages
     assert "1.1.1 : financée ou projet qualifié, elle doit avoir au moins un bénéfice" in messages
-    assert "doit nommer au moins un processus" in messages
+    assert (
+        "La section « Processus ou chaînes de valeur qui pourraient tirer profit de l’intelligence "
+        "artificielle et de l’automatisation » ne présente la contribution "
+        "d'aucune initiative : ajoutez-en une, ou indiquez pourquoi il n'y en a pas encore."
+    ) in messages
 
 
 def test_a_new_benefit_is_non_financial_unless_chosen_otherwise(edition):

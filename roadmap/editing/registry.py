@@ -413,7 +413,14 @@ KINDS: dict[str, Kind] = {
         Kind(
             "section",
             Section,
-            ("title", "body", "conclusion", "signatory_name", "signatory_title"),
+            (
+                "title",
+                "body",
+                "conclusion",
+                "signatory_name",
+                "signatory_title",
+                "no_contribution_reason",
+            ),
             _("section"),
             markdown_fields=("body", "conclusion"),
             can_add=False,
@@ -423,7 +430,11 @@ KINDS: dict[str, Kind] = {
             name_path="title",
             edit_title=_("Modifier la section « %(name)s »"),
             figure_fields=("body", "conclusion"),
-            only_when=(("signatory_name", "signed"), ("signatory_title", "signed")),
+            only_when=(
+                ("signatory_name", "signed"),
+                ("signatory_title", "signed"),
+                ("no_contribution_reason", "is_topic_contributions"),
+            ),
         ),
         Kind(
             "section-item",

@@ -31,6 +31,7 @@ from roadmap.formatting import long_date
 from roadmap.history.changes import edition_sources
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, RadarScore, Topic, Transition
 from roadmap.pdf import worker
+from roadmap.section_kinds import assessed_radar, measured_maturity
 from roadmap.signatures import SIGNING_STEPS, signatures
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ REPORT_SOURCES = [
     STATIC_DIR / "report" / "toc-leader.svg",
     STATIC_DIR / "report" / "watermark.svg",
     settings.BASE_DIR / "roadmap" / "pdf" / "worker.py",  # finishes the tagging
+    # What each kind of section shows (their « pdf » partials).
+    *sorted((settings.BASE_DIR / "templates" / "sections" / "kinds").glob("*.html")),
 ]
 
 
@@ -99,9 +102,9 @@ def report_context(edition: Edition) -> dict:
         (orientation, [(a, by_ambition.get(a.pk, [])) for a in orientation.ambitions.all()])
         for orientation in orientations
     ]
-    radar = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
+    radar = assessed_radar(edition)
     radar_scores = list(radar.scores.all()) if radar else []
-    maturity = Maturity.objects.filter(edition=edition).first()
+    maturity = measured_maturity(edition)
     signed = signatures(edition, sections)
     approval = signed.get(SIGNING_STEPS[Transition.Action.APPROVE])
     return {

@@ -1,5 +1,6 @@
-"""Starting an edition: from nothing, or as a complete copy of an approved one (next fiscal
-year's plan starts from the last approved one).
+"""Starting an edition: from a version of the plan's template (the default one unless another is
+chosen), or as a complete copy of an approved one (next fiscal year's plan starts from the last
+approved one).
 
 `edition_start` is the one entry point: the edition page's « Créer l'édition suivante », the
 body's « Commencer une édition » page, the `start_edition` command and the demo's loading all
@@ -29,9 +30,12 @@ from roadmap.models import (
     Maturity,
     MaturityStage,
     PlanRiskMitigation,
+    PlanTemplate,
     Radar,
     RadarScore,
+    Section,
     SectionItem,
+    StrategicOrientation,
     Topic,
     Transition,
     validate_fiscal_year,
@@ -58,11 +62,24 @@ def approved_sources(body: PublicBody):
     return Edition.objects.filter(body=body, status__in=PUBLISHED).order_by("-fiscal_year")
 
 
+def default_template() -> PlanTemplate | None:
+    """The template a new edition follows unless told otherwise."""
+    return PlanTemplate.objects.filter(is_default=True).first()
+
+
 @transaction.atomic
 def edition_start(
-    *, body: PublicBody, fiscal_year: str, user: User | None, source: Edition | None = None
+    *,
+    body: PublicBody,
+    fiscal_year: str,
+    user: User | None,
+    source: Edition | None = None,
+    template: PlanTemplate | None = None,
+    empty: bool = False,
 ) -> Edition:
-    """Start the body's edition of ``fiscal_year``: an empty draft, or a complete copy of
+    """Start the body's edition of ``fiscal_year``: a draft with the structure of ``template``
+    (the default template when neither it nor a source is given, unless ``empty``: a draft with
+    no content, to fill by an import), or a complete copy of
     ``source`` (an approved edition of the same body). ``user`` is the body's coordinator (None
     from a command run by the portal's operators)."""
     if user is not None and not roles.has_role(user, roles.COORDINATOR, body):
@@ -81,8 +98,13 @@ def edition_start(
         )
     if Edition.objects.filter(body=body, fiscal_year=fiscal_year).exists():
         raise WorkflowError(_("L'édition %(year)s existe déjà.") % {"year": fiscal_year})
+    if source is not None and template is not None:
+        raise WorkflowError(_("Choisissez un modèle ou une édition approuvée, pas les deux."))
+    if source is None and template is None and not empty:
+        template = default_template()
     target = Edition.objects.create(
         body=body,
+        template=source.template if source else template,
         fiscal_year=fiscal_year,
         update_number=source.update_number + 1 if source else 0,
         vision=source.vision if source else "",
@@ -94,9 +116,13 @@ def edition_start(
         comment = _("Créée à partir de l'édition approuvée %(year)s.") % {
             "year": source.fiscal_year
         }
-    else:
-        # An empty draft for now; once the plan's template is data (issue 11, « template »
-        # stream) this is where the default template fills it.
+    elif template is not None:
+        _apply_template(template, target)
+        comment = _("Créée à partir du modèle « %(name)s » (version %(version)s).") % {
+            "name": template.name,
+            "version": template.version,
+        }
+    else:  # no template in the installation
         comment = _("Créée sans contenu.")
     Transition.objects.create(
         edition=target, action=Action.CREATE, to_status=Status.DRAFT, user=user, comment=comment
@@ -118,6 +144,50 @@ def edition_create_next(*, body: PublicBody, user: User) -> Edition:
     return edition_start(
         body=body, fiscal_year=next_fiscal_year(source.fiscal_year), user=user, source=source
     )
+
+
+def _apply_template(template: PlanTemplate, target: Edition) -> None:
+    """Give a new draft the template's structure: its sections (with their kinds and topics),
+    the radar's axes without scores, the maturity scale and its stages without a measure.
+    Saved one by one, so that the history shows where the structure came from."""
+    data = template.data
+    for order, entry in enumerate(data.get("sections", []), start=1):
+        section = Section(
+            edition=target,
+            key=entry["key"],
+            title=entry["title"],
+            level=entry.get("level", 1),
+            order=order,
+            kind=entry["kind"],
+            signer_role=entry.get("signer_role", ""),
+            shows_vision=bool(entry.get("shows_vision")),
+            guidance=entry.get("guidance", ""),
+        )
+        section.full_clean(exclude=["edition"])
+        section.save()
+        for n, topic in enumerate(entry.get("topics", []), start=1):
+            Topic.objects.create(
+                section=section, order=n, title=topic["title"], intro=topic.get("intro", "")
+            )
+    for entry in data.get("strategic_orientations", []):
+        StrategicOrientation.objects.create(
+            edition=target, number=entry["number"], title=entry["title"]
+        )
+    if maturity_data := data.get("maturity"):
+        maturity = Maturity.objects.create(
+            edition=target,
+            scale_min=maturity_data["scale_min"],
+            scale_max=maturity_data["scale_max"],
+        )
+        for stage in maturity_data.get("stages", []):
+            MaturityStage.objects.create(
+                maturity=maturity, number=stage["number"], label=stage["label"]
+            )
+    if radar_data := data.get("radar"):
+        # The radar's scale_min (stream « structure ») is taken from radar_data once it exists.
+        radar = Radar.objects.create(edition=target, scale_max=radar_data["scale_max"])
+        for order, axis in enumerate(radar_data.get("axes", []), start=1):
+            RadarScore.objects.create(radar=radar, order=order, category=axis)
 
 
 def _clone(obj, **changes):

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import PublicBody
 from benefits.models import Benefit
-from initiatives.models import Contribution, Initiative, InitiativeRisk
+from initiatives.models import Initiative, InitiativeRisk
 from roadmap.links import plan_url
 from roadmap.models import Edition, Maturity, PlanRisk, Radar, ReviewComment, Transition
+from roadmap.section_kinds import kind_of
 
 Status = Edition.Status
 
@@ -143,39 +144,50 @@ def readiness(edition: Edition) -> list[Problem]:
                 plan_url("roadmap:risks", edition) + f"#plan-risk-{risk.pk}",
             )
         )
-    for section in edition.sections.annotate(
-        item_count=Count("items", distinct=True), topic_count=Count("topics", distinct=True)
-    ):
+    sections = edition.sections.annotate(
+        item_count=Count("items", distinct=True),
+        topic_count=Count("topics", distinct=True),
+        contribution_count=Count("topics__contributions", distinct=True),
+    )
+    for section in sections:
+        page_url = plan_url("roadmap:section", edition, section.key)
         if not section.body.strip() and not section.item_count and not section.topic_count:
             problems.append(
                 Problem(
                     _("La section « %(title)s » est vide.") % {"title": section.title},
                     edit("section", section.pk, "body"),
-                    plan_url("roadmap:section", edition, section.key),
+                    page_url,
                 )
             )
+        # What the section's kind requires (a signed message its signatory, a section of
+        # contributions at least one, or why none…).
+        for gap in kind_of(section).readiness(section):
+            problems.append(Problem(gap.message, edit("section", section.pk, gap.field), page_url))
     home = plan_url("roadmap:home", edition)
-    if not Maturity.objects.filter(edition=edition).exists():
-        problems.append(Problem(_("La maturité numérique n'est pas renseignée."), home, home))
-    radar = Radar.objects.filter(edition=edition).annotate(n=Count("scores")).first()
-    if radar is None or not radar.n:
-        problems.append(Problem(_("Le Radar numériQc n'est pas renseigné."), home, home))
-    ai_named = Contribution.objects.filter(
-        initiative__edition=edition, topic__section__key="intelligence-artificielle"
-    ).exists()
-    if not ai_named:
-        ai_section = plan_url("roadmap:section", edition, "intelligence-artificielle")
-        problems.append(
-            Problem(
-                _(
-                    "La section sur l'intelligence artificielle doit nommer au moins un processus "
-                    "(mesure 2.2 de la Stratégie d'intégration de l'IA) : ajoutez la contribution "
-                    "d'une initiative."
-                ),
-                ai_section,
-                ai_section,
-            )
+    maturity = Maturity.objects.filter(edition=edition).first()
+    if maturity is None or not maturity.is_measured:
+        # A draft from a template has the scale: its form, at the first value to enter.
+        missing = next(
+            (
+                f
+                for f in ("score", "target_stage", "target_date")
+                if maturity and getattr(maturity, f) is None
+            ),
+            None,
         )
+        url = edit("maturity", maturity.pk, missing) if maturity and missing else home
+        problems.append(Problem(_("La maturité numérique n'est pas renseignée."), url, home))
+    radar = (
+        Radar.objects.filter(edition=edition)
+        .annotate(n=Count("scores"), empty=Count("scores", filter=Q(scores__score__isnull=True)))
+        .first()
+    )
+    if radar is None or not radar.n or radar.empty:
+        url = home
+        if radar is not None and radar.empty:  # the first axis without its score
+            first = radar.scores.filter(score__isnull=True).order_by("order").first()
+            url = edit("radar-score", first.pk, "score")
+        problems.append(Problem(_("Le Radar numériQc n'est pas renseigné."), url, home))
     return problems
 
 

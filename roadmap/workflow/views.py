@@ -26,7 +26,7 @@ from roadmap.access import (
     plan_reader_required,
 )
 from roadmap.links import body_url, plan_url
-from roadmap.models import Edition, ReviewComment, Transition, fiscal_year_label
+from roadmap.models import Edition, PlanTemplate, ReviewComment, Transition, fiscal_year_label
 from roadmap.signatures import blocks_named_for_someone_else
 from roadmap.workflow.compare import compare
 from roadmap.workflow.next_edition import (
@@ -257,6 +257,7 @@ class StartForm(forms.Form):
     """« Commencer une édition »: its fiscal year, and what it starts from."""
 
     EMPTY = "vide"
+    TEMPLATE = "modele-"  # followed by the template version's id
 
     fiscal_year = forms.CharField(
         label=gettext_lazy("Exercice financier"),
@@ -268,8 +269,23 @@ class StartForm(forms.Form):
     def __init__(self, *args, body: PublicBody, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.sources = {str(e.pk): e for e in approved_sources(body)}
+        templates = sorted(
+            PlanTemplate.objects.all(), key=lambda t: (not t.is_default, t.code, -t.version)
+        )
+        self.templates = {f"{self.TEMPLATE}{t.pk}": t for t in templates}
         self.fields["source"].choices = [
-            (self.EMPTY, gettext_lazy("Un plan vide")),
+            *[
+                (
+                    value,
+                    (
+                        _("Le modèle « %(name)s », version %(version)s (modèle par défaut)")
+                        if t.is_default
+                        else _("Le modèle « %(name)s », version %(version)s")
+                    )
+                    % {"name": t.name, "version": t.version},
+                )
+                for value, t in self.templates.items()
+            ],
             *[
                 (
                     pk,
@@ -277,6 +293,7 @@ class StartForm(forms.Form):
                 )
                 for pk, e in self.sources.items()
             ],
+            (self.EMPTY, gettext_lazy("Un plan vide")),
         ]
         newest = next(iter(self.sources.values()), None)
         today = timezone.localdate()  # the fiscal year starts on 1 April
@@ -285,11 +302,16 @@ class StartForm(forms.Form):
             if newest
             else fiscal_year_label(today.year if today.month >= 4 else today.year - 1)
         )
-        self.fields["source"].initial = str(newest.pk) if newest else self.EMPTY
+        default = next((v for v, t in self.templates.items() if t.is_default), self.EMPTY)
+        self.fields["source"].initial = str(newest.pk) if newest else default
 
     @property
     def source_edition(self) -> Edition | None:
         return self.sources.get(self.cleaned_data["source"])
+
+    @property
+    def template(self) -> PlanTemplate | None:
+        return self.templates.get(self.cleaned_data["source"])
 
 
 @plan_reader_required
@@ -309,6 +331,8 @@ def start(request: HttpRequest, body: str) -> HttpResponse:
                 fiscal_year=form.cleaned_data["fiscal_year"].strip(),
                 user=request.user,
                 source=form.source_edition,
+                template=form.template,
+                empty=form.cleaned_data["source"] == form.EMPTY,
             )
         except WorkflowError as error:
             form.add_error(None, str(error))
