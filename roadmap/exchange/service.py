@@ -85,7 +85,7 @@ class Problem:
 
 @dataclass
 class Change:
-    action: str  # "new", "update"
+    action: str  # "new", "update", "delete" (a JSON document is the whole edition)
     key: str
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # column, old, new
 
@@ -96,6 +96,7 @@ class SheetReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
     changes: list[Change] = field(default_factory=list)
 
 
@@ -106,6 +107,9 @@ class ImportReport:
     applied: bool = False
     # The plan changed between the preview a person confirmed and the confirmation.
     outdated: bool = False
+    # From a JSON document (ptn-plan/1): problems are located by their JSON path (in
+    # ``sheet``), and parts of the plan take the place of sheets.
+    document: bool = False
 
     @property
     def has_errors(self) -> bool:
@@ -121,7 +125,7 @@ class ImportReport:
     def change_count(self) -> int:
         """Cells changed in existing rows, plus rows created."""
         return sum(
-            (1 if c.action == "new" else len(c.fields)) for s in self.sheets for c in s.changes
+            (len(c.fields) if c.action == "update" else 1) for s in self.sheets for c in s.changes
         )
 
 
