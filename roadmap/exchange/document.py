@@ -106,6 +106,11 @@ def _date(value: datetime.date | None) -> str | None:
 
 def export_document(edition: Edition) -> dict:
     """The whole edition, in a fixed number of queries (no query per record)."""
+    return {**export_structure(edition), "initiatives": _export_initiatives(edition)}
+
+
+def export_structure(edition: Edition) -> dict:
+    """The document without its initiatives: the body, the edition and the plan's structure."""
     editions = Edition.objects.select_related("body")
     if has_field(Edition, "template"):
         editions = editions.select_related("template")
@@ -146,7 +151,6 @@ def export_document(edition: Edition) -> dict:
             .order_by("order", "pk")
             .prefetch_related("mitigations")
         ],
-        "initiatives": _export_initiatives(edition),
     }
 
 

@@ -18,7 +18,8 @@ from roadmap.exchange import vocabulary
 from roadmap.exchange.document import JSON_CONTENT_TYPE, export_json, import_document, read_document
 from roadmap.exchange.files import MAX_UPLOAD_BYTES, ImportFileError, read_upload
 from roadmap.exchange.resources import RESOURCES
-from roadmap.exchange.service import export_csv, export_workbook, run_import
+from roadmap.exchange.service import export_csv
+from roadmap.exchange.workbook import export_workbook, import_workbook
 from roadmap.forms import RoadmapFilterForm
 from roadmap.links import plan_url
 from roadmap.models import Edition
@@ -75,7 +76,7 @@ def _preview(edition: Edition, filename: str, data: bytes, **options):
     """The import's report for a workbook, a CSV or a JSON document (ptn-plan/1)."""
     if _is_document(filename):
         return import_document(edition, read_document(data), **options)
-    return run_import(edition, read_upload(filename, data), **options)
+    return import_workbook(edition, read_upload(filename, data), **options)
 
 
 def _editable(request: HttpRequest, edition: Edition) -> None:

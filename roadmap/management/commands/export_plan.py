@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from roadmap import formatting
 from roadmap.exchange import vocabulary
 from roadmap.exchange.document import export_json
-from roadmap.exchange.service import export_csv, export_workbook
+from roadmap.exchange.service import export_csv
+from roadmap.exchange.workbook import export_workbook
 from roadmap.management.editions import add_body_argument, find_edition
 
 

@@ -7,7 +7,8 @@ from django.utils.translation import ngettext
 
 from roadmap.exchange.document import import_document, read_document
 from roadmap.exchange.files import ImportFileError, read_upload
-from roadmap.exchange.service import ImportReport, run_import
+from roadmap.exchange.service import ImportReport
+from roadmap.exchange.workbook import import_workbook
 from roadmap.management.editions import add_body_argument, find_body, find_edition
 from roadmap.models import Edition, EditionFrozenError
 from roadmap.workflow.next_edition import edition_start
@@ -37,7 +38,7 @@ class Command(BaseCommand):
                 report = self._import_document(body, edition, path, dry_run)
             else:
                 sheets = read_upload(path.name, path.read_bytes())
-                report = run_import(find_edition(body, edition), sheets, apply=not dry_run)
+                report = import_workbook(find_edition(body, edition), sheets, apply=not dry_run)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         except EditionFrozenError as error:
