@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
@@ -623,12 +624,19 @@ def _reference_problems(doc: dict) -> list[Problem]:
 
 def _same(current, wanted) -> bool:
     if isinstance(current, models.Model) or isinstance(wanted, models.Model):
-        return getattr(current, "pk", None) == getattr(wanted, "pk", None)
+        return getattr(current, "pk", current) == getattr(wanted, "pk", wanted)
     if isinstance(current, Decimal) and wanted is not None:
         return current == Decimal(str(wanted))
     if isinstance(current, datetime.date) and isinstance(wanted, str):
         return current.isoformat() == wanted
     return current == wanted
+
+
+def _stored(obj: models.Model, name: str):
+    """A field's value as stored: a foreign key's id (reading the related object would cost a
+    query per record), any other field's value."""
+    field = obj._meta.get_field(name)
+    return getattr(obj, field.attname) if field.is_relation else getattr(obj, name)
 
 
 def _shown(value) -> str:
@@ -705,14 +713,18 @@ class _Sync:
             changed = list(values)
         else:
             changed = [
-                name for name, value in values.items() if not _same(getattr(obj, name), value)
+                name for name, value in values.items() if not _same(_stored(obj, name), value)
             ]
             if changed:
                 change = Change("update", label)
                 for name in changed:
                     field = model._meta.get_field(name)
                     change.fields.append(
-                        (str(field.verbose_name), _shown(getattr(obj, name)), _shown(values[name]))
+                        (
+                            capfirst(str(field.verbose_name)),
+                            _shown(getattr(obj, name)),
+                            _shown(values[name]),
+                        )
                     )
                     setattr(obj, name, values[name])
         if changed and not self._write(obj, change.action == "update" and changed, path):
@@ -727,7 +739,7 @@ class _Sync:
                     old = sorted(o.number for o in manager.all())
                     change.fields.append(
                         (
-                            str(model._meta.get_field(name).verbose_name),
+                            capfirst(str(model._meta.get_field(name).verbose_name)),
                             ", ".join(map(str, old)),
                             ", ".join(
                                 str(o.number) for o in sorted(wanted, key=lambda o: o.number)
