@@ -1,5 +1,6 @@
-"""Benchmark of the workbook: export, then preview and apply an import, for a plan of
-1,000 initiatives with 3,000 benefit and indicator rows. Prints figures; asserts nothing.
+"""Benchmark of the workbook and of the JSON document (ptn-plan/1): export, then preview and
+apply an import, for a plan of 1,000 initiatives with 3,000 benefit and indicator rows. Prints
+figures; asserts nothing.
 
     .venv/bin/python bench/import_export.py
 
@@ -20,8 +21,10 @@ def main() -> None:
 
     from benefits.models import Benefit, Indicator
     from roadmap.demo.generate import add_generated_initiatives
+    from roadmap.exchange.document import export_json, import_document, read_document
     from roadmap.exchange.files import read_upload
-    from roadmap.exchange.service import export_workbook, run_import
+    from roadmap.exchange.workbook import export_workbook
+    from roadmap.exchange.workbook import import_workbook as run_import
     from roadmap.models import Edition
 
     edition = Edition.objects.select_related("body").get(body__slug="meie", fiscal_year="2023-2024")
@@ -65,6 +68,32 @@ def main() -> None:
     apply_time = time.perf_counter() - start
     print(f"apply: {apply_time:.2f} s, applied={applied.applied}")
     print(f"preview + apply: {read_time + preview_time + apply_time:.2f} s")
+
+    # The whole edition as a JSON document: export, then the same 100 titles changed.
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        data = export_json(edition)
+    print(
+        f"json export: {time.perf_counter() - start:.2f} s, {len(data):,} bytes, "
+        f"{len(queries)} queries"
+    )
+    document = read_document(data)
+    for initiative in document["initiatives"][:100]:
+        initiative["title"] += " (révisé en JSON)"
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        preview = import_document(edition, document, apply=False)
+    print(
+        f"json preview: {time.perf_counter() - start:.2f} s, {preview.change_count} changes, "
+        f"{len(preview.problems)} problems, {len(queries)} queries"
+    )
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        applied = import_document(edition, document, apply=True)
+    print(
+        f"json apply: {time.perf_counter() - start:.2f} s, applied={applied.applied}, "
+        f"{len(queries)} queries"
+    )
 
 
 if __name__ == "__main__":

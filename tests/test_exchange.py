@@ -167,7 +167,7 @@ def test_commands_export_and_import(edition, tmp_path, capsys):
     english = tmp_path / "plan-en.xlsx"
     capsys.readouterr()
     call_command("export_plan", edition=YEAR, output=str(english), language="en")
-    assert openpyxl.load_workbook(english).sheetnames[1] == "Benefits"
+    assert openpyxl.load_workbook(english).sheetnames[:3] == ["Plan", "Initiatives", "Benefits"]
     call_command("import_plan", str(english), edition=YEAR, dry_run=True)
     # French puts 0 in the singular; without a French catalogue ngettext says « changements ».
     assert re.search(r"\b0 changements? \(aperçu seulement", capsys.readouterr().out)
@@ -206,8 +206,10 @@ def test_the_english_interface_exports_english_headers_and_values(reader_client)
     book = openpyxl.load_workbook(io.BytesIO(response.content))
 
     assert book.sheetnames == [
-        "Initiatives", "Benefits", "Indicators", "Measurements", "Risks", "Mitigations",
-        "Milestones", "Contributions",
+        "Plan", "Initiatives", "Benefits", "Indicators", "Measurements", "Risks", "Mitigations",
+        "Milestones", "Contributions", "Sections", "Topics", "Section items",
+        "Strategic orientations", "Orientations", "Ambitions", "Maturity", "Maturity stages",
+        "Radar", "Radar axes", "Plan risks", "Plan mitigations",
     ]  # fmt: skip
     assert header_row(book["Initiatives"]) == [
         "Code", "Ambition", "Title", "Acronym", "Description", "Lead", "Unit", "Status",

@@ -24,11 +24,13 @@ from django.urls import reverse
 
 from accounts import roles
 from roadmap.editing.registry import KINDS
+from roadmap.exchange.document import export_document
 from roadmap.models import Edition
 from tests.bodies import body_with_edition, person
 from tests.pages import BODY, YEAR, plan_pages
 from tests.personas import client_for, give_roles
 from tests.test_exchange import upload_changed_export
+from tests.test_exchange_json import upload as upload_document
 
 VNU = Path(__file__).resolve().parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -196,6 +198,19 @@ def test_every_page_and_form_is_valid_html(edition, tmp_path):
     preview = upload_changed_export(coordinator, edition, {("Initiatives", "C2"): "Titre changé"})
     assert preview.status_code == 200 and "Titre changé" in preview.content.decode()
     documents["import preview"] = preview.content.decode()
+    # The JSON document's preview: a change and a deletion; then an error at its JSON path.
+    document = export_document(edition)
+    document["initiatives"][0]["title"] = "Titre changé"
+    document["initiatives"].pop()
+    preview = upload_document(coordinator, document)
+    assert (
+        preview.status_code == 200 and "supprimé : absent du document" in preview.content.decode()
+    )
+    documents["import preview of a JSON document"] = preview.content.decode()
+    document["initiatives"][0]["budget"] = "x"
+    preview = upload_document(coordinator, document)
+    assert preview.status_code == 422 and "$.initiatives[0].budget" in preview.content.decode()
+    documents["import preview of a JSON document with an error"] = preview.content.decode()
 
     # A body's page and « Commencer une édition »; someone who reads two bodies' plans: the
     # list of plans and the header's switch between bodies.

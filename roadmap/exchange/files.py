@@ -55,7 +55,7 @@ def read_upload(filename: str, data: bytes) -> list[Sheet]:
         return _read_xlsx(data)
     if name.endswith(".csv"):
         return [_read_csv(filename, data)]
-    raise ImportFileError("Seuls les fichiers .xlsx et .csv sont acceptés.")
+    raise ImportFileError("Seuls les fichiers .xlsx, .csv et .json sont acceptés.")
 
 
 def _read_xlsx(data: bytes) -> list[Sheet]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -85,7 +86,7 @@ class Problem:
 
 @dataclass
 class Change:
-    action: str  # "new", "update"
+    action: str  # "new", "update", "delete" (a JSON document is the whole edition)
     key: str
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # column, old, new
 
@@ -96,6 +97,7 @@ class SheetReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0
     changes: list[Change] = field(default_factory=list)
 
 
@@ -106,6 +108,9 @@ class ImportReport:
     applied: bool = False
     # The plan changed between the preview a person confirmed and the confirmation.
     outdated: bool = False
+    # From a JSON document (ptn-plan/1): problems are located by their JSON path (in
+    # ``sheet``), and parts of the plan take the place of sheets.
+    document: bool = False
 
     @property
     def has_errors(self) -> bool:
@@ -121,7 +126,7 @@ class ImportReport:
     def change_count(self) -> int:
         """Cells changed in existing rows, plus rows created."""
         return sum(
-            (1 if c.action == "new" else len(c.fields)) for s in self.sheets for c in s.changes
+            (len(c.fields) if c.action == "update" else 1) for s in self.sheets for c in s.changes
         )
 
 
@@ -250,8 +255,18 @@ def _headers_of(resource_class: type[PlanResource]) -> list[str]:
     return _HEADERS[resource_class]
 
 
+# Reads the sheets of the plan's structure (roadmap/exchange/workbook.py) within the import's
+# transaction, before the initiatives' sheets: the sheets it knows are returned by name.
+StructureReader = Callable[[Edition, list[Sheet], ImportReport], set[str]]
+
+
 def run_import(
-    edition: Edition, sheets: list[Sheet], *, apply: bool, previewed: str | None = None
+    edition: Edition,
+    sheets: list[Sheet],
+    *,
+    apply: bool,
+    previewed: str | None = None,
+    structure: StructureReader | None = None,
 ) -> ImportReport:
     """Check every sheet and row; write only if ``apply`` and nothing at all is wrong.
 
@@ -262,8 +277,12 @@ def run_import(
     Everything runs in one transaction: the preview (``apply=False``) and any file with an
     error roll it back, so nothing is ever half-imported. The changed rows of each sheet are
     written in bulk with a history row each, like any edit.
+
+    ``structure`` reads the sheets that are not an initiative's (the « Plan » sheet, the
+    sections, orientations…), first, in the same transaction.
     """
     report = ImportReport()
+    others: list[Sheet] = []
     single_csv = len(sheets) == 1
     planned: list[tuple[Sheet, type[PlanResource]]] = []
     languages: dict[int, str] = {}
@@ -279,6 +298,19 @@ def run_import(
         resource_class = _identify(sheet, single_csv)
         if resource_class is None:
             if sheet.headers:
+                others.append(sheet)
+            continue
+        planned.append((sheet, resource_class))
+    planned.sort(key=lambda pair: RESOURCES.index(pair[1]))
+    with transaction.atomic():
+        # Read the status inside the transaction (and lock it): an edition recommended since
+        # the page was loaded refuses the import as a whole.
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if not edition.is_content_editable:
+            raise EditionFrozenError
+        known = structure(edition, others, report) if structure and others else set()
+        for sheet in others:
+            if sheet.name not in known:
                 report.problems.append(
                     Problem(
                         sheet.name,
@@ -287,19 +319,10 @@ def run_import(
                         "Feuille inconnue : elle ne correspond à aucune feuille de l'export.",
                     )
                 )
-            continue
-        planned.append((sheet, resource_class))
-    planned.sort(key=lambda pair: RESOURCES.index(pair[1]))
-    if not planned and not report.problems:
-        report.problems.append(
-            Problem("", None, "", "Le fichier ne contient aucune feuille du plan.")
-        )
-    with transaction.atomic():
-        # Read the status inside the transaction (and lock it): an edition recommended since
-        # the page was loaded refuses the import as a whole.
-        edition = Edition.objects.select_for_update().get(pk=edition.pk)
-        if not edition.is_content_editable:
-            raise EditionFrozenError
+        if not planned and not known and not report.problems:
+            report.problems.append(
+                Problem("", None, "", "Le fichier ne contient aucune feuille du plan.")
+            )
         for sheet, resource_class in planned:
             resource = resource_class(edition)
             if not _check_headers(sheet, resource, report):

@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
 from roadmap.exchange import vocabulary
+from roadmap.exchange.document import JSON_CONTENT_TYPE, export_json, import_document, read_document
 from roadmap.exchange.files import MAX_UPLOAD_BYTES, ImportFileError, read_upload
 from roadmap.exchange.resources import RESOURCES
-from roadmap.exchange.service import export_csv, export_workbook, run_import
+from roadmap.exchange.service import export_csv
+from roadmap.exchange.workbook import export_workbook, import_workbook
 from roadmap.forms import RoadmapFilterForm
 from roadmap.links import plan_url
 from roadmap.models import Edition
@@ -28,10 +30,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Fichier .xlsx ou .csv"),
+        label=gettext_lazy("Fichier .xlsx, .csv ou .json"),
         help_text=gettext_lazy(
-            "Le même format que l'export : un classeur, ou le CSV d'une feuille (« ; » ou « , », "
-            "UTF-8 ou Windows-1252). 10 Mo au plus."
+            "Le même format que l'export : un classeur, le CSV d'une feuille (« ; » ou « , », "
+            "UTF-8 ou Windows-1252), ou l'édition entière en JSON (format ptn-plan/1). "
+            "10 Mo au plus."
         ),
     )
 
@@ -51,6 +54,8 @@ def export(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     initiatives = form.filter(edition.initiatives.all()) if form.is_filtering else None
     stem = f"PTN-{edition.body.acronym}-{edition.fiscal_year}"
     lang = vocabulary.language()  # the interface's: headers and values in French or English
+    if request.GET.get("format") == "json":  # the whole edition: filters do not apply
+        return _download(export_json(edition), f"{stem}.json", JSON_CONTENT_TYPE)
     if request.GET.get("format") == "csv":
         sheet = vocabulary.french_sheet(request.GET.get("feuille", ""))
         if sheet not in {r.sheet for r in RESOURCES}:
@@ -61,6 +66,17 @@ def export(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
             "text/csv; charset=utf-8",
         )
     return _download(export_workbook(edition, initiatives, lang), f"{stem}.xlsx", XLSX)
+
+
+def _is_document(filename: str) -> bool:
+    return filename.lower().endswith(".json")
+
+
+def _preview(edition: Edition, filename: str, data: bytes, **options):
+    """The import's report for a workbook, a CSV or a JSON document (ptn-plan/1)."""
+    if _is_document(filename):
+        return import_document(edition, read_document(data), **options)
+    return import_workbook(edition, read_upload(filename, data), **options)
 
 
 def _editable(request: HttpRequest, edition: Edition) -> None:
@@ -84,11 +100,10 @@ def import_upload(request: HttpRequest, body: str, fiscal_year: str) -> HttpResp
         return render(request, "roadmap/import.html", context, status=422)
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     try:
-        sheets = read_upload(upload.name, data)
+        report = _preview(edition, upload.name, data, apply=False)
     except ImportFileError as error:
         form.add_error("file", str(error))
         return render(request, "roadmap/import.html", context, status=422)
-    report = run_import(edition, sheets, apply=False)
     token = ""
     if not report.has_errors:
         token = uuid.uuid4().hex
@@ -132,8 +147,9 @@ def import_confirm(request: HttpRequest, body: str, fiscal_year: str) -> HttpRes
             request, _("Cet aperçu n'est plus valide : téléversez le fichier de nouveau.")
         )
         return redirect(plan_url("roadmap:import", edition))
-    sheets = read_upload(pending["name"], data)
-    report = run_import(edition, sheets, apply=True, previewed=pending.get("digest", ""))
+    report = _preview(
+        edition, pending["name"], data, apply=True, previewed=pending.get("digest", "")
+    )
     if report.outdated and not report.has_errors:
         # Someone changed the plan since the preview: show what the file would change now,
         # to be confirmed again (the stored file is kept).

@@ -22,6 +22,20 @@ SHEETS = {
     "Atténuations": "Mitigations",
     "Jalons": "Milestones",
     "Contributions": "Contributions",
+    # The plan's structure (roadmap/exchange/workbook.py)
+    "Plan": "Plan",
+    "Sections": "Sections",
+    "Sujets": "Topics",
+    "Éléments de section": "Section items",
+    "Orientations stratégiques": "Strategic orientations",
+    "Orientations": "Orientations",
+    "Ambitions": "Ambitions",
+    "Maturité": "Maturity",
+    "Étapes de maturité": "Maturity stages",
+    "Radar": "Radar",
+    "Axes du radar": "Radar axes",
+    "Risques du plan": "Plan risks",
+    "Atténuations du plan": "Plan mitigations",
 }
 
 COLUMNS = {
@@ -75,7 +89,46 @@ COLUMNS = {
     "N° de la contribution": "Contribution no.",
     "Intitulé": "Heading",
     "Texte": "Text",
+    # The plan's structure
+    "Champ": "Field",
+    "Clé": "Key",
+    "Type de section": "Section kind",
+    "Rôle signataire": "Signing role",
+    "Niveau": "Level",
+    "Ordre": "Order",
+    "Signée": "Signed",
+    "Signataire": "Signatory",
+    "Titre du signataire": "Signatory title",
+    "Texte de clôture": "Closing text",
+    "Introduction": "Introduction",
+    "N°": "No.",
+    "Libellé": "Label",
+    "Orientations stratégiques servies": "Strategic orientations served",
+    "Résultat": "Score",
+    "Minimum de l'échelle": "Scale minimum",
+    "Maximum de l'échelle": "Scale maximum",
+    "Étape visée": "Target stage",
+    "Échéance de la cible": "Target date",
+    "Source": "Source",
+    "Étape": "Stage",
+    "Axe": "Axis",
 }
+
+# The « Plan » sheet: one row per field (the « Champ » column), in French and in English.
+PLAN_FIELDS = {
+    "Organisme public": "Public body",
+    "Sigle": "Acronym",
+    "Exercice": "Fiscal year",
+    "Statut": "Status",
+    "Modèle de plan": "Plan template",
+    "Version du modèle": "Template version",
+    "Version du format": "Format version",
+    "Exporté le": "Exported on",
+    "N° de mise à jour": "Update no.",
+    "Énoncé de vision": "Vision statement",
+    "Avertissement": "Notice",
+}
+_FRENCH_PLAN_FIELD = {english: french for french, english in PLAN_FIELDS.items()}
 
 # Headers of earlier exports, still read.
 ALIASES = {"Responsable (identifiant)": "Responsable"}
@@ -104,6 +157,14 @@ def column_name(french: str, lang: str) -> str:
 
 def french_sheet(name: str) -> str:
     return _FRENCH_SHEET.get(name, name)
+
+
+def plan_field(french: str, lang: str) -> str:
+    return PLAN_FIELDS.get(french, french) if lang == ENGLISH else french
+
+
+def french_plan_field(name: str) -> str:
+    return _FRENCH_PLAN_FIELD.get(name, name)
 
 
 def french_column(name: str) -> str:

@@ -5,18 +5,28 @@ from django.utils.translation import gettext as _
 
 from roadmap import formatting
 from roadmap.exchange import vocabulary
-from roadmap.exchange.service import export_csv, export_workbook
+from roadmap.exchange.document import export_json
+from roadmap.exchange.service import export_csv
+from roadmap.exchange.workbook import export_workbook
 from roadmap.management.editions import add_body_argument, find_edition
 
 
 class Command(BaseCommand):
-    help = "Exporte le plan d'une édition en classeur .xlsx (ou une feuille en .csv)."
+    help = (
+        "Exporte le plan d'une édition en classeur .xlsx, une feuille en .csv, ou l'édition "
+        "entière en document JSON (format ptn-plan/1, schemas/ptn-plan-1.schema.json)."
+    )
 
     def add_arguments(self, parser) -> None:
         add_body_argument(parser)
         parser.add_argument("--edition", required=True, help="Exercice, ex. : 2024-2025")
         parser.add_argument(
-            "--output", required=True, help="plan.xlsx, ou feuille.csv avec --sheet"
+            "--output", required=True, help="plan.xlsx, feuille.csv avec --sheet, ou plan.json"
+        )
+        parser.add_argument(
+            "--format",
+            choices=["xlsx", "csv", "json"],
+            help="Format du fichier (par défaut : selon l'extension de --output)",
         )
         parser.add_argument("--sheet", help="Pour un CSV : la feuille (ex. : Initiatives)")
         parser.add_argument(
@@ -34,10 +44,14 @@ class Command(BaseCommand):
         output: str,
         sheet: str | None,
         language: str,
+        format: str | None = None,  # noqa: A002 - the option's name
         **options,
     ) -> None:
         found = find_edition(body, edition)
-        if output.lower().endswith(".csv"):
+        kind = format or output.lower().rsplit(".", 1)[-1]
+        if kind == "json":
+            content = export_json(found)
+        elif kind == "csv":
             try:
                 content = export_csv(found, sheet or "Initiatives", lang=language)
             except KeyError as error:

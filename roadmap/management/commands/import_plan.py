@@ -1,19 +1,26 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from roadmap.exchange.document import import_document, read_document
 from roadmap.exchange.files import ImportFileError, read_upload
-from roadmap.exchange.service import run_import
-from roadmap.management.editions import add_body_argument, find_edition
-from roadmap.models import EditionFrozenError
+from roadmap.exchange.service import ImportReport
+from roadmap.exchange.workbook import import_workbook
+from roadmap.management.editions import add_body_argument, find_body, find_edition
+from roadmap.models import Edition, EditionFrozenError
+from roadmap.workflow.next_edition import edition_start
+from roadmap.workflow.steps import WorkflowError
 
 
 class Command(BaseCommand):
     help = (
-        "Importe un classeur .xlsx ou un CSV dans une édition. Affiche l'aperçu; n'écrit rien "
-        "si le fichier contient une erreur (code de sortie non nul) ou avec --dry-run."
+        "Importe un classeur .xlsx, un CSV ou un document JSON (ptn-plan/1) dans une édition. "
+        "Affiche l'aperçu; n'écrit rien si le fichier contient une erreur (code de sortie non "
+        "nul) ou avec --dry-run. Un document JSON est l'édition entière : l'édition est créée "
+        "(en brouillon) si elle n'existe pas, et ce que le document ne contient plus est retiré."
     )
 
     def add_arguments(self, parser) -> None:
@@ -25,11 +32,13 @@ class Command(BaseCommand):
     def handle(
         self, *args, file: str, body: str | None, edition: str, dry_run: bool, **options
     ) -> None:
-        found = find_edition(body, edition)
         path = Path(file)
         try:
-            sheets = read_upload(path.name, path.read_bytes())
-            report = run_import(found, sheets, apply=not dry_run)
+            if path.suffix.lower() == ".json":
+                report = self._import_document(body, edition, path, dry_run)
+            else:
+                sheets = read_upload(path.name, path.read_bytes())
+                report = import_workbook(find_edition(body, edition), sheets, apply=not dry_run)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         except EditionFrozenError as error:
@@ -52,7 +61,9 @@ class Command(BaseCommand):
                     f"{c} : {old or '—'} → {new or '—'}" for c, old, new in change.fields
                 )
                 self.stdout.write(f"  {change.key} — {details or _('nouvelle ligne')}")
-        for problem in report.problems:
+        for problem in report.problems if report.document else []:
+            self.stderr.write(f"{problem.sheet} : {problem.message}")
+        for problem in [] if report.document else report.problems:
             where = _("ligne %(row)s") % {"row": problem.row} if problem.row else _("fichier")
             self.stderr.write(
                 f"{problem.sheet}, {where}, {problem.column or '—'} : {problem.message}"
@@ -76,3 +87,27 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(changes % {"count": report.change_count, "verb": verb})
         )
+
+    def _import_document(
+        self, body: str | None, fiscal_year: str, path: Path, dry_run: bool
+    ) -> ImportReport:
+        """The whole edition from a JSON document; the edition is started (a draft, as
+        `start_edition` does) when the body does not have it yet, and that too is undone by
+        --dry-run or an error."""
+        document = read_document(path.read_bytes())
+        found_body = find_body(body)
+        with transaction.atomic():
+            target = Edition.objects.filter(body=found_body, fiscal_year=fiscal_year).first()
+            if target is None:
+                try:
+                    target = edition_start(body=found_body, fiscal_year=fiscal_year, user=None)
+                except WorkflowError as error:
+                    raise CommandError(str(error)) from error
+                self.stdout.write(
+                    _("Édition %(year)s de %(body)s : créée (brouillon).")
+                    % {"year": fiscal_year, "body": found_body.acronym}
+                )
+            report = import_document(target, document, apply=not dry_run)
+            if not report.applied:
+                transaction.set_rollback(True)
+        return report
