@@ -1,12 +1,15 @@
 """Benefits of initiatives, their indicators and the values measured over time."""
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
 from roadmap import formatting
-from roadmap.models import Versioned
+from roadmap.models import Versioned, validate_fiscal_year
 
 
 class Benefit(Versioned):
@@ -79,6 +82,25 @@ class Indicator(Versioned):
         blank=True,
         help_text=_("Valeur en deçà de laquelle le bénéfice n'est pas jugé atteint."),
     )
+    baseline_date = models.DateField(
+        _("date de la valeur de départ"),
+        null=True,
+        blank=True,
+        help_text=_("Début de la trajectoire; à défaut, le début de l'exercice de l'édition."),
+    )
+    target_date = models.DateField(_("échéance de la cible"), null=True, blank=True)
+    source = models.CharField(_("source des données"), max_length=300, blank=True)
+    frequency = models.CharField(
+        _("fréquence de mesure"),
+        max_length=20,
+        choices=[
+            ("monthly", _("Mensuelle")),
+            ("quarterly", _("Trimestrielle")),
+            ("semiannual", _("Semestrielle")),
+            ("annual", _("Annuelle")),
+        ],
+        blank=True,
+    )
 
     class Meta:
         ordering = ["benefit", "order"]
@@ -87,6 +109,52 @@ class Indicator(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def improves_downward(self) -> bool:
+        return self.direction == self.Direction.DECREASE
+
+    def trajectory_start(self) -> datetime.date | None:
+        if self.baseline_date is not None:
+            return self.baseline_date
+        edition = self.benefit.initiative.edition
+        return datetime.date(int(edition.fiscal_year[:4]), 4, 1)
+
+    def _along(self, end_value: Decimal, on: datetime.date) -> Decimal | None:
+        """The straight line from the baseline (at its date) to ``end_value`` (at the target
+        date), read at ``on``; flat at both ends."""
+        start = self.trajectory_start()
+        if self.baseline is None or self.target_date is None or start is None:
+            return None
+        span = (self.target_date - start).days
+        if span <= 0:
+            return end_value
+        share = min(max((on - start).days / span, 0), 1)
+        return self.baseline + (end_value - self.baseline) * Decimal(str(share))
+
+    def expected_at(self, on: datetime.date) -> Decimal | None:
+        """Where the trajectory from baseline to target stands at ``on``."""
+        return None if self.target is None else self._along(self.target, on)
+
+    def tolerated_at(self, on: datetime.date) -> Decimal | None:
+        """The least good value still on trajectory at ``on``: the same straight line, ending at
+        the threshold instead of the target (no threshold: no tolerance)."""
+        if self.target is None:
+            return None
+        return self._along(self.threshold if self.threshold is not None else self.target, on)
+
+    def is_off_trajectory(self, measurement: "Measurement | None" = None) -> bool:
+        """Whether ``measurement`` (the latest one by default) is worse than the tolerated
+        trajectory; « worse » is above it for an indicator whose target goes down."""
+        measurement = measurement or self.latest_measurement
+        if measurement is None:
+            return False
+        tolerated = self.tolerated_at(measurement.measured_on)
+        if tolerated is None:
+            return False
+        if self.improves_downward:
+            return measurement.value > tolerated
+        return measurement.value < tolerated
 
     @property
     def latest_measurement(self) -> "Measurement | None":
@@ -114,3 +182,27 @@ class Measurement(Versioned):
 
     def __str__(self) -> str:
         return f"{formatting.long_date(self.measured_on)} : {formatting.decimal(self.value)}"
+
+
+class BenefitYear(Versioned):
+    """A financial benefit's planned and realized amounts for one fiscal year."""
+
+    edition_path = "benefit__initiative__edition"
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="years")
+    fiscal_year = models.CharField(
+        _("exercice financier"), max_length=9, validators=[validate_fiscal_year]
+    )
+    planned = models.PositiveBigIntegerField(_("montant prévu ($)"), null=True, blank=True)
+    realized = models.PositiveBigIntegerField(_("montant réalisé ($)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["benefit", "fiscal_year"]
+        verbose_name = _("montant annuel d'un bénéfice")
+        verbose_name_plural = _("montants annuels des bénéfices")
+        constraints = [
+            models.UniqueConstraint(fields=["benefit", "fiscal_year"], name="benefit_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} : {formatting.money(self.planned)} / {formatting.money(self.realized)}"

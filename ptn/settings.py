@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "roadmap",
     "initiatives",
     "benefits",
+    "followup",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +315,15 @@ IMPORT_FILE_MAX_AGE = 24 * 3600
 PDF_CACHE_MAX_AGE = 7 * 24 * 3600
 # A workflow e-mail that cannot be sent is tried again after these delays (seconds).
 MAIL_RETRY_DELAYS = [60, 300, 900, 3600, 4 * 3600]
+
+# Follow-up (issue 14): thresholds of the derived health (followup/health.py; the defaults and
+# where each comes from are in the README, « Suivi »). Override any of them here, e.g.
+# FOLLOWUP_HEALTH = {"COST_YELLOW": Decimal("0.10"), "COST_RED": Decimal("0.15")}.
+FOLLOWUP_HEALTH: dict = {}
+# Reminders: leads whose report is missing are e-mailed this many days before a period ends.
+FOLLOWUP_REMINDER_DAYS = int(os.environ.get("FOLLOWUP_REMINDER_DAYS", "14"))
+# How often the reminder task runs (seconds; a day).
+FOLLOWUP_REMINDER_INTERVAL = float(os.environ.get("FOLLOWUP_REMINDER_INTERVAL", "86400"))
 
 # History is read in the portal, never edited: no « revert » in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

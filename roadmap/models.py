@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -763,11 +764,33 @@ class RadarScore(Versioned):
 
 
 class RiskBase(Versioned):
-    """What plan-level and initiative-level risks have in common."""
+    """What plan-level and initiative-level risks have in common.
+
+    Scored on two 1–5 scales (probability, impact; the score is their product, 1–25, as in the
+    usual 5 × 5 risk matrix), followed by an owner, a status and a date of next review."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Ouvert")
+        MONITORED = "monitored", _("Sous surveillance")
+        OCCURRED = "occurred", _("Survenu")
+        CLOSED = "closed", _("Fermé")
+
+    SCALE = [MinValueValidator(1), MaxValueValidator(5)]
 
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     title = models.CharField(_("risque"), max_length=500)
     description = models.TextField(_("précisions"), blank=True)
+    probability = models.PositiveSmallIntegerField(
+        _("probabilité (1 à 5)"), null=True, blank=True, validators=SCALE
+    )
+    impact = models.PositiveSmallIntegerField(
+        _("impact (1 à 5)"), null=True, blank=True, validators=SCALE
+    )
+    owner = models.CharField(_("responsable du risque"), max_length=200, blank=True)
+    status = models.CharField(
+        _("état du risque"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    review_date = models.DateField(_("prochaine revue"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -775,6 +798,22 @@ class RiskBase(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def score(self) -> int | None:
+        """Probability × impact (1–25); None while either is not assessed."""
+        if self.probability is None or self.impact is None:
+            return None
+        return self.probability * self.impact
+
+    @property
+    def is_review_overdue(self) -> bool:
+        """A review date passed for a risk that is not closed."""
+        return (
+            self.review_date is not None
+            and self.review_date < timezone.localdate()
+            and self.status != self.Status.CLOSED
+        )
 
 
 class MitigationBase(Versioned):

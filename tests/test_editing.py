@@ -169,7 +169,9 @@ def test_rows_are_added_edited_and_deleted_without_leaving_the_page(lead_client,
     add = reverse("roadmap:add_under", args=[BODY, YEAR, "risk", pslu.pk])
     form = lead_client.get(add, **HTMX)
     assert form.status_code == 200 and "Ajouter un risque à l'initiative 1.1.1" in text_of(form)
-    created = lead_client.post(add, {"title": "Retard du fournisseur", "description": ""}, **HTMX)
+    created = lead_client.post(
+        add, {"title": "Retard du fournisseur", "description": "", "status": "open"}, **HTMX
+    )
     assert created.status_code == 200 and "Retard du fournisseur" in text_of(created)
     risk = pslu.risks.get()
 
@@ -179,7 +181,12 @@ def test_rows_are_added_edited_and_deleted_without_leaving_the_page(lead_client,
 
     edited = lead_client.post(
         edit_url("risk", risk.pk),
-        {"title": "Retard du fournisseur principal", "description": "", "expected_version": 1},
+        {
+            "title": "Retard du fournisseur principal",
+            "description": "",
+            "status": "open",
+            "expected_version": 1,
+        },
         **HTMX,
     )
     assert "Retard du fournisseur principal" in text_of(edited)

@@ -60,7 +60,7 @@ ADD_PAYLOADS = {
     "benefit": lambda ed: {"kind": "non_financial", "description": "Nouveau bénéfice"},
     "indicator": lambda ed: {"name": "Nouvel indicateur", "direction": "increase"},
     "measurement": lambda ed: {"measured_on": "2024-06-30", "value": "12.50"},
-    "risk": lambda ed: {"title": "Nouveau risque"},
+    "risk": lambda ed: {"title": "Nouveau risque", "status": "open"},
     "mitigation": lambda ed: {"text": "Nouvelle mesure d'atténuation"},
     "milestone": lambda ed: {"title": "Nouveau jalon", "due_date": "2024-12-31"},
     "dependency": lambda ed: {
@@ -71,7 +71,7 @@ ADD_PAYLOADS = {
         "topic": Topic.objects.filter(section__edition=ed).first().pk,
         "text": "Nouvelle contribution",
     },
-    "plan-risk": lambda ed: {"title": "Nouveau risque du plan"},
+    "plan-risk": lambda ed: {"title": "Nouveau risque du plan", "status": "open"},
     "plan-mitigation": lambda ed: {"text": "Nouvelle mesure du plan"},
     "section-item": lambda ed: {"title": "Nouvel élément"},
 }

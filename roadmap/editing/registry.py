@@ -218,7 +218,18 @@ KINDS: dict[str, Kind] = {
         Kind(
             "indicator",
             Indicator,
-            ("name", "unit", "direction", "baseline", "target", "threshold"),
+            (
+                "name",
+                "unit",
+                "direction",
+                "baseline",
+                "baseline_date",
+                "target",
+                "target_date",
+                "threshold",
+                "source",
+                "frequency",
+            ),
             _("indicateur"),
             initiative_path="benefit__initiative",
             parent_field="benefit",
@@ -247,7 +258,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "risk",
             InitiativeRisk,
-            ("title", "description"),
+            ("title", "description", "probability", "impact", "owner", "status", "review_date"),
             _("risque"),
             initiative_path="initiative",
             parent_field="initiative",
@@ -384,7 +395,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "plan-risk",
             PlanRisk,
-            ("title", "description"),
+            ("title", "description", "probability", "impact", "owner", "status", "review_date"),
             _("risque du plan"),
             parent_field="edition",
             prefetch_related=("mitigations",),

@@ -1,4 +1,5 @@
-"""`manage.py db_worker`: django-tasks-db's worker, plus a heartbeat and the housekeeping schedule.
+"""`manage.py db_worker`: django-tasks-db's worker, plus a heartbeat and the housekeeping and follow-up
+reminder schedules.
 
 Same options as the library's command (`--queue-name`, `--batch`, `--worker-id`…). Before the
 worker loop starts it writes its heartbeat (so readiness sees it), starts the heartbeat thread
@@ -11,6 +12,7 @@ import os
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
+from followup import tasks as followup_tasks
 from operations.housekeeping import ensure_scheduled
 from operations.worker import Heartbeat
 
@@ -25,6 +27,7 @@ class Command(db_worker.Command):
         heartbeat = Heartbeat(options["worker_id"])
         heartbeat.beat_once()
         ensure_scheduled()
+        followup_tasks.ensure_scheduled()
         heartbeat.start()
         try:
             super().handle(*args, **options)

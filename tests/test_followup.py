@@ -1,0 +1,367 @@
+"""Follow-up during the year: derived health, the guard, and the report's life (issue 14)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from benefits.models import Benefit, Indicator, Measurement
+from followup.health import derive, divergences
+from followup.models import Health, ProgressReport, ReportingPeriod
+from followup.services import (
+    ConflictError,
+    periods_ensure,
+    report_save,
+    report_send_back,
+    report_submit,
+)
+from followup.tasks import ensure_scheduled, queue_reminders, send_followup_mail, send_reminders
+from initiatives.models import Initiative, Milestone
+from tests.personas import client_for
+from tests.tasks import run_queued_tasks
+
+BODY, YEAR = "meie", "2023-2024"
+
+
+@pytest.fixture
+def pslu(edition) -> Initiative:
+    initiative = Initiative.objects.get(edition=edition, code="1.1.1")
+    initiative.budget = 1_000_000
+    initiative.save(update_fields=["budget"])  # horizon 2023-2024 to 2025-2026 in the demo
+    return initiative
+
+
+@pytest.fixture
+def period(edition) -> ReportingPeriod:
+    return next(
+        p for p in periods_ensure(edition=edition) if p.end_date == datetime.date(2023, 9, 30)
+    )
+
+
+def report_of(initiative, period, **values) -> ProgressReport:
+    report, _created = ProgressReport.objects.update_or_create(
+        period=period, initiative=initiative, defaults=values
+    )
+    return ProgressReport.objects.select_related("period", "initiative__edition").get(pk=report.pk)
+
+
+def test_an_edition_has_two_periods_by_default_30_september_and_31_march(edition):
+    ReportingPeriod.objects.filter(edition=edition).delete()
+    periods = periods_ensure(edition=edition)
+    assert [p.end_date for p in periods] == [datetime.date(2023, 9, 30), datetime.date(2024, 3, 31)]
+    assert str(periods[0]) == "Bilan au 30 septembre 2023"
+
+
+def test_green_declared_with_an_estimate_30_percent_over_budget_is_flagged(pslu, period):
+    report = report_of(pslu, period, estimate_at_completion=1_300_000)
+    derived = derive(report)
+    assert derived.cost == Health.RED
+    assert derived.overall == Health.RED
+    assert report.declared()["cost"] == Health.GREEN
+    assert set(divergences(report, derived)) == {"cost", "overall"}
+
+
+def test_a_flagged_report_cannot_be_submitted_without_its_justification(pslu, period, db):
+    lead = pslu.lead
+    report = report_of(pslu, period, estimate_at_completion=1_300_000)
+    with pytest.raises(ValidationError) as refused:
+        report_submit(report=report, user=lead, expected_version=report.version)
+    assert "justifiez l'écart" in refused.value.messages[0]
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.DRAFT
+
+    report_save(
+        report=report,
+        values={"justification": "Contrat signé à prix fixe après la période."},
+        expected_version=report.version,
+    )
+    report_submit(report=report, user=lead, expected_version=report.version)
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.SUBMITTED
+    assert report.submitted_by == lead
+    # The submission is in the report's history, with who did it.
+    assert report.history.first().status == "submitted"
+
+
+def test_an_honest_report_needs_no_justification(pslu, period):
+    report = report_of(
+        pslu,
+        period,
+        estimate_at_completion=1_300_000,
+        declared_cost=Health.RED,
+        declared_overall=Health.RED,
+    )
+    assert divergences(report, derive(report)) == []
+    report_submit(report=report, user=pslu.lead, expected_version=report.version)
+    assert report.status == ProgressReport.Status.SUBMITTED
+
+
+def test_cost_within_the_yellow_threshold_and_unknown_without_a_budget(pslu, period):
+    assert derive(report_of(pslu, period, estimate_at_completion=1_070_000)).cost == Health.YELLOW
+    assert derive(report_of(pslu, period, estimate_at_completion=1_040_000)).cost == Health.GREEN
+    pslu.budget = None
+    pslu.save(update_fields=["budget"])
+    report = report_of(pslu, period, estimate_at_completion=1_300_000)
+    assert derive(report).cost is None  # nothing invented: no budget, no cost health
+    assert "cost" not in divergences(report, derive(report))
+
+
+def test_a_late_milestone_derives_the_schedule_yellow_and_two_red(pslu, period, settings):
+    Milestone.objects.create(
+        initiative=pslu, title="Appel d'offres", due_date=datetime.date(2023, 8, 31)
+    )
+    Milestone.objects.create(
+        initiative=pslu, title="Prototype", due_date=datetime.date(2023, 12, 31)
+    )  # due after the period's end: not late yet
+    report = report_of(pslu, period)
+    derived = derive(report)
+    assert [m.title for m in derived.late_milestones] == ["Appel d'offres"]
+    assert derived.schedule == Health.YELLOW
+    assert "schedule" in divergences(report, derived)
+
+    Milestone.objects.create(initiative=pslu, title="Analyse", due_date=datetime.date(2023, 6, 30))
+    assert derive(report_of(pslu, period)).schedule == Health.RED
+
+    # The thresholds are settings: one late milestone can be made red.
+    settings.FOLLOWUP_HEALTH = {"LATE_MILESTONES_RED": 1}
+    Milestone.objects.filter(title="Analyse").delete()
+    assert derive(report_of(pslu, period)).schedule == Health.RED
+
+
+def test_a_forecast_end_past_the_planned_end_derives_the_schedule(pslu, period):
+    # Planned: 1 April 2023 to 31 March 2026 (1096 days); 10 % is about 110 days.
+    report = report_of(pslu, period, forecast_end=datetime.date(2026, 9, 30))
+    derived = derive(report)
+    assert derived.planned_end == datetime.date(2026, 3, 31)
+    assert derived.schedule == Health.RED
+    assert derive(report_of(pslu, period, forecast_end=datetime.date(2026, 5, 31))).schedule == (
+        Health.YELLOW
+    )
+    assert derive(report_of(pslu, period, forecast_end=datetime.date(2026, 3, 31))).schedule == (
+        Health.GREEN
+    )
+
+
+def indicator_on(pslu, **values) -> Indicator:
+    benefit = Benefit.objects.create(initiative=pslu, description="Délais", measurable=True)
+    return Indicator.objects.create(
+        benefit=benefit,
+        name=values.pop("name", "Indicateur"),
+        baseline_date=datetime.date(2023, 4, 1),
+        target_date=datetime.date(2025, 4, 1),
+        **values,
+    )
+
+
+def test_an_indicator_measured_below_its_trajectory_is_off_and_derives_the_scope(pslu, period):
+    # From 50 % (April 2023) to 90 % (April 2025), tolerated down to 80 %: at the end of
+    # September 2023 (a quarter of the way) the trajectory is 60 %, tolerated 57,5 %.
+    indicator = indicator_on(
+        pslu,
+        name="Demandes traitées en ligne",
+        baseline=Decimal("50"),
+        target=Decimal("90"),
+        threshold=Decimal("80"),
+    )
+    low = Measurement.objects.create(
+        indicator=indicator, measured_on=datetime.date(2023, 9, 30), value=Decimal("55")
+    )
+    assert indicator.is_off_trajectory(low)
+    derived = derive(report_of(pslu, period))
+    assert [i.name for i in derived.off_trajectory] == ["Demandes traitées en ligne"]
+    assert derived.scope == Health.YELLOW
+
+    low.value = Decimal("58")
+    low.save()
+    assert not indicator.is_off_trajectory(low)  # below the target's line, within the threshold
+
+
+def test_an_indicator_whose_target_goes_down_is_not_wrongly_flagged(pslu, period):
+    # Processing time from 30 days down to 15 (threshold 20): half-way the trajectory is at
+    # 22,5 days and tolerates 25; measuring 24 is on trajectory (a lower value is better)…
+    # and 27 is off it.
+    indicator = indicator_on(
+        pslu,
+        direction=Indicator.Direction.DECREASE,
+        baseline=Decimal("30"),
+        target=Decimal("15"),
+        threshold=Decimal("20"),
+    )
+    half_way = datetime.date(2024, 4, 1)
+    measured = Measurement.objects.create(
+        indicator=indicator, measured_on=half_way, value=Decimal("24")
+    )
+    assert indicator.expected_at(half_way).quantize(Decimal("0.1")) == Decimal("22.5")
+    assert not indicator.is_off_trajectory(measured)
+    measured.value = Decimal("12")  # far better than the target: still not « off »
+    assert not indicator.is_off_trajectory(measured)
+    measured.value = Decimal("27")
+    assert indicator.is_off_trajectory(measured)
+
+
+def test_a_stale_save_is_refused(pslu, period):
+    report = report_of(pslu, period, phase="Analyse")
+    report_save(report=report, values={"phase": "Réalisation"}, expected_version=1)
+    with pytest.raises(ConflictError):
+        report_save(report=report_of(pslu, period), values={"phase": "Autre"}, expected_version=1)
+    assert report_of(pslu, period).phase == "Réalisation"
+
+
+def test_sending_back_needs_a_comment(pslu, period, django_user_model):
+    coordinator = django_user_model.objects.get(username="coordonnateur")
+    report = report_of(pslu, period, status=ProgressReport.Status.SUBMITTED)
+    with pytest.raises(ValidationError):
+        report_send_back(report=report, user=coordinator, expected_version=1, comment=" ")
+    report_send_back(report=report, user=coordinator, expected_version=1, comment="Revoir l'EAC.")
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.SENT_BACK and report.is_editable
+
+
+# ------------------------------------------------------------------ pages
+
+
+def report_url(initiative, period, name="followup:report"):
+    return reverse(name, args=[BODY, YEAR, initiative.code, period.pk])
+
+
+def form_data(**values):
+    data = {
+        "percent_done": "40",
+        "phase": "Réalisation",
+        "spent_to_date": "400 000 $",
+        "estimate_at_completion": "1 300 000 $",
+        "forecast_end": "2026-03-31",
+        "narrative": "Travaux en cours.",
+        "declared_cost": "green",
+        "declared_schedule": "green",
+        "declared_scope": "green",
+        "declared_overall": "green",
+        "justification": "",
+    }
+    data.update(values)
+    return data
+
+
+def test_the_lead_files_a_report_and_the_guard_asks_for_the_justification(
+    pslu, period, lead_client
+):
+    url = report_url(pslu, period)
+    page = lead_client.get(url)
+    assert page.status_code == 200 and "Remplir le bilan" in page.content.decode()
+
+    refused = lead_client.post(report_url(pslu, period, "followup:submit"), form_data())
+    assert refused.status_code == 422
+    text = refused.content.decode()
+    assert "justifiez l&#x27;écart" in text or "justifiez l'écart" in text
+    assert "1 300 000" in text  # what was typed is kept
+    assert not ProgressReport.objects.filter(period=period, initiative=pslu).exists()
+
+    done = lead_client.post(
+        report_url(pslu, period, "followup:submit"),
+        form_data(justification="Prix fixe négocié après la période."),
+    )
+    assert done.status_code == 302
+    report = ProgressReport.objects.get(period=period, initiative=pslu)
+    assert report.status == "submitted" and report.estimate_at_completion == 1_300_000
+    # Both values wherever health is shown, and the justification for the DI and the SM.
+    page = lead_client.get(url).content.decode()
+    assert "déclarée meilleure que calculée" in page
+    assert "Prix fixe négocié après la période." in page
+    assert "Remplir le bilan" not in page  # submitted: no longer editable
+
+
+def test_the_coordinator_sends_a_report_back_and_the_lead_sees_why(
+    pslu, period, lead_client, coordinator_client
+):
+    report_of(pslu, period, status=ProgressReport.Status.SUBMITTED)
+    review = report_url(pslu, period, "followup:review")
+    assert lead_client.post(review, {"expected_version": 1, "action": "accept"}).status_code == 403
+    sent = coordinator_client.post(
+        review, {"expected_version": 1, "action": "send_back", "comment": "Précisez l'EAC."}
+    )
+    assert sent.status_code == 302
+    report = ProgressReport.objects.get(period=period, initiative=pslu)
+    assert report.status == "sent_back" and report.reviewed_by.username == "coordonnateur"
+    page = lead_client.get(report_url(pslu, period)).content.decode()
+    assert "Précisez l&#x27;EAC." in page and "Remplir le bilan" in page
+
+
+def test_only_the_lead_or_the_coordinator_files_a_report(edition, period):
+    other = Initiative.objects.get(edition=edition, code="1.1.2")  # led by responsable-donnees
+    url = report_url(other, period, "followup:submit")
+    assert client_for("responsable").post(url, form_data()).status_code == 403
+    assert client_for("lecteur").post(url, form_data()).status_code == 403
+    assert client_for("lecteur").get(report_url(other, period)).status_code == 200
+    assert not ProgressReport.objects.filter(initiative=other).exists()
+
+
+def test_another_bodys_person_finds_no_follow_up_page(edition, period, outsider_client, pslu):
+    for url in (
+        reverse("followup:dashboard", args=[BODY, YEAR]),
+        report_url(pslu, period),
+        reverse("followup:periods", args=[BODY, YEAR]),
+    ):
+        assert outsider_client.get(url).status_code in {403, 404}
+
+
+def test_the_coordinator_changes_the_periods(edition, coordinator_client, lead_client):
+    url = reverse("followup:periods", args=[BODY, YEAR])
+    assert lead_client.post(url, {"end_date": "2023-12-31"}).status_code == 403
+    assert coordinator_client.post(url, {"end_date": "2023-12-31"}).status_code == 302
+    assert edition.reporting_periods.filter(end_date=datetime.date(2023, 12, 31)).exists()
+    assert coordinator_client.post(url, {"end_date": "2023-12-31"}).status_code == 422
+
+
+# ------------------------------------------------------------------ reminders
+
+
+def test_leads_are_reminded_before_the_period_ends_and_the_coordinator_gets_what_is_late(
+    edition, period, pslu, mailoutbox, settings, django_user_model
+):
+    settings.FOLLOWUP_REMINDER_DAYS = 14
+    ProgressReport.objects.create(
+        period=period,
+        initiative=Initiative.objects.get(edition=edition, code="2.2.3"),  # also « responsable »
+        status=ProgressReport.Status.SUBMITTED,
+    )
+
+    def run_on(day: datetime.date) -> None:
+        queue_reminders(today=day)
+        run_queued_tasks(send_followup_mail)
+
+    run_on(datetime.date(2023, 9, 9))  # three weeks before the end: nothing yet
+    assert mailoutbox == []
+
+    run_on(datetime.date(2023, 9, 20))  # ten days before: each lead whose report is missing
+    to_lead = [m for m in mailoutbox if m.to == [pslu.lead.email]]
+    assert len(to_lead) == 1
+    assert "1.1.1" in to_lead[0].body and "2.2.3" not in to_lead[0].body
+    assert f"/plan/meie/2023-2024/suivi/initiatives/1.1.1/{period.pk}/" in to_lead[0].body
+    assert {m.to[0] for m in mailoutbox} == {
+        f"{name}@ptn.example" for name in ("responsable", "responsable-donnees", "responsable-ti")
+    }
+
+    count = len(mailoutbox)
+    run_on(datetime.date(2023, 9, 21))  # the next day's run sends nothing twice
+    assert len(mailoutbox) == count
+
+    run_on(datetime.date(2023, 10, 2))  # after the end: the coordinators get what is late
+    late = mailoutbox[count:]
+    coordinator = django_user_model.objects.get(username="coordonnateur")
+    assert [m.to for m in late] == [[coordinator.email]]
+    assert "en retard" in late[0].subject
+    assert "- 1.1.1 " in late[0].body and "- 2.2.3 " not in late[0].body
+
+
+def test_the_reminder_task_queues_its_next_run_and_a_worker_makes_sure_one_is_queued(db):
+    ensure_scheduled()
+    ensure_scheduled()  # a second worker starting: still one run queued
+    ready = DBTaskResult.objects.ready().filter(task_path=send_reminders.module_path)
+    assert ready.count() == 1
+    run_queued_tasks(send_reminders)
+    later = DBTaskResult.objects.filter(task_path=send_reminders.module_path, status="READY")
+    assert later.count() == 1 and later.get().run_after > timezone.now()
