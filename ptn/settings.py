@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "roadmap",
     "initiatives",
     "benefits",
+    "releases",
 ]
 
 MIDDLEWARE = [
