@@ -48,4 +48,5 @@ urlpatterns = [
     path("plan/<slug:body>/<fy:fiscal_year>/", include("roadmap.urls")),
     path("plan/<slug:body>/<fy:fiscal_year>/initiatives/", include("initiatives.urls")),
     path("plan/<slug:body>/<fy:fiscal_year>/benefices/", include("benefits.urls")),
+    path("plan/<slug:body>/<fy:fiscal_year>/diffusions/", include("releases.urls")),
 ]

@@ -351,3 +351,80 @@ class Redacted:
             # A list the registry does not name: not shown in a redacted document.
             return RedactedList(self._redaction.wrap(list(value.all())))
         return self._redaction.wrap(value)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record of the edition that a release may withhold, as the release page lists it."""
+
+    key: str  # « <content type id>-<pk> », what the page's links carry
+    model: type[models.Model]
+    obj: models.Model
+    kind: str
+    name: str
+
+
+def record_key(model: type[models.Model], pk: int) -> str:
+    return f"{ContentType.objects.get_for_model(model).pk}-{pk}"
+
+
+def record_name(obj: models.Model) -> str:
+    spec = REDACTABLE[type(obj)]
+    code = getattr(obj, "code", "") if not isinstance(obj, Edition) else ""
+    name = str(getattr(obj, spec.name, "") or "")
+    name = name if len(name) <= 90 else name[:89] + "…"
+    return f"{code} {name}".strip()
+
+
+def edition_records(edition: Edition) -> list[Record]:
+    """Every record of ``edition`` a release may withhold, in the order of the report (one
+    query per model)."""
+    found: list[tuple[type[models.Model], list[models.Model]]] = [(Edition, [edition])]
+    querysets = [
+        (Section, Section.objects.filter(edition=edition)),
+        (SectionItem, SectionItem.objects.filter(section__edition=edition)),
+        (Topic, Topic.objects.filter(section__edition=edition)),
+        (
+            Contribution,
+            Contribution.objects.filter(initiative__edition=edition).select_related("initiative"),
+        ),
+        (StrategicOrientation, StrategicOrientation.objects.filter(edition=edition)),
+        (Orientation, Orientation.objects.filter(edition=edition)),
+        (
+            Ambition,
+            Ambition.objects.filter(orientation__edition=edition).select_related("orientation"),
+        ),
+        (Initiative, Initiative.objects.filter(edition=edition)),
+        (Benefit, Benefit.objects.filter(initiative__edition=edition).select_related("initiative")),
+        (
+            Indicator,
+            Indicator.objects.filter(benefit__initiative__edition=edition).select_related(
+                "benefit__initiative"
+            ),
+        ),
+        (
+            Measurement,
+            Measurement.objects.filter(indicator__benefit__initiative__edition=edition),
+        ),
+        (Milestone, Milestone.objects.filter(initiative__edition=edition)),
+        (PlanRisk, PlanRisk.objects.filter(edition=edition)),
+        (PlanRiskMitigation, PlanRiskMitigation.objects.filter(risk__edition=edition)),
+        (InitiativeRisk, InitiativeRisk.objects.filter(initiative__edition=edition)),
+        (
+            InitiativeRiskMitigation,
+            InitiativeRiskMitigation.objects.filter(risk__initiative__edition=edition),
+        ),
+    ]
+    found += [(model, list(queryset)) for model, queryset in querysets]
+    content_types = ContentType.objects.get_for_models(*[model for model, _objs in found])
+    return [
+        Record(
+            f"{content_types[model].pk}-{obj.pk}",
+            model,
+            obj,
+            REDACTABLE[model].label,
+            record_name(obj),
+        )
+        for model, objs in found
+        for obj in objs
+    ]
