@@ -55,3 +55,19 @@ class GroundForm(forms.ModelForm):
 
 class SentForm(forms.Form):
     sent_on = forms.DateField(label=_("Date d'envoi"), widget=DATE)
+
+
+class PublishForm(forms.Form):
+    release = forms.ModelChoiceField(
+        queryset=Release.objects.none(),
+        required=False,
+        label=_("Retraits appliqués"),
+        empty_label=_("Aucun (le plan en entier)"),
+        help_text=_(
+            "Les renseignements retirés par cette diffusion le sont aussi des pages publiques."
+        ),
+    )
+
+    def __init__(self, *args, edition, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["release"].queryset = Release.objects.filter(edition=edition)

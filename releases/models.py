@@ -201,6 +201,9 @@ class Publication(models.Model):
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    # The published PDF, rendered when the edition is published (never on an anonymous request).
+    pdf = models.FileField(_("PDF publié"), upload_to="public/", blank=True)
+    pdf_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -213,3 +216,9 @@ class Publication(models.Model):
     @property
     def is_live(self) -> bool:
         return self.published_at is not None and self.withdrawn_at is None
+
+    @property
+    def etag(self) -> str:
+        """Changes with every publication (a new release applied, a republication)."""
+        stamp = self.published_at.timestamp() if self.published_at else 0
+        return f"{self.pk}-{int(stamp * 1000)}-{self.release_id or 0}"

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from releases.models import RecourseNotice, Release
+from releases.models import Publication, RecourseNotice, Release
 from releases.redaction import Redaction, finish_html
 from roadmap.markdown import render_markdown
 from roadmap.models import Edition
@@ -103,7 +103,7 @@ def release_produce(release: Release) -> bytes:
 def published_html(edition: Edition, release: Release | None) -> str:
     """The published plan's PDF source: the plan with the chosen release's withholdings and,
     when some were applied, the annex of their grounds (no notice, no request number)."""
-    redaction = Redaction.of_release(release)
+    redaction = Redaction.of_release(release, public=True)
     plan = redacted_plan_html(edition, redaction)
     if release is not None and redaction.grounds:
         with translation.override("fr-ca"):
@@ -114,3 +114,26 @@ def published_html(edition: Edition, release: Release | None) -> str:
         end = plan.rindex("</body>")
         plan = plan[:end] + annex + plan[end:]
     return french_typography(plan)
+
+
+def publication_produce(publication: Publication) -> bytes:
+    """Render the published PDF (the plan with the chosen release's withholdings) and keep it:
+    the public page serves this file, never a render made on an anonymous request."""
+    edition = publication.edition
+    content = render_html(
+        published_html(edition, publication.release), label=f"publication {edition}"
+    )
+    if publication.pdf:
+        publication.pdf.delete(save=False)
+    publication.pdf.save(
+        f"{edition.body.slug}/{edition.fiscal_year}/{public_filename(edition)}",
+        ContentFile(content),
+        save=False,
+    )
+    publication.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    publication.save(update_fields=["pdf", "pdf_sha256"])
+    return content
+
+
+def public_filename(edition: Edition) -> str:
+    return f"PTN-{edition.body.acronym}-{edition.fiscal_year}.pdf"

@@ -64,6 +64,9 @@ class Spec:
     texts: tuple[str, ...] = ()
     # The field that names the record on the release page.
     name: str = "title"
+    # Fields that name a person: never on a published page.
+    people: tuple[str, ...] = ()
+    derived_people: tuple[str, ...] = ()
 
 
 REDACTABLE: dict[type[models.Model], Spec] = {
@@ -104,6 +107,8 @@ REDACTABLE: dict[type[models.Model], Spec] = {
             "unit_id": ("unit",),
         },
         texts=("title", "description", "phase"),
+        people=("lead",),
+        derived_people=("lead_id",),
     ),
     Benefit: Spec(
         "bénéfice",
@@ -203,7 +208,9 @@ def replace_passages(text: str, passages: list[tuple[str, Ground]]) -> str:
 class Redaction:
     """The decisions of a release (or none), looked up by record."""
 
-    def __init__(self, withholdings: Iterable[Withholding] = ()) -> None:
+    def __init__(self, withholdings: Iterable[Withholding] = (), *, public: bool = False) -> None:
+        # Published pages name no person: the fields that do answer None (« — »).
+        self.public = public
         self.whole: dict[tuple[int, int], Ground] = {}
         self.fields: dict[tuple[int, int, str], Ground] = {}
         self.passages: dict[tuple[int, int, str], list[tuple[str, Ground]]] = {}
@@ -220,10 +227,10 @@ class Redaction:
         self._content_types: dict[type, int] = {}
 
     @classmethod
-    def of_release(cls, release) -> Redaction:
+    def of_release(cls, release, *, public: bool = False) -> Redaction:
         if release is None:
-            return cls()
-        return cls(release.withholdings.select_related("ground"))
+            return cls(public=public)
+        return cls(release.withholdings.select_related("ground"), public=public)
 
     def content_type_id(self, model: type[models.Model]) -> int:
         if model not in self._content_types:
@@ -325,6 +332,8 @@ class Redacted:
 
     def _resolve(self, name: str) -> Any:
         spec = self._spec
+        if self._redaction.public and (name in spec.people or name in spec.derived_people):
+            return None
         if name in spec.fields:
             ground = self._ground_of(name)
             if ground is not None:

@@ -5,6 +5,8 @@ from releases import views
 app_name = "releases"
 urlpatterns = [
     path("", views.release_list, name="list"),
+    path("publication/", views.publication, name="publication"),
+    path("publication/retirer/", views.unpublish, name="unpublish"),
     path("<int:number>/", views.release_detail, name="detail"),
     path("<int:number>/retirer/", views.withhold, name="withhold"),
     path("<int:number>/retraits/<int:pk>/annuler/", views.unwithhold, name="unwithhold"),

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from releases import services
-from releases.forms import GroundForm, ReleaseForm, SentForm, WithholdingForm
-from releases.models import Ground, Release
-from releases.pdf import filename_for, release_produce
+from releases.forms import GroundForm, PublishForm, ReleaseForm, SentForm, WithholdingForm
+from releases.models import Ground, Publication, Release
+from releases.pdf import filename_for, publication_produce, release_produce
 from releases.redaction import REDACTABLE, edition_records
-from roadmap.access import get_edition, plan_reader_required
+from roadmap.access import get_edition, is_coordinator, plan_reader_required
 from roadmap.links import plan_url
 from roadmap.models import Edition
 from roadmap.pdf.report import RenderError
@@ -247,3 +247,58 @@ def mark_sent(request: HttpRequest, body: str, fiscal_year: str, number: int) ->
     else:
         messages.error(request, _("Indiquez une date d'envoi valide."))
     return redirect(_release_url(release))
+
+
+# --- Publication (the coordinator) ---------------------------------------------------------
+
+
+def _edition_for_coordinator(request: HttpRequest, body: str, fiscal_year: str) -> Edition:
+    edition = get_edition(request, body, fiscal_year)
+    if not is_coordinator(request.user, edition):
+        raise PermissionDenied
+    return edition
+
+
+def _publication_url(edition: Edition) -> str:
+    return plan_url("releases:publication", edition)
+
+
+@plan_reader_required
+def publication(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    """Whether the edition is published, with which release applied; publish it (again)."""
+    edition = _edition_for_coordinator(request, body, fiscal_year)
+    current = Publication.objects.filter(edition=edition).select_related("release").first()
+    form = PublishForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            published = services.edition_publish(
+                edition=edition, user=request.user, release=form.cleaned_data["release"]
+            )
+            publication_produce(published)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        except RenderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("L'édition est publiée."))
+        return redirect(_publication_url(edition))
+    return render(
+        request,
+        "releases/publication.html",
+        {
+            "edition": edition,
+            "publication": current,
+            "form": form,
+            "publishable": edition.status == Edition.Status.TRANSMITTED,
+        },
+    )
+
+
+@require_POST
+@plan_reader_required
+def unpublish(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    edition = _edition_for_coordinator(request, body, fiscal_year)
+    if services.edition_unpublish(edition=edition) is not None:
+        messages.success(request, _("La publication est retirée : ses pages n'existent plus."))
+    return redirect(_publication_url(edition))
