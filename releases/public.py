@@ -18,9 +18,11 @@ from functools import wraps
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from releases import opendata
 from releases.models import Publication
 from releases.pdf import public_filename, redacted_context, redacted_plan_html
 from releases.redaction import Redaction
@@ -149,3 +151,36 @@ def pdf(request: HttpRequest, publication: Publication) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{public_filename(publication.edition)}"'
     return response
+
+
+@public_page
+def datapackage(request: HttpRequest, publication: Publication) -> HttpResponse:
+    base = request.build_absolute_uri(
+        reverse(
+            "public:data_index",
+            args=[publication.edition.body.slug, publication.edition.fiscal_year],
+        )
+    )
+    return HttpResponse(
+        opendata.datapackage_json(publication, base), content_type="application/json"
+    )
+
+
+@public_page
+def data_file(request: HttpRequest, publication: Publication, name: str) -> HttpResponse:
+    if name not in opendata.TABLE_NAMES:
+        raise Http404
+    response = HttpResponse(
+        opendata.table_csv(publication, name), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{name}.csv"'
+    return response
+
+
+@public_page
+def data_index(request: HttpRequest, publication: Publication) -> HttpResponse:
+    return render(
+        request,
+        "public/data.html",
+        _context(publication, tables=opendata.TABLES, licence=opendata.LICENCE),
+    )

@@ -10,4 +10,7 @@ urlpatterns = [
     path("sections/", public.sections, name="sections"),
     path("sections/<slug:key>/", public.section, name="section"),
     path("pdf/", public.pdf, name="pdf"),
+    path("donnees/", public.data_index, name="data_index"),
+    path("donnees/datapackage.json", public.datapackage, name="datapackage"),
+    path("donnees/<slug:name>.csv", public.data_file, name="data_file"),
 ]

@@ -1,7 +1,10 @@
 """Publication: anonymous pages of a transmitted edition with a release's withholdings applied,
 their PDF, caching, and what never shows there."""
 
+import csv
+import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -132,3 +135,40 @@ def test_the_coordinator_publishes_and_withdraws_from_the_page(edition, coordina
     assert Client().get(f"{PUBLIC}pdf/")["Content-Type"] == "application/pdf"
     coordinator_client.post(plan_url("releases:unpublish", edition))
     assert Client().get(PUBLIC).status_code == 404
+
+
+def test_open_data_files_match_their_datapackage(published):
+    client = Client()
+    package = client.get(f"{PUBLIC}donnees/datapackage.json").json()
+    assert package["profile"] == "tabular-data-package"
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    names = {resource["name"] for resource in package["resources"]}
+    assert {"initiatives", "benefices", "indicateurs", "risques", "sections"} <= names
+    for resource in package["resources"]:
+        assert resource["path"].startswith("http://testserver/public/meie/2023-2024/donnees/")
+        response = client.get(resource["path"].removeprefix("http://testserver"))
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+        fields = resource["schema"]["fields"]
+        assert rows[0] == [field["name"] for field in fields]
+        assert len(rows) > 1, resource["name"]
+        missing = set(resource["schema"]["missingValues"])
+        for row in rows[1:]:
+            assert len(row) == len(fields)
+            for field, value in zip(fields, row, strict=True):
+                if value in missing:
+                    continue
+                if field["type"] == "integer":
+                    int(value)
+                elif field["type"] == "number":
+                    Decimal(value)
+                elif field["type"] == "boolean":
+                    assert value in {"true", "false"}
+    initiatives = client.get(f"{PUBLIC}donnees/initiatives.csv").content.decode()
+    assert "Renseignement retiré — art. 22" in initiatives  # 2.2.3's title, withheld
+
+
+def test_the_crawl_covers_the_open_data(published):
+    pages = crawl(Client(), PUBLIC)
+    assert f"{PUBLIC}donnees/datapackage.json" in pages
+    assert f"{PUBLIC}donnees/initiatives.csv" in pages
