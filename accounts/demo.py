@@ -42,6 +42,13 @@ DEMO_USERS = [
         job_title="Dirigeante de l'information",
     ),
     DemoUser("sm", "Démo", "Sous-ministre", roles.HEAD, job_title="Sous-ministre"),
+    DemoUser(
+        "acces",
+        "Démo",
+        "Responsable de l'accès aux documents",
+        roles.ACCESS_OFFICER,
+        job_title="Responsable de l'accès aux documents",
+    ),
     DemoUser("admin", "Démo", "Administrateur", roles.ADMINISTRATOR, superuser=True),
     # Reads every body's transmitted editions (the demo's is a draft until transmitted).
     DemoUser("cgtn", "Démo", "Bureau du chef gouvernemental", roles.CGTN_OFFICE),

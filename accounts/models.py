@@ -182,6 +182,9 @@ class Role(models.TextChoices):
     # Shown with the body's own title of its head (« sous-ministre », « présidente-directrice
     # générale »…): PublicBody.role_title.
     HEAD = "head", _("sous-ministre")
+    # Decides on access-to-information requests for the body's plans (chapter ): opens
+    # releases, withholds passages on the act's grounds (releases/).
+    ACCESS_OFFICER = "access_officer", _("responsable de l'accès aux documents")
     ADMINISTRATOR = "administrator", _("administrateur")
     # The office of the government's chief of digital transformation: reads every body's
     # transmitted editions, and nothing else.

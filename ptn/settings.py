@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "initiatives",
     "benefits",
     "followup",
+    "releases",
 ]
 
 MIDDLEWARE = [

@@ -49,4 +49,7 @@ urlpatterns = [
     path("plan/<slug:body>/<fy:fiscal_year>/initiatives/", include("initiatives.urls")),
     path("plan/<slug:body>/<fy:fiscal_year>/benefices/", include("benefits.urls")),
     path("plan/<slug:body>/<fy:fiscal_year>/suivi/", include("followup.urls")),
+    path("plan/<slug:body>/<fy:fiscal_year>/diffusions/", include("releases.urls")),
+    # Published editions, for anyone (releases/public.py): 404 unless published.
+    path("public/<slug:body>/<fy:fiscal_year>/", include("releases.public_urls")),
 ]

@@ -16,8 +16,16 @@ def babel_locale() -> str:
     return "en_CA" if language.startswith("en") else "fr_CA"
 
 
+def is_words(value: object) -> bool:
+    """A value that is already what a reader sees (safe text, e.g. the marker of withheld
+    information in a released plan, releases/redaction.py): shown as it is, never formatted."""
+    return isinstance(value, str) and hasattr(value, "__html__")
+
+
 def money(amount: int | Decimal | None) -> str:
     """2000000 → « 2 000 000 $ » (whole dollars; the plan never shows cents)."""
+    if is_words(amount):
+        return amount
     if amount is None:
         return ""
     locale = babel_locale()
@@ -27,6 +35,8 @@ def money(amount: int | Decimal | None) -> str:
 
 def money_short(amount: int | Decimal | None) -> str:
     """2000000 → « 2 M$ », 105000 → « 105 k$ » (the plan's short form)."""
+    if is_words(amount):
+        return amount
     if amount is None:
         return ""
     locale = babel_locale()
@@ -39,6 +49,8 @@ def money_short(amount: int | Decimal | None) -> str:
 
 def long_date(value: datetime.date | None) -> str:
     """« 31 mars 2027 », « 1er avril 2026 » (the ordinal for the first, as French requires)."""
+    if is_words(value):
+        return value
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -69,6 +81,8 @@ def decimal(value: Decimal | int | None, places: int | None = None) -> str:
     Without ``places`` the trailing zeros of the fraction are dropped (38.50 → « 38,5 »);
     with it the fraction has exactly that many digits (a score of 3 → « 3,00 »).
     """
+    if is_words(value):
+        return value
     if value is None:
         return ""
     locale = babel_locale()

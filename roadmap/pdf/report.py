@@ -202,7 +202,12 @@ def _context():
 
 def render_pdf(edition: Edition, *, timeout: float | None = None) -> bytes:
     """Render the edition's PDF in a child process, killed if it takes longer than ``timeout``."""
-    html = plan_html(edition)
+    return render_html(plan_html(edition), label=str(edition), timeout=timeout)
+
+
+def render_html(html: str, *, label: str, timeout: float | None = None) -> bytes:
+    """Render a document written for the plan's stylesheet (the plan, or a release of it, see
+    releases/pdf.py) in a child process, killed if it takes longer than ``timeout``."""
     timeout = timeout or settings.PDF_RENDER_TIMEOUT
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
@@ -224,7 +229,7 @@ def render_pdf(edition: Edition, *, timeout: float | None = None) -> bytes:
         receiver.close()
         process.join(timeout=5)
     if status != "ok":
-        logger.error("PDF render of %s failed: %s", edition, payload)
+        logger.error("PDF render of %s failed: %s", label, payload)
         raise RenderError("La production du PDF a échoué. L'équipe du portail a été avertie.")
     return payload
 
