@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roadmap', '0010_risk_scores'),
-        ('roadmap', '0011_plan_templates'),
+        ("roadmap", "0010_risk_scores"),
+        ("roadmap", "0011_plan_templates"),
     ]
 
-    operations = [
-    ]
+    operations = []
