@@ -100,7 +100,8 @@ def _radar(edition: Edition) -> tuple[Radar | None, object]:
     radar = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
     if radar is None:
         return None, None
-    chart = radar_chart([(s.category, s.score) for s in radar.scores.all()], radar.scale_max)
+    scores = [(s.category, s.score) for s in radar.scores.all()]
+    chart = radar_chart(scores, radar.scale_max, radar.scale_min)
     return radar, chart
 
 
@@ -121,10 +122,12 @@ def home(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
         "roadmap/home.html",
         {
             "edition": edition,
-            "maturity": Maturity.objects.filter(edition=edition).first(),
+            "maturity": Maturity.objects.filter(edition=edition).prefetch_related("stages").first(),
+            "strategic_orientations": edition.strategic_orientations.all(),
             "radar": radar,
             "chart": chart,
-            "orientations": _orientations(edition),
+            # With the strategic-plan orientations each serves (the schema's mapping).
+            "orientations": _orientations(edition).prefetch_related("strategic_orientations"),
             "status_counts": status_counts,
             "initiative_count": sum(counts.values()),
             "can_edit": can_edit_edition(request.user, edition),
