@@ -143,6 +143,13 @@ class Initiative(Versioned):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The code as stored: checking that it is free is needed only when it changes.
+        instance._loaded_code = instance.__dict__.get("code")
+        return instance
+
     def save(self, *args, **kwargs) -> None:
         self.search_text = self.compute_search_text()
         update_fields = kwargs.get("update_fields")
@@ -173,22 +180,9 @@ class Initiative(Versioned):
         if ambition is not None:
             if self.edition_id and ambition.orientation.edition_id != self.edition_id:
                 errors["ambition"] = _("L'ambition appartient à une autre édition.")
-            expected_prefix = ambition.code
-            if self.code:
-                match = CODE_RE.match(self.code)
-                if not match or f"{match[1]}.{match[2]}" != expected_prefix:
-                    errors["code"] = _(
-                        "Le code « %(code)s » ne correspond pas à l'ambition %(ambition)s : "
-                        "il doit commencer par « %(ambition)s. »."
-                    ) % {"code": self.code, "ambition": expected_prefix}
-                elif self.number and int(match[3]) != self.number:
-                    errors["code"] = _("Le code et le numéro de l'initiative ne concordent pas.")
-                else:
-                    self.number = int(match[3])
-            elif self.number:
-                self.code = f"{expected_prefix}.{self.number}"
-            else:
-                errors["code"] = _("Indiquez le code ou le numéro de l'initiative.")
+            code_error = self._clean_code(ambition.code)
+            if code_error:
+                errors["code"] = code_error
         if (
             self.horizon_start is not None
             and self.horizon_end is not None
@@ -197,6 +191,44 @@ class Initiative(Versioned):
             errors["horizon_end"] = _("La fin de l'horizon précède son début.")
         if errors:
             raise ValidationError(errors)
+
+    def _clean_code(self, prefix: str) -> str | None:
+        """The code is free within its ambition (3.2.4 may follow 3.2.1): its prefix is the
+        ambition's code, its number any whole number not taken in the edition. The number
+        follows the code (« 3.2.04 » is written 3.2.4); a blank code takes ``number``."""
+        if self.code:
+            match = CODE_RE.match(self.code.strip())
+            if not match or f"{int(match[1])}.{int(match[2])}" != prefix:
+                return _(
+                    "Le code « %(code)s » ne correspond pas à l'ambition %(ambition)s : il doit "
+                    "commencer par « %(ambition)s. » suivi du numéro de l'initiative, "
+                    "ex. : %(ambition)s.4."
+                ) % {"code": self.code, "ambition": prefix}
+            self.number = int(match[3])
+        elif not self.number:
+            return _("Indiquez le code de l'initiative, ex. : %(ambition)s.1.") % {
+                "ambition": prefix
+            }
+        if not self.number:
+            return _("Le numéro de l'initiative (après « %(ambition)s. ») commence à 1.") % {
+                "ambition": prefix
+            }
+        self.code = f"{prefix}.{self.number}"
+        unchanged = not self._state.adding and self.code == getattr(self, "_loaded_code", None)
+        if self.edition_id and not unchanged and self.code_is_taken():
+            return _("Le code %(code)s est déjà celui d'une autre initiative de cette édition.") % {
+                "code": self.code
+            }
+        return None
+
+    def code_is_taken(self) -> bool:
+        """Whether another initiative of the edition has this code. The import, which has
+        already read them all, sets ``other_codes`` so that checking a row costs no query."""
+        other_codes = getattr(self, "other_codes", None)
+        if other_codes is not None:
+            return self.code in other_codes
+        others = Initiative.objects.filter(edition_id=self.edition_id, code=self.code)
+        return others.exclude(pk=self.pk).exists() if self.pk else others.exists()
 
 
 class Dependency(Versioned):

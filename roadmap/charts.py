@@ -55,16 +55,24 @@ def _points(coords: list[tuple[float, float]]) -> str:
     return " ".join(f"{x},{y}" for x, y in coords)
 
 
-def radar_chart(scores: list[tuple[str, Decimal]], scale_max: int) -> RadarChart | None:
-    """Geometry for a radar of ``scores`` (label, value) on a 0..scale_max scale."""
+def radar_chart(
+    scores: list[tuple[str, Decimal]], scale_max: int, scale_min: int = 0
+) -> RadarChart | None:
+    """Geometry for a radar of ``scores`` (label, value) on a scale_min..scale_max scale: the
+    centre is the scale's minimum, the outer ring its maximum, one ring per whole value."""
     count = len(scores)
-    if count < 3:
+    if count < 3 or scale_max <= scale_min:
         return None
+    span = scale_max - scale_min
+
+    def fraction(value: float) -> float:
+        return max(0.0, min(1.0, (float(value) - scale_min) / span))
+
     axes = []
     for index, (label, score) in enumerate(scores):
         x, y = _point(index, count, 1.0)
         lx, ly = _point(index, count, 1.0, RADIUS + LABEL_GAP)
-        px, py = _point(index, count, float(score) / scale_max)
+        px, py = _point(index, count, fraction(score))
         dx = lx - CENTER
         anchor = "middle" if abs(dx) < 1 else ("start" if dx > 0 else "end")
         lines = textwrap.wrap(label, width=20) or [label]
@@ -76,13 +84,15 @@ def radar_chart(scores: list[tuple[str, Decimal]], scale_max: int) -> RadarChart
         else:
             ly -= (len(lines) - 1) * 17 / 2 - 5
         axes.append(Axis(lines, score, x, y, lx, round(ly, 1), anchor, px, py))
+    values = range(scale_min + 1, scale_max + 1)
     rings = [
-        (value, _points([_point(i, count, value / scale_max) for i in range(count)]))
-        for value in range(1, scale_max + 1)
+        (value, _points([_point(i, count, fraction(value)) for i in range(count)]))
+        for value in values
     ]
+    # The minimum is written at the centre when it is not 0 (a 1 to 4 scale starts at 1).
     ring_labels = [
-        (value, CENTER + 4, round(CENTER - RADIUS * value / scale_max - 3, 1))
-        for value in range(1, scale_max + 1)
+        (value, CENTER + 4, round(CENTER - RADIUS * fraction(value) - 3, 1))
+        for value in ([scale_min] if scale_min else []) + list(values)
     ]
     polygon = _points([(a.point_x, a.point_y) for a in axes])
     return RadarChart(SIZE, CENTER, axes, rings, ring_labels, polygon)

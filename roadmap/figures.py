@@ -1,8 +1,8 @@
 """Figures computed from the plan's data, which narrative text quotes by name.
 
-A section's Markdown says « le Ministère à {{radar.global}} sur une échelle de 0 à 4 »; the
-page and the PDF show the mean of the Radar's current scores (« 1,75 »), so the text cannot go
-stale when a score changes.
+A section's Markdown says « le Ministère à {{radar.global}} sur une échelle de {{radar.minimum}}
+à {{radar.echelle}} »; the page and the PDF show the mean of the Radar's current scores (« 1,75 »)
+and its scale, so the text cannot go stale when a score or the scale changes.
 
 The syntax is deliberately small and safe:
 - ``{{name}}`` (spaces allowed inside the braces), where ``name`` is one of FIGURES below — a
@@ -70,6 +70,10 @@ FIGURES: dict[str, Figure] = {
     "radar.global": Figure(
         _("résultat global du Radar numériQc : la moyenne des catégories"),
         _radar(_overall),
+    ),
+    "radar.minimum": Figure(
+        _("minimum de l'échelle du Radar numériQc"),
+        _radar(lambda radar: str(radar.scale_min)),
     ),
     "radar.echelle": Figure(
         _("maximum de l'échelle du Radar numériQc"),

@@ -648,13 +648,34 @@ class Maturity(Versioned):
         return None not in (self.score, self.target_stage, self.target_date)
 
     def clean(self) -> None:
+        """The scale runs from its minimum to its maximum; the score lies on it; the target is
+        one of the scale's stages (its labels are MaturityStage rows: once some exist, the
+        target must be one of them)."""
         errors = {}
-        if self.score is not None and not self.scale_min <= self.score <= self.scale_max:
-            errors["score"] = _("La maturité doit être comprise entre le minimum et le maximum.")
-        if self.target_stage is not None and not (
-            self.scale_min <= self.target_stage <= self.scale_max
-        ):
-            errors["target_stage"] = _("L'étape visée doit être une étape de l'échelle.")
+        low, high = self.scale_min, self.scale_max
+        if low is not None and high is not None and low >= high:
+            errors["scale_max"] = _("Le maximum de l'échelle doit dépasser son minimum.")
+        elif low is not None and high is not None:
+            if self.score is not None and not low <= self.score <= high:
+                errors["score"] = _(
+                    "La maturité mesurée doit être sur l'échelle, de %(min)s à %(max)s."
+                ) % {"min": low, "max": high}
+            stages = set(self.stages.values_list("number", flat=True)) if self.pk else set()
+            outside = sorted(n for n in stages if not low <= n <= high)
+            if outside:
+                errors["scale_max" if outside[-1] > high else "scale_min"] = _(
+                    "Les étapes %(stages)s sont hors de cette échelle : supprimez-les ou "
+                    "choisissez une échelle qui les contient."
+                ) % {"stages": ", ".join(map(str, outside))}
+            if self.target_stage is not None:
+                if stages and self.target_stage not in stages:
+                    errors["target_stage"] = _(
+                        "L'étape visée doit être une étape de l'échelle : %(stages)s."
+                    ) % {"stages": ", ".join(map(str, sorted(stages)))}
+                elif not low <= self.target_stage <= high:
+                    errors["target_stage"] = _(
+                        "L'étape visée doit être sur l'échelle, de %(min)s à %(max)s."
+                    ) % {"min": low, "max": high}
         if errors:
             raise ValidationError(errors)
 
@@ -704,6 +725,35 @@ class MaturityStage(Versioned):
     def __str__(self) -> str:
         return _("Étape %(number)s : %(label)s") % {"number": self.number, "label": self.label}
 
+    def clean(self) -> None:
+        if self.number is None or not self.maturity_id:
+            return
+        maturity = self.maturity
+        if not maturity.scale_min <= self.number <= maturity.scale_max:
+            raise ValidationError(
+                {
+                    "number": _(
+                        "L'étape doit être sur l'échelle de maturité, de %(min)s à %(max)s "
+                        "(modifiez l'échelle pour en ajouter)."
+                    )
+                    % {"min": maturity.scale_min, "max": maturity.scale_max}
+                }
+            )
+        others = MaturityStage.objects.filter(maturity_id=self.maturity_id, number=self.number)
+        if others.exclude(pk=self.pk).exists() if self.pk else others.exists():
+            raise ValidationError(
+                {"number": _("L'étape %(number)s existe déjà.") % {"number": self.number}}
+            )
+
+    def deletion_refusal(self) -> str:
+        """Why this stage cannot be removed (« » when it can): the target is one of them."""
+        if self.maturity.target_stage == self.number:
+            return _(
+                "L'étape %(number)s est l'étape visée : choisissez une autre étape visée avant "
+                "de la supprimer."
+            ) % {"number": self.number}
+        return ""
+
 
 class Radar(Versioned):
     """The Radar numériQc assessment: one score per category; the overall result is their
@@ -712,6 +762,7 @@ class Radar(Versioned):
     edition_path = "edition"
 
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="radar")
+    scale_min = models.PositiveSmallIntegerField(_("minimum de l'échelle"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("maximum de l'échelle"), default=4)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
@@ -721,6 +772,38 @@ class Radar(Versioned):
 
     def __str__(self) -> str:
         return f"Radar numériQc {self.edition.fiscal_year}"
+
+    def clean(self) -> None:
+        """The scale runs upwards and keeps every score already entered."""
+        if self.scale_min is None or self.scale_max is None:
+            return
+        if self.scale_min >= self.scale_max:
+            raise ValidationError(
+                {"scale_max": _("Le maximum de l'échelle doit dépasser son minimum.")}
+            )
+        if self.pk:
+            outside = self.scores.exclude(
+                score__gte=self.scale_min, score__lte=self.scale_max
+            ).values_list("category", flat=True)
+            if outside:
+                raise ValidationError(
+                    {
+                        "scale_max": _(
+                            "Des résultats sont hors de cette échelle (%(categories)s) : "
+                            "corrigez-les d'abord."
+                        )
+                        % {"categories": ", ".join(outside)}
+                    }
+                )
+
+    def scale_error(self, score: Decimal) -> str:
+        """The French message refusing ``score`` when it is off this radar's scale (« »)."""
+        if self.scale_min <= score <= self.scale_max:
+            return ""
+        return _("Le résultat doit être sur l'échelle du radar, de %(min)s à %(max)s.") % {
+            "min": self.scale_min,
+            "max": self.scale_max,
+        }
 
     @property
     def is_assessed(self) -> bool:
@@ -742,12 +825,13 @@ class RadarScore(Versioned):
     radar = models.ForeignKey(Radar, on_delete=models.CASCADE, related_name="scores")
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     category = models.CharField(_("catégorie"), max_length=200)
-    # Empty until assessed (a draft started from a template has the axes, not yet the scores).
+    # On the radar's own scale (Radar.scale_min to scale_max), checked by clean(); empty until
+    # assessed (a draft started from a template has the axes, not yet the scores).
     score = models.DecimalField(
         _("résultat"),
-        max_digits=3,
+        max_digits=4,
         decimal_places=2,
-        validators=[MinValueValidator(0), MaxValueValidator(4)],
+        validators=[MinValueValidator(0)],
         null=True,
         blank=True,
     )
@@ -761,6 +845,12 @@ class RadarScore(Versioned):
         if self.score is None:
             return self.category
         return f"{self.category} : {formatting.decimal(self.score, places=2)}"
+
+    def clean(self) -> None:
+        if self.score is not None and self.radar_id:
+            error = self.radar.scale_error(self.score)
+            if error:
+                raise ValidationError({"score": error})
 
 
 class RiskBase(Versioned):

@@ -45,7 +45,7 @@ class Gap:
 
 def measured_maturity(edition: Edition) -> Maturity | None:
     """The edition's maturity once measured (a draft from a template has only its scale)."""
-    maturity = Maturity.objects.filter(edition=edition).first()
+    maturity = Maturity.objects.filter(edition=edition).prefetch_related("stages").first()
     return maturity if maturity is not None and maturity.is_measured else None
 
 
@@ -60,7 +60,9 @@ def radar_with_chart(edition: Edition) -> tuple[Radar | None, object]:
     radar = assessed_radar(edition)
     if radar is None:
         return None, None
-    chart = radar_chart([(s.category, s.score) for s in radar.scores.all()], radar.scale_max)
+    chart = radar_chart(
+        [(s.category, s.score) for s in radar.scores.all()], radar.scale_max, radar.scale_min
+    )
     return radar, chart
 
 

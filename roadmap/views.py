@@ -113,9 +113,11 @@ def home(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
         {
             "edition": edition,
             "maturity": measured_maturity(edition),
+            "strategic_orientations": edition.strategic_orientations.all(),
             "radar": radar,
             "chart": chart,
-            "orientations": _orientations(edition),
+            # With the strategic-plan orientations each serves (the schema's mapping).
+            "orientations": _orientations(edition).prefetch_related("strategic_orientations"),
             "status_counts": status_counts,
             "initiative_count": sum(counts.values()),
             "can_edit": can_edit_edition(request.user, edition),

@@ -68,7 +68,7 @@ def _form_urls(edition: Edition) -> dict[str, str]:
         urls[f"edit:{slug}"] = reverse("roadmap:edit", args=[BODY, YEAR, slug, obj.pk])
         if kind.can_delete:
             urls[f"delete:{slug}"] = reverse("roadmap:delete", args=[BODY, YEAR, slug, obj.pk])
-        if kind.can_add:
+        if kind.can_add and not kind.single:  # the demo has its radar and maturity already
             if kind.parent_kind:
                 parent = _first(KINDS[kind.parent_kind], edition)
                 if parent is None:
@@ -216,7 +216,16 @@ def test_every_page_and_form_is_valid_html(edition, tmp_path):
     # list of plans and the header's switch between bodies.
     documents["body page"] = _fetch(coordinator, reverse("body", args=[BODY]))
     documents["start an edition"] = _fetch(coordinator, reverse("edition_start", args=[BODY]))
-    body_with_edition("SQE", "Société québécoise des essais")
+    sqe = body_with_edition("SQE", "Société québécoise des essais")
+    # An edition without radar nor maturity: its home offers to add them, and their forms.
+    sqe_coordinator = Client()
+    sqe_coordinator.force_login(person("coord-sqe", roles.COORDINATOR, body="sqe"))
+    documents["home of an empty edition"] = _fetch(
+        sqe_coordinator, reverse("roadmap:home", args=["sqe", sqe.fiscal_year])
+    )
+    for slug in ("radar", "maturity", "orientation", "strategic-orientation"):
+        url = reverse("roadmap:add", args=["sqe", sqe.fiscal_year, slug])
+        documents[f"form page add:{slug}, empty edition"] = _fetch(sqe_coordinator, url)
     two_bodies = Client()
     two_bodies.force_login(
         give_roles(person("deux-organismes", roles.READER), roles.READER, body="sqe")

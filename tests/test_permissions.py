@@ -29,7 +29,7 @@ from initiatives.models import (
     Milestone,
 )
 from roadmap.editing.registry import KINDS, Kind
-from roadmap.models import Ambition, Edition, Orientation, ReviewComment, Topic
+from roadmap.models import Ambition, Edition, MaturityStage, Orientation, ReviewComment, Topic
 from roadmap.workflow.steps import STEPS
 from tests.bodies import body_with_edition, person
 from tests.conftest import DEMO_BODY as BODY
@@ -74,11 +74,27 @@ ADD_PAYLOADS = {
     "plan-risk": lambda ed: {"title": "Nouveau risque du plan", "status": "open"},
     "plan-mitigation": lambda ed: {"text": "Nouvelle mesure du plan"},
     "section-item": lambda ed: {"title": "Nouvel élément"},
+    "strategic-orientation": lambda ed: {"number": 7, "title": "Nouvelle orientation stratégique"},
+    "orientation": lambda ed: {"title": "Nouvelle orientation"},
+    "ambition": lambda ed: {"title": "Nouvelle ambition"},
+    "maturity-stage": lambda ed: _free_stage(ed),
+    "radar-score": lambda ed: {"category": "Nouvel axe", "score": "2,5"},
+    "topic": lambda ed: {"title": "Nouveau sujet"},
 }
 
 
+def _free_stage(edition) -> dict:
+    """The demo's maturity scale has a label for each of its 4 stages: stage 4 is removed so
+    that one can be added."""
+    MaturityStage.objects.filter(maturity__edition=edition, number=4).delete()
+    return {"number": 4, "label": "Nouvelle étape"}
+
+
 def actions_of(kind: Kind) -> list[str]:
-    return ["edit"] + ["add"] * kind.can_add + ["delete"] * kind.can_delete
+    # A single record (the radar, the maturity) is added only to an edition without one:
+    # tests/test_structure.py adds them to a new body's edition.
+    adds = kind.can_add and not kind.single
+    return ["edit"] + ["add"] * adds + ["delete"] * kind.can_delete + ["move"] * kind.movable
 
 
 def is_allowed(kind: Kind, action: str, persona: str) -> bool:
@@ -187,6 +203,19 @@ def row_of(kind: Kind, edition: Edition, initiative: Initiative | None = None):
     return obj
 
 
+def free_row(kind: Kind, edition: Edition, action: str):
+    """Orientations and ambitions that have initiatives are neither moved nor removed (their
+    numbers start the initiatives' codes): those actions are tried on new, empty ones."""
+    if action not in {"delete", "move"} or kind.slug not in {"orientation", "ambition"}:
+        return None
+    first = Orientation.objects.create(edition=edition, number=8, title="Orientation vide")
+    Orientation.objects.create(edition=edition, number=9, title="Autre orientation vide")
+    if kind.slug == "orientation":
+        return first
+    Ambition.objects.create(orientation=first, number=2, title="Autre ambition vide")
+    return Ambition.objects.create(orientation=first, number=1, title="Ambition vide")
+
+
 def url_of(action: str, kind: Kind, obj, year: str = DEMO_YEAR, body: str = BODY) -> str:
     """The endpoint; adding is done under the same parent as ``obj``."""
     if action != "add":
@@ -207,6 +236,9 @@ def edit_payload(client: Client, url: str) -> tuple[dict, str, object]:
     data, changed = {}, None
     for name, field in form.fields.items():
         value = form[name].value()
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            data[name] = [str(pk) for pk in value or []]
+            continue
         if isinstance(field, forms.BooleanField):
             if value:
                 data[name] = "on"  # an unchecked box is simply not sent
@@ -249,9 +281,12 @@ def check_endpoint(slug, action, persona, request, client_of, htmx=False):
     if kind.initiative_path is not None:  # only then are the initiatives' rows needed
         rows = request.getfixturevalue("rows")
         initiative = rows["other"] if persona == "responsable-autre" else rows["own"]
-    obj = row_of(kind, edition, initiative)
+    obj = free_row(kind, edition, action) or row_of(kind, edition, initiative)
     url = url_of(action, kind, obj)
     client = client_of(persona)  # first: another body's persona comes with its own edition
+    if action == "move":
+        check_move(kind, obj, url, persona, client, htmx)
+        return
     if action == "edit":
         data, field, new_value = edit_payload(client_of("coordonnateur"), url)
     elif action == "add":
@@ -286,8 +321,25 @@ def check_endpoint(slug, action, persona, request, client_of, htmx=False):
         assert kind.model.objects.count() == count - 1
 
 
+def check_move(kind: Kind, obj, url: str, persona: str, client: Client, htmx: bool) -> None:
+    """« Descendre »: a POST only (a GET is refused with 405 whoever asks)."""
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    field = kind.order_field
+    before = snapshot(obj)
+    response = client.post(url, {"direction": "down"}, **headers)
+    if not is_allowed(kind, "move", persona):
+        assert_refused(response, persona)
+        assert snapshot(obj) == before
+        return
+    assert response.status_code == (200 if htmx else 302), response.status_code
+    obj.refresh_from_db()
+    assert getattr(obj, field) > before[field]
+    assert obj.version == before["version"] + 1
+
+
 def test_the_add_payloads_cover_every_kind_that_can_be_added():
-    assert set(ADD_PAYLOADS) == {slug for slug, kind in KINDS.items() if kind.can_add}
+    expected = {slug for slug, kind in KINDS.items() if kind.can_add and not kind.single}
+    assert set(ADD_PAYLOADS) == expected
 
 
 @pytest.mark.parametrize(("slug", "action", "persona"), list(matrix()))
@@ -451,6 +503,7 @@ ROUTE_ARGS = {
     "roadmap:delete": lambda ed: ["benefit", ed.initiatives.get(code=OWN).benefits.first().pk],
     "roadmap:add": lambda ed: ["plan-risk"],
     "roadmap:add_under": lambda ed: ["benefit", ed.initiatives.get(code=OWN).pk],
+    "roadmap:move": lambda ed: ["radar-score", ed.radar.scores.first().pk],
     "initiatives:detail": lambda ed: [OWN],
     "benefits:summary": lambda ed: [],
 }
@@ -557,8 +610,13 @@ def test_a_meie_record_is_not_found_through_another_bodys_own_edition(
     kind = KINDS[slug]
     obj = row_of(kind, rows["edition"], rows["own"] if kind.initiative_path is not None else None)
     url = url_of(action, kind, obj, body="sqe")
-    before, count = snapshot(obj), kind.model.objects.count()
     data = ADD_PAYLOADS[slug](rows["edition"]) if action == "add" else ANY_POST
-    assert other_body_coordinator.get(url).status_code == 404
+    before, count = snapshot(obj), kind.model.objects.count()
+    if action == "move":
+        data = {**ANY_POST, "direction": "up"}
+    # A route that only takes a POST refuses a GET whoever asks (405): that tells nothing.
+    assert other_body_coordinator.get(url).status_code in (
+        (404, 405) if action == "move" else (404,)
+    )
     assert other_body_coordinator.post(url, data).status_code == 404
     assert snapshot(obj) == before and kind.model.objects.count() == count

@@ -304,7 +304,7 @@ def test_the_charts_give_their_values_in_their_alternative_text(demo_pdf):
     reader = PdfReader(BytesIO(demo_pdf))
     alternatives = [fold(e["/Alt"]) for _, e in structure(reader) if e["/S"] == "/Figure"]
     radar = next(alt for alt in alternatives if alt.startswith("Radar numériQc"))
-    assert radar.startswith("Radar numériQc : résultat global 1,75 sur 4")
+    assert radar.startswith("Radar numériQc : résultat global 1,75 sur une échelle de 0 à 4")
     for category_and_score in [
         "Expérience utilisateur/client 1,25",
         "Qualité des services numériques 1,67",

@@ -203,7 +203,11 @@ def load_plan(body: PublicBody, path: Path = DEMO_FILE) -> LoadReport:
     radar = up.upsert(
         Radar,
         {"edition": edition},
-        {"scale_max": r["scale_max"], "source": _text(r.get("source"))},
+        {
+            "scale_min": r["scale_min"],
+            "scale_max": r["scale_max"],
+            "source": _text(r.get("source")),
+        },
     )
     scores = [
         up.upsert(

@@ -92,6 +92,8 @@ def formfield(
         kwargs["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     if isinstance(db_field, models.TextField):
         kwargs["widget"] = forms.Textarea(attrs={"rows": 6})
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs["widget"] = forms.CheckboxSelectMultiple
     return db_field.formfield(**kwargs)
 
 

@@ -39,12 +39,15 @@ from roadmap.models import (
     Ambition,
     Edition,
     Maturity,
+    MaturityStage,
     Orientation,
     PlanRisk,
     PlanRiskMitigation,
+    Radar,
     RadarScore,
     Section,
     SectionItem,
+    StrategicOrientation,
     Topic,
     Versioned,
 )
@@ -65,6 +68,17 @@ class Kind:
     parent_kind: str | None = None
     can_add: bool = True
     can_delete: bool = True
+    # One per edition (the radar, the maturity): added only while the edition has none.
+    single: bool = False
+    # The field that places a record among its siblings (those of the same parent): a new
+    # record takes the next value; ``movable`` records get « Monter » / « Descendre », which
+    # swap it with the neighbour's (services.move_record).
+    order_field: str | None = None
+    movable: bool = False
+    # Why a record cannot be moved past ``other`` or deleted ("" when it can): said to the
+    # person in French instead of doing it.
+    move_refusal: Callable[[models.Model, models.Model], str] | None = None
+    delete_refusal: Callable[[models.Model], str] | None = None
     inline: bool = True  # edited in place with htmx (False: on a page of its own)
     inline_add: bool = True
     markdown_fields: tuple[str, ...] = ()
@@ -72,6 +86,9 @@ class Kind:
     figure_fields: tuple[str, ...] = ()
     money_fields: tuple[str, ...] = ()  # whole dollars (the others numbers are decimals)
     lead_excluded_fields: tuple[str, ...] = ()  # fields only the coordinator may change
+    # Fields offered only when adding (e.g. an initiative's code, fixed once it exists: codes
+    # are stable from one edition to the next).
+    add_fields: tuple[str, ...] = ()
     # (field, attribute): the field is offered only on records whose attribute is true
     # (e.g. the signatory of a section that is signed).
     only_when: tuple[tuple[str, str], ...] = ()
@@ -122,6 +139,8 @@ class Kind:
         self, user: User, obj: models.Model | None = None, *, edition: Edition
     ) -> type[forms.ModelForm]:
         fields = self.fields
+        if self.add_fields and (obj is None or obj.pk is None):
+            fields = (*self.add_fields, *fields)
         if not is_coordinator(user, edition):
             fields = tuple(f for f in fields if f not in self.lead_excluded_fields)
         hidden = {name for name, attribute in self.only_when if not getattr(obj, attribute, False)}
@@ -178,6 +197,50 @@ def _section(obj: models.Model, edition: Edition) -> str:
     return plan_url("roadmap:section", edition, section.key)
 
 
+# Initiative codes are the ambition's code plus a number, and they are stable from one edition
+# to the next (« Ce qui a changé » compares by code): an orientation or an ambition that has
+# initiatives keeps its number, so it is neither moved nor removed. One without initiatives
+# moves freely (the numbers follow the order) and is removed with what it holds.
+
+
+def _initiative_codes(initiatives) -> str:
+    codes = sorted(initiatives.values_list("code", flat=True), key=_code_key)
+    return ", ".join(codes[:5]) + (" …" if len(codes) > 5 else "")
+
+
+def _code_key(code: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in code.split(".") if part.isdigit())
+
+
+def _ambition_fixed(ambition: Ambition) -> str:
+    initiatives = Initiative.objects.filter(ambition=ambition)
+    if not initiatives.exists():
+        return ""
+    return _(
+        "L'ambition %(code)s a des initiatives (%(codes)s) : leur code commence par le sien et "
+        "reste le même d'une édition à l'autre. Déplacez ou supprimez d'abord ses initiatives."
+    ) % {"code": ambition.code, "codes": _initiative_codes(initiatives)}
+
+
+def _orientation_fixed(orientation: Orientation) -> str:
+    initiatives = Initiative.objects.filter(ambition__orientation=orientation)
+    if not initiatives.exists():
+        return ""
+    return _(
+        "L'orientation %(number)s a des initiatives (%(codes)s) : leur code commence par son "
+        "numéro et reste le même d'une édition à l'autre. Déplacez ou supprimez d'abord ses "
+        "initiatives."
+    ) % {"number": orientation.number, "codes": _initiative_codes(initiatives)}
+
+
+def _either_fixed(check: Callable[[models.Model], str]):
+    return lambda obj, other: check(obj) or check(other)
+
+
+def _stage_fixed(stage: MaturityStage) -> str:
+    return stage.deletion_refusal()
+
+
 KINDS: dict[str, Kind] = {
     kind.slug: kind
     for kind in [
@@ -192,6 +255,7 @@ KINDS: dict[str, Kind] = {
             markdown_fields=("description",),
             money_fields=("budget",),
             lead_excluded_fields=("lead",),
+            add_fields=("code",),
             select_related=("ambition__orientation", "lead", "unit"),
             can_delete=False,
             inline_add=False,
@@ -346,51 +410,130 @@ KINDS: dict[str, Kind] = {
             edit_title=_("Modifier l'énoncé de vision"),
         ),
         Kind(
+            "strategic-orientation",
+            StrategicOrientation,
+            ("number", "title"),
+            _("orientation du plan stratégique"),
+            parent_field="edition",
+            # Their numbers are the strategic plan's own (1 and 3 may be the ones served):
+            # typed, not moved; the list follows them.
+            order_field="number",
+            page=_home,
+            name_path="number",
+            inline_add=False,
+            edit_title=_("Modifier l'orientation %(name)s du plan stratégique"),
+            add_title=_("Ajouter une orientation du plan stratégique"),
+            delete_title=_("Supprimer l'orientation %(name)s du plan stratégique"),
+        ),
+        Kind(
             "orientation",
             Orientation,
-            ("title",),
+            ("title", "strategic_orientations"),
             _("orientation"),
-            can_add=False,
-            can_delete=False,
+            parent_field="edition",
+            order_field="number",
+            movable=True,
+            move_refusal=_either_fixed(_orientation_fixed),
+            delete_refusal=_orientation_fixed,
             page=_home,
-            prefetch_related=("ambitions",),
+            prefetch_related=("ambitions", "strategic_orientations"),
+            inline_add=False,
             name_path="number",
             edit_title=_("Modifier l'orientation %(name)s"),
+            add_title=_("Ajouter une orientation"),
+            delete_title=_("Supprimer l'orientation %(name)s"),
         ),
         Kind(
             "ambition",
             Ambition,
             ("title",),
             _("ambition"),
+            parent_field="orientation",
+            parent_kind="orientation",
+            order_field="number",
+            movable=True,
+            move_refusal=_either_fixed(_ambition_fixed),
+            delete_refusal=_ambition_fixed,
             select_related=("orientation",),
-            can_add=False,
-            can_delete=False,
             page=_home,
+            inline_add=False,
             name_path="code",
             edit_title=_("Modifier l'ambition %(name)s"),
+            add_title=_("Ajouter une ambition à l'orientation %(parent)s"),
+            delete_title=_("Supprimer l'ambition %(name)s"),
+            counted=ngettext_lazy(
+                "%(count)s ambition d'affaires", "%(count)s ambitions d'affaires", "count"
+            ),
         ),
         Kind(
             "maturity",
             Maturity,
             # The current stage follows from the score; the stages' labels are data of their own.
-            ("score", "target_stage", "target_date", "source"),
+            ("score", "scale_min", "scale_max", "target_stage", "target_date", "source"),
             _("maturité numérique"),
-            can_add=False,
+            parent_field="edition",
+            single=True,
             can_delete=False,
+            inline_add=False,
             page=_home,
             edit_title=_("Modifier la maturité numérique"),
+            add_title=_("Ajouter la maturité numérique"),
+        ),
+        Kind(
+            "maturity-stage",
+            MaturityStage,
+            ("number", "label"),
+            _("étape de maturité"),
+            parent_field="maturity",
+            parent_kind="maturity",
+            order_field="number",
+            delete_refusal=_stage_fixed,
+            select_related=("maturity",),
+            inline=False,
+            inline_add=False,
+            page=_home,
+            name_path="number",
+            edit_title=_("Modifier l'étape %(name)s de maturité"),
+            add_title=_("Ajouter une étape de maturité"),
+            delete_title=_("Supprimer l'étape %(name)s de maturité"),
+            counted=ngettext_lazy(
+                "%(count)s étape de maturité", "%(count)s étapes de maturité", "count"
+            ),
+        ),
+        Kind(
+            "radar",
+            Radar,
+            ("scale_min", "scale_max", "source"),
+            _("Radar numériQc"),
+            parent_field="edition",
+            single=True,
+            can_delete=False,
+            inline=False,
+            inline_add=False,
+            page=_home,
+            edit_title=_("Modifier l'échelle et la source du Radar numériQc"),
+            add_title=_("Ajouter le Radar numériQc"),
         ),
         Kind(
             "radar-score",
             RadarScore,
             ("category", "score"),
-            _("résultat du Radar numériQc"),
-            can_add=False,
-            can_delete=False,
+            _("axe du Radar numériQc"),
+            parent_field="radar",
+            parent_kind="radar",
+            order_field="order",
+            movable=True,
+            select_related=("radar",),
             inline=False,  # a table row: edited on a page of its own
+            inline_add=False,
             page=_home,
             name_path="category",
-            edit_title=_("Modifier le résultat « %(name)s » du Radar numériQc"),
+            edit_title=_("Modifier l'axe « %(name)s » du Radar numériQc"),
+            add_title=_("Ajouter un axe au Radar numériQc"),
+            delete_title=_("Supprimer l'axe « %(name)s » du Radar numériQc"),
+            counted=ngettext_lazy(
+                "%(count)s axe du Radar numériQc", "%(count)s axes du Radar numériQc", "count"
+            ),
         ),
         Kind(
             "plan-risk",
@@ -467,13 +610,19 @@ KINDS: dict[str, Kind] = {
             Topic,
             ("title", "intro"),
             _("sujet"),
+            parent_field="section",
+            parent_kind="section",
+            order_field="order",
+            movable=True,
             markdown_fields=("intro",),
             select_related=("section",),
-            can_add=False,
-            can_delete=False,
             page=_section,
+            inline_add=False,
             name_path="title",
             edit_title=_("Modifier le sujet « %(name)s »"),
+            add_title=_("Ajouter un sujet à la section « %(parent)s »"),
+            delete_title=_("Supprimer le sujet « %(name)s »"),
+            counted=ngettext_lazy("%(count)s sujet", "%(count)s sujets", "count"),
         ),
     ]
 }
@@ -492,6 +641,11 @@ def limit_choices(form: forms.ModelForm, edition: Edition) -> None:
         if form.instance.initiative_id:
             qs = qs.exclude(pk=form.instance.initiative_id)
         fields["depends_on"].queryset = qs
+    if "strategic_orientations" in fields:
+        fields["strategic_orientations"].queryset = StrategicOrientation.objects.filter(
+            edition=edition
+        )
+        fields["strategic_orientations"].label_from_instance = lambda so: f"{so} — {so.title}"
     if "topic" in fields:
         fields["topic"].queryset = Topic.objects.filter(section__edition=edition).select_related(
             "section"

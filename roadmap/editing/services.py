@@ -54,7 +54,44 @@ def save_record(form: VersionedForm, *, expected_version: int | None) -> models.
         obj.save(update_fields=[*changed, "version"])
     else:
         obj.save()
+    for field in model._meta.many_to_many:  # e.g. the strategic orientations served
+        if field.name in form.cleaned_data:
+            getattr(obj, field.name).set(form.cleaned_data[field.name])
     return obj
+
+
+class MoveRefusedError(Exception):
+    """The record cannot be moved (the message says why, in French)."""
+
+
+@transaction.atomic
+def move_record(kind: Kind, obj: Versioned, *, up: bool) -> bool:
+    """Swap ``obj``'s place with its previous (``up``) or next sibling's; False when it is
+    already first or last. Both records get a new version (a form opened before the move is
+    told), and the history shows both moves."""
+    field = kind.order_field
+    parent = kind.model._meta.get_field(kind.parent_field).attname
+    siblings = kind.model.objects.select_for_update().filter(**{parent: getattr(obj, parent)})
+    obj = siblings.get(pk=obj.pk)  # as it is now, locked
+    value = getattr(obj, field)
+    if up:
+        other = siblings.filter(**{f"{field}__lt": value}).order_by(f"-{field}", "-pk").first()
+    else:
+        other = siblings.filter(**{f"{field}__gt": value}).order_by(field, "pk").first()
+    if other is None:
+        return False
+    refusal = kind.move_refusal(obj, other) if kind.move_refusal else ""
+    if refusal:
+        raise MoveRefusedError(refusal)
+    other_value = getattr(other, field)
+    if field != "order":  # a number unique among the siblings: through a free value
+        setattr(obj, field, 0)
+        obj.save(update_fields=[field])
+    for record, new_value in ((other, value), (obj, other_value)):
+        setattr(record, field, new_value)
+        record.version += 1
+        record.save(update_fields=[field, "version"])
+    return True
 
 
 @transaction.atomic
@@ -135,7 +172,10 @@ def new_record(kind: Kind, parent: models.Model, edition: Edition) -> Versioned:
         obj.edition = edition
         obj.number = next_initiative_number(parent)
         obj.code = f"{parent.code}.{obj.number}"
-    if any(f.name == "order" for f in kind.model._meta.fields):
+    field = kind.order_field or (
+        "order" if any(f.name == "order" for f in kind.model._meta.fields) else None
+    )
+    if field:
         siblings = kind.model.objects.filter(**{kind.parent_field: parent})
-        obj.order = (siblings.aggregate(last=Max("order"))["last"] or 0) + 1
+        setattr(obj, field, (siblings.aggregate(last=Max(field))["last"] or 0) + 1)
     return obj

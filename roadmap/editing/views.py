@@ -23,9 +23,11 @@ from roadmap.editing.forms import VersionedForm
 from roadmap.editing.registry import KINDS, Kind, limit_choices
 from roadmap.editing.services import (
     ConflictError,
+    MoveRefusedError,
     changes_since,
     delete_record,
     deletion_summary,
+    move_record,
     new_record,
     save_record,
 )
@@ -205,6 +207,8 @@ def add(
     if not kind_.can_add:
         raise Http404
     edition = get_edition(request, body, fiscal_year)
+    if kind_.single and kind_.queryset(edition).exists():
+        raise Http404  # the edition has its radar (or maturity) already: edit it
     if kind_.parent_kind:
         if parent_pk is None:
             raise Http404
@@ -249,6 +253,12 @@ def delete(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int
     if not kind_.can_delete:
         raise Http404
     page_url = kind_.page_url(obj, edition).split("#")[0]
+    refusal = kind_.delete_refusal(obj) if kind_.delete_refusal else ""
+    if refusal and request.method == "POST":
+        if request.htmx:
+            return _announce(_display(request, kind_, obj, edition), refusal)
+        messages.error(request, refusal)
+        return redirect(kind_.page_url(obj, edition))
     if request.method != "POST":
         # A confirmation that says what goes with the record: in place (htmx), or a page.
         template = "editing/delete_page.html"
@@ -261,7 +271,8 @@ def delete(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int
                 "edition": edition,
                 "page_url": page_url,
                 "heading": kind_.title(kind_.delete_title, obj),
-                "consequence": deletion_summary(obj),
+                "consequence": "" if refusal else deletion_summary(obj),
+                "refusal": refusal,
                 "element_id": f"{kind}-{pk}",
                 "cancel_url": plan_url("roadmap:edit", edition, kind, pk) + "?afficher=1",
             },
@@ -288,6 +299,32 @@ def delete(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int
         return _announce(HttpResponse(""), message)  # ptn.js focuses the list it was in
     messages.success(request, message)
     return redirect(page_url)
+
+
+@require_POST
+@plan_reader_required
+def move(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
+    """« Monter » / « Descendre »: swap the record with its neighbour, then back to its page
+    (a plain form post: buttons, usable from the keyboard, with or without JavaScript)."""
+    kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk)
+    direction = request.POST.get("direction")
+    if not kind_.movable or direction not in {"up", "down"}:
+        raise Http404
+    try:
+        moved = move_record(kind_, obj, up=direction == "up")
+    except MoveRefusedError as error:
+        messages.error(request, str(error))
+    else:
+        if moved:
+            messages.success(request, _("Déplacement enregistré."))
+        elif direction == "up":
+            messages.info(request, _("Cet élément est déjà le premier."))
+        else:
+            messages.info(request, _("Cet élément est déjà le dernier."))
+    url = kind_.page_url(obj, edition)
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 @require_POST

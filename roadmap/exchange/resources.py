@@ -523,9 +523,15 @@ class InitiativeResource(PlanResource):
                 setattr(instance, name, "")
         if instance.number is None:
             # A new initiative's number is the last part of its code (2.2.6 → 6); the model
-            # checks that the code sits under the ambition.
+            # checks that the code sits under the ambition and is free in the edition
+            # (Initiative.clean: 3.2.4 may follow 3.2.1), against the codes read already.
             match = CODE_RE.match(instance.code or "")
             instance.number = int(match[3]) if match else 0
+        if not hasattr(self, "_codes"):
+            self._codes = {obj.pk: obj.code for obj in self._existing.values()}
+            self._code_set = set(self._codes.values())
+        own = self._codes.get(instance.pk)
+        instance.other_codes = self._code_set - {own} if own else self._code_set
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)

@@ -124,7 +124,9 @@ def report_context(edition: Edition) -> dict:
         "radar": radar,
         "radar_scores": radar_scores,
         "radar_alt": radar_alt(radar, radar_scores) if radar else "",
-        "chart": radar_chart([(s.category, s.score) for s in radar_scores], radar.scale_max)
+        "chart": radar_chart(
+            [(s.category, s.score) for s in radar_scores], radar.scale_max, radar.scale_min
+        )
         if radar
         else None,
         "plan_risks": list(
@@ -141,7 +143,7 @@ def radar_alt(radar: Radar, scores: list[RadarScore]) -> str:
     """The radar chart in words, for readers who do not see it (the figure's alternative text)."""
     parts = [
         f"Radar numériQc : résultat global {formats.localize(radar.overall)} "
-        f"sur {formats.localize(radar.scale_max)}"
+        f"sur une échelle de {radar.scale_min} à {radar.scale_max}"
     ]
     parts += [f"{score.category} {formats.localize(score.score)}" for score in scores]
     return "; ".join(parts) + "."
