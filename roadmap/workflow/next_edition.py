@@ -184,8 +184,9 @@ def _apply_template(template: PlanTemplate, target: Edition) -> None:
                 maturity=maturity, number=stage["number"], label=stage["label"]
             )
     if radar_data := data.get("radar"):
-        # The radar's scale_min (stream « structure ») is taken from radar_data once it exists.
-        radar = Radar.objects.create(edition=target, scale_max=radar_data["scale_max"])
+        radar = Radar.objects.create(
+            edition=target, scale_min=radar_data["scale_min"], scale_max=radar_data["scale_max"]
+        )
         for order, axis in enumerate(radar_data.get("axes", []), start=1):
             RadarScore.objects.create(radar=radar, order=order, category=axis)
 
