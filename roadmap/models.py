@@ -782,9 +782,12 @@ class Radar(Versioned):
                 {"scale_max": _("Le maximum de l'échelle doit dépasser son minimum.")}
             )
         if self.pk:
-            outside = self.scores.exclude(
-                score__gte=self.scale_min, score__lte=self.scale_max
-            ).values_list("category", flat=True)
+            # Axes not yet assessed (no score) lie on any scale.
+            outside = (
+                self.scores.exclude(score__isnull=True)
+                .exclude(score__gte=self.scale_min, score__lte=self.scale_max)
+                .values_list("category", flat=True)
+            )
             if outside:
                 raise ValidationError(
                     {
