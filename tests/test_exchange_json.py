@@ -250,6 +250,22 @@ def shaped_plan() -> dict:
 # --- Export ---------------------------------------------------------------------------------
 
 
+def test_the_published_schema_is_a_draft_2020_12_schema_of_the_format():
+    jsonschema.Draft202012Validator.check_schema(schema())
+    assert schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema()["properties"]["format"] == {
+        "const": "ptn-plan/1",
+        "description": "The version of this format.",
+    }
+
+
+def test_an_edition_just_started_exports_a_valid_document(db):
+    started = body_with_edition()
+    document = export_document(started)
+    jsonschema.Draft202012Validator(schema()).validate(document)
+    assert document["maturity"] is None and document["initiatives"] == []
+
+
 def test_the_json_export_follows_the_published_schema(edition, tmp_path):
     document, _path = export_file(tmp_path, edition)
 

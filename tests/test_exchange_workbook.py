@@ -184,11 +184,15 @@ def test_a_plan_is_started_from_a_workbook(edition, tmp_path):
     call_command("import_plan", str(tmp_path / "plan.json"), body="SQE", edition="2024-2025")
     source = Edition.objects.get(body=sqe, fiscal_year="2024-2025")
     data = export_workbook(source)
-    empty = body_with_edition("TRO", "Troisième organisme", fiscal_year="2024-2025")
-    Unit.objects.create(body=empty.body, acronym="DTN", name="Direction du numérique")
+    third = other_body("TRO", "Troisième organisme")
+    Unit.objects.create(body=third, acronym="DTN", name="Direction du numérique")
     (tmp_path / "plan.xlsx").write_bytes(data)
 
+    # The body has no 2024-2025 edition: the command starts it from the workbook.
     call_command("import_plan", str(tmp_path / "plan.xlsx"), body="TRO", edition="2024-2025")
+
+    empty = Edition.objects.get(body=third, fiscal_year="2024-2025")
+    assert empty.status == Edition.Status.DRAFT
 
     started, expected = comparable(export_document(empty)), comparable(export_document(source))
     # The workbook has no sheet of dependencies between initiatives (the JSON document has).

@@ -683,7 +683,11 @@ class _Sync:
         return self.parts[name]
 
     def load(self, part: str, objects: Iterable, key) -> None:
+        """The records of ``part`` by natural key, locked until the import's transaction ends
+        (on PostgreSQL): an edit cannot slip in between this read and the import's write."""
         self.part(part)
+        if isinstance(objects, models.QuerySet):
+            objects = objects.select_for_update(of=("self",))
         self.existing[part] = {key(o): o for o in objects}
         self.kept.setdefault(part, set())
 

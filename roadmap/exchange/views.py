@@ -19,7 +19,8 @@ from roadmap.exchange.document import JSON_CONTENT_TYPE, export_json, import_doc
 from roadmap.exchange.files import MAX_UPLOAD_BYTES, ImportFileError, read_upload
 from roadmap.exchange.resources import RESOURCES
 from roadmap.exchange.service import export_csv
-from roadmap.exchange.workbook import export_workbook, import_workbook
+from roadmap.exchange.workbook import COLUMNS as STRUCTURE_SHEETS
+from roadmap.exchange.workbook import PLAN, export_workbook, import_workbook
 from roadmap.forms import RoadmapFilterForm
 from roadmap.links import plan_url
 from roadmap.models import Edition
@@ -89,7 +90,8 @@ def import_upload(request: HttpRequest, body: str, fiscal_year: str) -> HttpResp
     edition = get_edition(request, body, fiscal_year)
     _editable(request, edition)
     form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"edition": edition, "form": form, "sheets": [r.sheet for r in RESOURCES]}
+    sheets = [PLAN, *(r.sheet for r in RESOURCES), *STRUCTURE_SHEETS]
+    context = {"edition": edition, "form": form, "sheets": sheets}
     if request.method != "POST" or not form.is_valid():
         return render(
             request, "roadmap/import.html", context, status=422 if request.method == "POST" else 200

@@ -9,7 +9,7 @@ from roadmap.exchange.document import import_document, read_document
 from roadmap.exchange.files import ImportFileError, read_upload
 from roadmap.exchange.service import ImportReport
 from roadmap.exchange.workbook import import_workbook
-from roadmap.management.editions import add_body_argument, find_body, find_edition
+from roadmap.management.editions import add_body_argument, find_body
 from roadmap.models import Edition, EditionFrozenError
 from roadmap.workflow.next_edition import edition_start
 from roadmap.workflow.steps import WorkflowError
@@ -19,8 +19,8 @@ class Command(BaseCommand):
     help = (
         "Importe un classeur .xlsx, un CSV ou un document JSON (ptn-plan/1) dans une édition. "
         "Affiche l'aperçu; n'écrit rien si le fichier contient une erreur (code de sortie non "
-        "nul) ou avec --dry-run. Un document JSON est l'édition entière : l'édition est créée "
-        "(en brouillon) si elle n'existe pas, et ce que le document ne contient plus est retiré."
+        "nul) ou avec --dry-run. L'édition est créée (en brouillon) si elle n'existe pas. Un "
+        "document JSON est l'édition entière : ce qu'il ne contient plus est retiré."
     )
 
     def add_arguments(self, parser) -> None:
@@ -34,11 +34,7 @@ class Command(BaseCommand):
     ) -> None:
         path = Path(file)
         try:
-            if path.suffix.lower() == ".json":
-                report = self._import_document(body, edition, path, dry_run)
-            else:
-                sheets = read_upload(path.name, path.read_bytes())
-                report = import_workbook(find_edition(body, edition), sheets, apply=not dry_run)
+            report = self._import(body, edition, path, dry_run)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         except EditionFrozenError as error:
@@ -88,13 +84,18 @@ class Command(BaseCommand):
             self.style.SUCCESS(changes % {"count": report.change_count, "verb": verb})
         )
 
-    def _import_document(
+    def _import(
         self, body: str | None, fiscal_year: str, path: Path, dry_run: bool
     ) -> ImportReport:
-        """The whole edition from a JSON document; the edition is started (a draft, as
+        """The file into the body's edition; the edition is started (a draft, as
         `start_edition` does) when the body does not have it yet, and that too is undone by
-        --dry-run or an error."""
-        document = read_document(path.read_bytes())
+        --dry-run or an error. A JSON document is the whole edition; a workbook that holds the
+        plan's structure sheets can start a plan too."""
+        data = path.read_bytes()
+        if path.suffix.lower() == ".json":
+            document, sheets = read_document(data), None
+        else:
+            document, sheets = None, read_upload(path.name, data)
         found_body = find_body(body)
         with transaction.atomic():
             target = Edition.objects.filter(body=found_body, fiscal_year=fiscal_year).first()
@@ -107,7 +108,10 @@ class Command(BaseCommand):
                     _("Édition %(year)s de %(body)s : créée (brouillon).")
                     % {"year": fiscal_year, "body": found_body.acronym}
                 )
-            report = import_document(target, document, apply=not dry_run)
+            if document is not None:
+                report = import_document(target, document, apply=not dry_run)
+            else:
+                report = import_workbook(target, sheets, apply=not dry_run)
             if not report.applied:
                 transaction.set_rollback(True)
         return report
