@@ -29,6 +29,7 @@ urlpatterns = [
     path("commentaires/<int:pk>/regler/", workflow_views.comment_resolve, name="comment_resolve"),
     path("modifier/<slug:kind>/<int:pk>/", editing_views.edit, name="edit"),
     path("modifier/<slug:kind>/<int:pk>/supprimer/", editing_views.delete, name="delete"),
+    path("modifier/<slug:kind>/<int:pk>/deplacer/", editing_views.move, name="move"),
     path("modifier/<slug:kind>/ajouter/", editing_views.add, name="add"),
     path("modifier/<slug:kind>/ajouter/<int:parent_pk>/", editing_views.add, name="add_under"),
 ]

@@ -74,6 +74,7 @@ ADD_PAYLOADS = {
     "plan-risk": lambda ed: {"title": "Nouveau risque du plan"},
     "plan-mitigation": lambda ed: {"text": "Nouvelle mesure du plan"},
     "section-item": lambda ed: {"title": "Nouvel élément"},
+    "section": lambda ed: {"title": "Nouvelle section", "kind": "narrative", "level": "1"},
 }
 
 
@@ -449,6 +450,7 @@ ROUTE_ARGS = {
     ],
     "roadmap:edit": lambda ed: ["initiative", ed.initiatives.get(code=OWN).pk],
     "roadmap:delete": lambda ed: ["benefit", ed.initiatives.get(code=OWN).benefits.first().pk],
+    "roadmap:move": lambda ed: ["section", ed.sections.order_by("order")[1].pk],
     "roadmap:add": lambda ed: ["plan-risk"],
     "roadmap:add_under": lambda ed: ["benefit", ed.initiatives.get(code=OWN).pk],
     "initiatives:detail": lambda ed: [OWN],

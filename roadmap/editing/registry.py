@@ -17,6 +17,7 @@ from operator import attrgetter
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -65,6 +66,18 @@ class Kind:
     parent_kind: str | None = None
     can_add: bool = True
     can_delete: bool = True
+    # Reordered among its siblings (« Monter », « Descendre »); needs an ``order`` field.
+    can_move: bool = False
+    # The plan's structure: added, moved and removed only while the edition is a draft (its text
+    # still changes under the DI's review).
+    structure_in_draft_only: bool = False
+    # The fields of the add form (None: ``fields``), e.g. a section's kind, chosen once.
+    add_fields: tuple[str, ...] | None = None
+    # Where to go once a record is deleted (None: the page it was on), e.g. a section's own
+    # page is gone with it.
+    after_delete: Callable[[Edition], str] | None = None
+    # What a new record gets besides its form's fields, just before it is saved.
+    on_add: Callable[[models.Model, Edition], None] | None = None
     inline: bool = True  # edited in place with htmx (False: on a page of its own)
     inline_add: bool = True
     markdown_fields: tuple[str, ...] = ()
@@ -121,7 +134,8 @@ class Kind:
     def form_class(
         self, user: User, obj: models.Model | None = None, *, edition: Edition
     ) -> type[forms.ModelForm]:
-        fields = self.fields
+        adding = obj is not None and obj.pk is None and self.add_fields is not None
+        fields = self.add_fields if adding else self.fields
         if not is_coordinator(user, edition):
             fields = tuple(f for f in fields if f not in self.lead_excluded_fields)
         hidden = {name for name, attribute in self.only_when if not getattr(obj, attribute, False)}
@@ -132,6 +146,10 @@ class Kind:
             formfield_callback=partial(formfield, money_fields=self.money_fields),
             form=VersionedForm,
         )
+
+    def structure_frozen(self, edition: Edition) -> bool:
+        """Whether adding, moving or removing a record of this kind is refused now."""
+        return self.structure_in_draft_only and edition.status != Edition.Status.DRAFT
 
     def name_of(self, obj: models.Model | None) -> str:
         if obj is None or not self.name_path:
@@ -175,7 +193,22 @@ def _risks(obj: models.Model, edition: Edition) -> str:
 
 def _section(obj: models.Model, edition: Edition) -> str:
     section = obj if isinstance(obj, Section) else obj.section
+    if not section.key:  # being added: the plan's sections
+        return plan_url("roadmap:sections", edition)
     return plan_url("roadmap:section", edition, section.key)
+
+
+def _section_key(section: Section, edition: Edition) -> None:
+    """A new section's address: its title as a slug, unique in the edition (« -2 », « -3 »…)."""
+    base = slugify(section.title)[:50].strip("-") or "section"
+    taken = set(
+        Section.objects.filter(edition=edition, key__startswith=base).values_list("key", flat=True)
+    )
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    section.key = key
 
 
 KINDS: dict[str, Kind] = {
@@ -422,13 +455,21 @@ KINDS: dict[str, Kind] = {
                 "no_contribution_reason",
             ),
             _("section"),
+            parent_field="edition",
             markdown_fields=("body", "conclusion"),
-            can_add=False,
-            can_delete=False,
+            can_move=True,
+            structure_in_draft_only=True,
+            add_fields=("title", "kind", "level", "signer_role"),
+            on_add=_section_key,
+            after_delete=lambda edition: plan_url("roadmap:sections", edition),
             inline=False,
+            inline_add=False,
             page=_section,
             name_path="title",
             edit_title=_("Modifier la section « %(name)s »"),
+            add_title=_("Ajouter une section au plan"),
+            delete_title=_("Supprimer la section « %(name)s »"),
+            counted=ngettext_lazy("%(count)s section", "%(count)s sections", "count"),
             figure_fields=("body", "conclusion"),
             only_when=(
                 ("signatory_name", "signed"),

@@ -69,6 +69,36 @@ def delete_record(obj: Versioned, *, expected_version: int | None) -> None:
     obj.delete()
 
 
+@transaction.atomic
+def move_record(kind: Kind, obj: Versioned, *, up: bool, expected_version: int | None) -> bool:
+    """Swap ``obj`` with its previous (``up``) or next sibling, the siblings then numbered 1, 2…
+    in their order. False when it is already first (last); ConflictError when it changed since
+    ``expected_version``."""
+    model = type(obj)
+    parent_id = f"{kind.parent_field}_id"
+    siblings = list(
+        model.objects.filter(**{parent_id: getattr(obj, parent_id)}).order_by("order", "pk")
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == obj.pk)
+    other = index - 1 if up else index + 1
+    if siblings[index].version != expected_version:
+        raise ConflictError(siblings[index])
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.order != position:
+            # The same conditional update as a save: a concurrent change is not overwritten.
+            claimed = model.objects.filter(pk=sibling.pk, version=sibling.version).update(
+                version=F("version") + 1
+            )
+            if not claimed:
+                raise ConflictError(model.objects.filter(pk=sibling.pk).first())
+            sibling.order, sibling.version = position, sibling.version + 1
+            sibling.save(update_fields=["order", "version"])
+    return True
+
+
 def changes_since(obj: Versioned, version: int | None, fields: tuple[str, ...]) -> dict:
     """What changed in ``obj`` since ``version``, from its history: who, when, which fields."""
     history = obj.history.all()

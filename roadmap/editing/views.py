@@ -26,6 +26,7 @@ from roadmap.editing.services import (
     changes_since,
     delete_record,
     deletion_summary,
+    move_record,
     new_record,
     save_record,
 )
@@ -34,6 +35,7 @@ from roadmap.markdown import render_markdown
 from roadmap.models import Edition
 
 PREVIEW_MAX_CHARS = 100_000
+UP, DOWN = "monter", "descendre"
 
 
 def _kind(slug: str) -> Kind:
@@ -50,6 +52,16 @@ def _record_for_edit(request: HttpRequest, body: str, fiscal_year: str, slug: st
     if not kind.can_edit(request.user, obj, edition):
         raise PermissionDenied
     return kind, edition, obj
+
+
+def _refuse_if_structure_frozen(kind: Kind, edition: Edition) -> None:
+    if kind.structure_frozen(edition):
+        raise PermissionDenied(
+            _(
+                "La structure du plan (ses sections) ne change que dans un brouillon : "
+                "retournez d'abord l'édition en brouillon."
+            )
+        )
 
 
 def _announce(response: HttpResponse, message: str, focus: str = "") -> HttpResponse:
@@ -216,6 +228,7 @@ def add(
     obj = new_record(kind_, parent, edition)
     if not kind_.can_edit(request.user, obj, edition):
         raise PermissionDenied
+    _refuse_if_structure_frozen(kind_, edition)
     url = request.path
     if request.method == "GET" and "annuler" in request.GET:
         return HttpResponse("")  # « Annuler » in htmx: the empty form goes away
@@ -239,6 +252,8 @@ def add(
     if "_preview" in request.POST or not form.is_valid():
         status = 200 if "_preview" in request.POST else 422
         return _form_response(request, kind_, form, edition, status=status, **options)
+    if kind_.on_add is not None:
+        kind_.on_add(form.instance, edition)
     obj = save_record(form, expected_version=None)
     return _saved(request, kind_, obj, edition, _("Ajout enregistré."), inline=kind_.inline_add)
 
@@ -248,7 +263,11 @@ def delete(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int
     kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk)
     if not kind_.can_delete:
         raise Http404
-    page_url = kind_.page_url(obj, edition).split("#")[0]
+    _refuse_if_structure_frozen(kind_, edition)
+    if kind_.after_delete is not None:
+        page_url = kind_.after_delete(edition)
+    else:
+        page_url = kind_.page_url(obj, edition).split("#")[0]
     if request.method != "POST":
         # A confirmation that says what goes with the record: in place (htmx), or a page.
         template = "editing/delete_page.html"
@@ -288,6 +307,53 @@ def delete(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int
         return _announce(HttpResponse(""), message)  # ptn.js focuses the list it was in
     messages.success(request, message)
     return redirect(page_url)
+
+
+@require_POST
+@plan_reader_required
+def move(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
+    """« Monter » / « Descendre »: the record swaps places with its neighbour (no JavaScript
+    needed: a form that posts, then back to the page, the moved record's button focused)."""
+    kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk)
+    if not kind_.can_move:
+        raise Http404
+    _refuse_if_structure_frozen(kind_, edition)
+    direction = request.POST.get("direction")
+    if direction not in (UP, DOWN):
+        return HttpResponse(_("Direction inconnue."), status=400)
+    try:
+        expected = int(request.POST.get("expected_version", ""))
+    except ValueError:
+        expected = None
+    back = request.POST.get("retour") or kind_.page_url(obj, edition)
+    if not back.startswith(plan_url("roadmap:home", edition)):  # only a page of this edition
+        back = kind_.page_url(obj, edition)
+    name = kind_.name_of(obj)
+    try:
+        moved = move_record(kind_, obj, up=direction == UP, expected_version=expected)
+    except ConflictError:
+        messages.error(
+            request,
+            _(
+                "« %(name)s » a été modifié par quelqu'un d'autre depuis que vous l'avez affiché : "
+                "il n'a pas été déplacé. Vérifiez puis recommencez."
+            )
+            % {"name": name},
+        )
+    else:
+        if moved:
+            messages.success(request, _("« %(name)s » a été déplacé.") % {"name": name})
+        else:
+            messages.info(
+                request,
+                (
+                    _("« %(name)s » est déjà le premier.")
+                    if direction == UP
+                    else _("« %(name)s » est déjà le dernier.")
+                )
+                % {"name": name},
+            )
+    return redirect(f"{back.split('#')[0]}#{kind}-{pk}")
 
 
 @require_POST
