@@ -113,10 +113,10 @@ def test_a_new_bodys_coordinator_starts_the_first_edition_from_the_default_templ
     titles = [
         s["title"] for s in json.loads(SHIPPED.read_text(encoding="utf-8"))["data"]["sections"]
     ]
-    toc = page.locator(".ptn-toc li")
+    toc = page.locator(".ptn-toc li > a")  # each section's title (then its actions)
     expect(toc).to_have_count(len(titles))
     expect(toc).to_have_text(titles)
 
-    page.get_by_role("link", name="Radar numériQc").click()
+    page.get_by_role("link", name="Radar numériQc", exact=True).click()
     expect(page.get_by_text("Attendu par le modèle :")).to_be_visible()
     expect(page.locator("h1")).to_have_text("Radar numériQc")
