@@ -418,7 +418,10 @@ class Section(Versioned):
     key = models.SlugField(_("clé"), max_length=60)
     title = models.CharField(_("titre"), max_length=300)
     level = models.PositiveSmallIntegerField(
-        _("niveau"), default=1, validators=[MinValueValidator(1), MaxValueValidator(2)]
+        _("niveau"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(2)],
+        help_text=_("1 : un chapitre du plan; 2 : une sous-section du chapitre qui la précède."),
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     kind = models.CharField(
@@ -441,7 +444,14 @@ class Section(Versioned):
     # A signed message names the role whose workflow step fills its signature block; other
     # sections have no signature block, and their edit form does not offer the signatory.
     signer_role = models.CharField(
-        _("rôle signataire"), max_length=30, choices=SIGNER_ROLES, blank=True
+        _("rôle signataire"),
+        max_length=30,
+        choices=SIGNER_ROLES,
+        blank=True,
+        help_text=_(
+            "Pour un message signé seulement : l'étape du cheminement de ce rôle remplit le bloc "
+            "de signature."
+        ),
     )
     signatory_name = models.CharField(_("signataire"), max_length=200, blank=True)
     signatory_title = models.CharField(_("titre du signataire"), max_length=200, blank=True)

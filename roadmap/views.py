@@ -267,10 +267,19 @@ def risks(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
 @plan_reader_required
 def sections(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     edition = get_edition(request, body, fiscal_year)
+    # The coordinator adds, renames, moves and removes sections while the edition is a draft.
+    can_edit_structure = edition.status == Edition.Status.DRAFT and can_edit_edition(
+        request.user, edition
+    )
+    sections = list(edition.sections.only("key", "title", "level", "order", "kind", "version"))
     return render(
         request,
         "roadmap/sections.html",
-        {"edition": edition, "sections": edition.sections.only("key", "title", "level", "order")},
+        {
+            "edition": edition,
+            "sections": sections,
+            "can_edit_structure": can_edit_structure,
+        },
     )
 
 

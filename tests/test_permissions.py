@@ -80,6 +80,7 @@ ADD_PAYLOADS = {
     "maturity-stage": lambda ed: _free_stage(ed),
     "radar-score": lambda ed: {"category": "Nouvel axe", "score": "2,5"},
     "topic": lambda ed: {"title": "Nouveau sujet"},
+    "section": lambda ed: {"title": "Nouvelle section", "kind": "narrative", "level": "1"},
 }
 
 

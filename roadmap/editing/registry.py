@@ -17,6 +17,7 @@ from operator import attrgetter
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -79,6 +80,17 @@ class Kind:
     # person in French instead of doing it.
     move_refusal: Callable[[models.Model, models.Model], str] | None = None
     delete_refusal: Callable[[models.Model], str] | None = None
+    # The plan's structure: added, moved and removed only while the edition is a draft (its text
+    # still changes under the DI's review).
+    structure_in_draft_only: bool = False
+    # The whole add form when it differs from ``fields`` (None: ``fields`` plus ``add_fields``),
+    # e.g. a section's title, kind, level and signer, chosen once.
+    add_form_fields: tuple[str, ...] | None = None
+    # Where to go once a record is deleted (None: the page it was on), e.g. a section's own
+    # page is gone with it.
+    after_delete: Callable[[Edition], str] | None = None
+    # What a new record gets besides its form's fields, just before it is saved.
+    on_add: Callable[[models.Model, Edition], None] | None = None
     inline: bool = True  # edited in place with htmx (False: on a page of its own)
     inline_add: bool = True
     markdown_fields: tuple[str, ...] = ()
@@ -139,8 +151,11 @@ class Kind:
         self, user: User, obj: models.Model | None = None, *, edition: Edition
     ) -> type[forms.ModelForm]:
         fields = self.fields
-        if self.add_fields and (obj is None or obj.pk is None):
-            fields = (*self.add_fields, *fields)
+        if obj is None or obj.pk is None:  # adding
+            if self.add_form_fields is not None:
+                fields = self.add_form_fields
+            elif self.add_fields:
+                fields = (*self.add_fields, *fields)
         if not is_coordinator(user, edition):
             fields = tuple(f for f in fields if f not in self.lead_excluded_fields)
         hidden = {name for name, attribute in self.only_when if not getattr(obj, attribute, False)}
@@ -151,6 +166,10 @@ class Kind:
             formfield_callback=partial(formfield, money_fields=self.money_fields),
             form=VersionedForm,
         )
+
+    def structure_frozen(self, edition: Edition) -> bool:
+        """Whether adding, moving or removing a record of this kind is refused now."""
+        return self.structure_in_draft_only and edition.status != Edition.Status.DRAFT
 
     def name_of(self, obj: models.Model | None) -> str:
         if obj is None or not self.name_path:
@@ -194,6 +213,8 @@ def _risks(obj: models.Model, edition: Edition) -> str:
 
 def _section(obj: models.Model, edition: Edition) -> str:
     section = obj if isinstance(obj, Section) else obj.section
+    if not section.key:  # being added: the plan's sections
+        return plan_url("roadmap:sections", edition)
     return plan_url("roadmap:section", edition, section.key)
 
 
@@ -239,6 +260,19 @@ def _either_fixed(check: Callable[[models.Model], str]):
 
 def _stage_fixed(stage: MaturityStage) -> str:
     return stage.deletion_refusal()
+
+
+def _section_key(section: Section, edition: Edition) -> None:
+    """A new section's address: its title as a slug, unique in the edition (« -2 », « -3 »…)."""
+    base = slugify(section.title)[:50].strip("-") or "section"
+    taken = set(
+        Section.objects.filter(edition=edition, key__startswith=base).values_list("key", flat=True)
+    )
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    section.key = key
 
 
 KINDS: dict[str, Kind] = {
@@ -576,13 +610,22 @@ KINDS: dict[str, Kind] = {
                 "no_contribution_reason",
             ),
             _("section"),
+            parent_field="edition",
             markdown_fields=("body", "conclusion"),
-            can_add=False,
-            can_delete=False,
+            order_field="order",
+            movable=True,
+            structure_in_draft_only=True,
+            add_form_fields=("title", "kind", "level", "signer_role"),
+            on_add=_section_key,
+            after_delete=lambda edition: plan_url("roadmap:sections", edition),
             inline=False,
+            inline_add=False,
             page=_section,
             name_path="title",
             edit_title=_("Modifier la section « %(name)s »"),
+            add_title=_("Ajouter une section au plan"),
+            delete_title=_("Supprimer la section « %(name)s »"),
+            counted=ngettext_lazy("%(count)s section", "%(count)s sections", "count"),
             figure_fields=("body", "conclusion"),
             only_when=(
                 ("signatory_name", "signed"),

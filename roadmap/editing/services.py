@@ -65,14 +65,19 @@ class MoveRefusedError(Exception):
 
 
 @transaction.atomic
-def move_record(kind: Kind, obj: Versioned, *, up: bool) -> bool:
+def move_record(
+    kind: Kind, obj: Versioned, *, up: bool, expected_version: int | None = None
+) -> bool:
     """Swap ``obj``'s place with its previous (``up``) or next sibling's; False when it is
-    already first or last. Both records get a new version (a form opened before the move is
-    told), and the history shows both moves."""
+    already first or last; ConflictError when it changed since ``expected_version`` (the
+    version the page showed, when it sent one). Both records get a new version (a form opened
+    before the move is told), and the history shows both moves."""
     field = kind.order_field
     parent = kind.model._meta.get_field(kind.parent_field).attname
     siblings = kind.model.objects.select_for_update().filter(**{parent: getattr(obj, parent)})
     obj = siblings.get(pk=obj.pk)  # as it is now, locked
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(obj)
     value = getattr(obj, field)
     if up:
         other = siblings.filter(**{f"{field}__lt": value}).order_by(f"-{field}", "-pk").first()

@@ -54,6 +54,16 @@ def _record_for_edit(request: HttpRequest, body: str, fiscal_year: str, slug: st
     return kind, edition, obj
 
 
+def _refuse_if_structure_frozen(kind: Kind, edition: Edition) -> None:
+    if kind.structure_frozen(edition):
+        raise PermissionDenied(
+            _(
+                "La structure du plan (ses sections) ne change que dans un brouillon : "
+                "retournez d'abord l'édition en brouillon."
+            )
+        )
+
+
 def _announce(response: HttpResponse, message: str, focus: str = "") -> HttpResponse:
     return trigger_client_event(response, "ptn:announce", {"message": message, "focus": focus})
 
@@ -220,6 +230,7 @@ def add(
     obj = new_record(kind_, parent, edition)
     if not kind_.can_edit(request.user, obj, edition):
         raise PermissionDenied
+    _refuse_if_structure_frozen(kind_, edition)
     url = request.path
     if request.method == "GET" and "annuler" in request.GET:
         return HttpResponse("")  # « Annuler » in htmx: the empty form goes away
@@ -243,6 +254,8 @@ def add(
     if "_preview" in request.POST or not form.is_valid():
         status = 200 if "_preview" in request.POST else 422
         return _form_response(request, kind_, form, edition, status=status, **options)
+    if kind_.on_add is not None:
+        kind_.on_add(form.instance, edition)
     obj = save_record(form, expected_version=None)
     return _saved(request, kind_, obj, edition, _("Ajout enregistré."), inline=kind_.inline_add)
 
@@ -252,7 +265,11 @@ def delete(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int
     kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk)
     if not kind_.can_delete:
         raise Http404
-    page_url = kind_.page_url(obj, edition).split("#")[0]
+    _refuse_if_structure_frozen(kind_, edition)
+    if kind_.after_delete is not None:
+        page_url = kind_.after_delete(edition)
+    else:
+        page_url = kind_.page_url(obj, edition).split("#")[0]
     refusal = kind_.delete_refusal(obj) if kind_.delete_refusal else ""
     if refusal and request.method == "POST":
         if request.htmx:
@@ -304,24 +321,43 @@ def delete(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int
 @require_POST
 @plan_reader_required
 def move(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
-    """« Monter » / « Descendre »: swap the record with its neighbour, then back to its page
-    (a plain form post: buttons, usable from the keyboard, with or without JavaScript)."""
+    """« Monter » / « Descendre »: swap the record with its neighbour, then back to the page it
+    was moved from (a plain form post: buttons, usable from the keyboard, with or without
+    JavaScript)."""
     kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk)
     direction = request.POST.get("direction")
     if not kind_.movable or direction not in {"up", "down"}:
         raise Http404
+    _refuse_if_structure_frozen(kind_, edition)
     try:
-        moved = move_record(kind_, obj, up=direction == "up")
+        expected = int(request.POST.get("expected_version", ""))
+    except ValueError:
+        expected = None
+    name = kind_.name_of(obj)
+    try:
+        moved = move_record(kind_, obj, up=direction == "up", expected_version=expected)
     except MoveRefusedError as error:
         messages.error(request, str(error))
+    except ConflictError:
+        messages.error(
+            request,
+            _(
+                "« %(name)s » a été modifié par quelqu'un d'autre depuis que vous l'avez affiché : "
+                "il n'a pas été déplacé. Vérifiez puis recommencez."
+            )
+            % {"name": name},
+        )
     else:
         if moved:
-            messages.success(request, _("Déplacement enregistré."))
+            messages.success(request, _("« %(name)s » a été déplacé.") % {"name": name})
         elif direction == "up":
-            messages.info(request, _("Cet élément est déjà le premier."))
+            messages.info(request, _("« %(name)s » est déjà le premier.") % {"name": name})
         else:
-            messages.info(request, _("Cet élément est déjà le dernier."))
-    url = kind_.page_url(obj, edition)
+            messages.info(request, _("« %(name)s » est déjà le dernier.") % {"name": name})
+    back = request.POST.get("retour") or kind_.page_url(obj, edition)
+    if not back.startswith(plan_url("roadmap:home", edition)):  # only a page of this edition
+        back = kind_.page_url(obj, edition)
+    url = f"{back.split('#')[0]}#{kind}-{pk}"  # back to the moved record
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)

@@ -247,5 +247,65 @@ class Migration(migrations.Migration):
                 verbose_name="modèle de plan",
             ),
         ),
+        migrations.AlterField(
+            model_name="historicalsection",
+            name="level",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                help_text="1 : un chapitre du plan; 2 : une sous-section du chapitre qui la précède.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(2),
+                ],
+                verbose_name="niveau",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsection",
+            name="signer_role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    (
+                        "information_director",
+                        "dirigeante ou dirigeant de l'information (recommande)",
+                    ),
+                    ("head", "dirigeante ou dirigeant de l'organisme (approuve)"),
+                ],
+                help_text="Pour un message signé seulement : l'étape du cheminement de ce rôle remplit le bloc de signature.",
+                max_length=30,
+                verbose_name="rôle signataire",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="section",
+            name="level",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                help_text="1 : un chapitre du plan; 2 : une sous-section du chapitre qui la précède.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(2),
+                ],
+                verbose_name="niveau",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="section",
+            name="signer_role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    (
+                        "information_director",
+                        "dirigeante ou dirigeant de l'information (recommande)",
+                    ),
+                    ("head", "dirigeante ou dirigeant de l'organisme (approuve)"),
+                ],
+                help_text="Pour un message signé seulement : l'étape du cheminement de ce rôle remplit le bloc de signature.",
+                max_length=30,
+                verbose_name="rôle signataire",
+            ),
+        ),
         migrations.RunPython(load_default_template, migrations.RunPython.noop),
     ]

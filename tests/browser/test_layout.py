@@ -22,6 +22,8 @@ PAGES = {
     "pdf_progress": reverse("roadmap:pdf_progress", args=[BODY, YEAR]),
     "body": reverse("body", args=[BODY]),
     "edition_start": reverse("edition_start", args=[BODY]),
+    # The coordinator's structure editing: the sections with their actions, adding one.
+    "section_add": reverse("roadmap:add", args=[BODY, YEAR, "section"]),
 }
 
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
