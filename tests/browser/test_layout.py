@@ -22,6 +22,8 @@ PAGES = {
     "pdf_progress": reverse("roadmap:pdf_progress", args=[BODY, YEAR]),
     "body": reverse("body", args=[BODY]),
     "edition_start": reverse("edition_start", args=[BODY]),
+    "add_orientation": reverse("roadmap:add", args=[BODY, YEAR, "orientation"]),
+    "add_strategic_orientation": reverse("roadmap:add", args=[BODY, YEAR, "strategic-orientation"]),
 }
 
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
