@@ -460,6 +460,11 @@ def test_strategic_orientations_and_their_mapping(coordinator_client, edition):
     )
     assert response.status_code == 302
     assert added.orientations.get() == orientation
+    duplicate = coordinator_client.post(
+        add_url("strategic-orientation"), {"number": 5, "title": "Doublon"}
+    )
+    assert duplicate.status_code == 422
+    assert "L'orientation 5 du plan stratégique existe déjà" in text_of(duplicate)
     home = text_of(coordinator_client.get(reverse("roadmap:home", args=[BODY, YEAR])))
     assert "Orientation 5 — Innover avec les partenaires" in home
     assert "Sert le plan stratégique :" in home and "orientation 5" in home
