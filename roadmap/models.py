@@ -565,6 +565,21 @@ class StrategicOrientation(Versioned):
     def __str__(self) -> str:
         return _("Orientation %(number)s du plan stratégique") % {"number": self.number}
 
+    def clean(self) -> None:
+        if self.number is None or not self.edition_id:
+            return
+        others = StrategicOrientation.objects.filter(edition_id=self.edition_id, number=self.number)
+        if others.exclude(pk=self.pk).exists() if self.pk else others.exists():
+            raise ValidationError(
+                {
+                    "number": _(
+                        "L'orientation %(number)s du plan stratégique existe déjà dans cette "
+                        "édition."
+                    )
+                    % {"number": self.number}
+                }
+            )
+
 
 class Orientation(Versioned):
     """An orientation of the PTN itself."""

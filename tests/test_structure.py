@@ -460,6 +460,11 @@ def test_strategic_orientations_and_their_mapping(coordinator_client, edition):
     )
     assert response.status_code == 302
     assert added.orientations.get() == orientation
+    duplicate = coordinator_client.post(
+        add_url("strategic-orientation"), {"number": 5, "title": "Doublon"}
+    )
+    assert duplicate.status_code == 422
+    assert "L'orientation 5 du plan stratégique existe déjà" in text_of(duplicate)
     home = text_of(coordinator_client.get(reverse("roadmap:home", args=[BODY, YEAR])))
     assert "Orientation 5 — Innover avec les partenaires" in home
     assert "Sert le plan stratégique :" in home and "orientation 5" in home
@@ -589,3 +594,27 @@ def test_a_radar_and_a_maturity_are_added_to_an_edition_that_has_none(db):
     assert response.status_code == 302, text_of(response)
     assert other.maturity.scale_max == 5
     assert client.get(url("roadmap:add", "maturity")).status_code == 404
+
+
+def test_the_pdf_shows_the_scales_and_labels_of_the_data(edition):
+    from roadmap.models import MaturityStage
+    from roadmap.pdf.report import render_pdf
+    from tests.test_report import pages_text
+
+    radar = edition.radar
+    radar.scale_max = 5
+    radar.save()
+    score = radar.scores.first()
+    score.score = Decimal(5)
+    score.save()
+    maturity = edition.maturity
+    maturity.scale_max = 5
+    maturity.save()
+    MaturityStage.objects.create(maturity=maturity, number=5, label="Transforme l'État")
+    maturity.stages.filter(number=2).update(label="Numérise ses services")
+
+    text = " ".join(" ".join(pages_text(render_pdf(edition))).split())
+    assert "sur une échelle de 0 à 5" in text and "Résultat (0 à 5)" in text
+    assert "Transforme l'État" in text  # the fifth band of the maturity chart
+    assert "étape 2, « Numérise ses services »" in text
+    assert "Fait du numérique" not in text

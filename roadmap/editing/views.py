@@ -6,6 +6,7 @@ an invalid POST re-renders the form with its errors (422); a stale one, with wha
 """
 
 import json
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    HttpResponseClientRefresh,
+    trigger_client_event,
+)
 
 from roadmap import figures
 from roadmap.access import get_edition, plan_reader_required
@@ -159,9 +164,14 @@ def _saved(
     if request.htmx and inline and kind.inline:
         return _announce(_display(request, kind, obj, edition, saved=message), message)
     messages.success(request, message)
+    url = kind.page_url(obj, edition)
     if request.htmx:
-        return HttpResponseClientRedirect(kind.page_url(obj, edition))
-    return redirect(kind.page_url(obj, edition))
+        # Back to the page the record lives on; when the form was opened on that very page,
+        # a redirect that only changes the URL's fragment would not reload it: refresh it.
+        if urlsplit(request.htmx.current_url or "").path == url.split("#")[0]:
+            return HttpResponseClientRefresh()
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 @plan_reader_required

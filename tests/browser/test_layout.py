@@ -24,6 +24,8 @@ PAGES = {
     "edition_start": reverse("edition_start", args=[BODY]),
     # The coordinator's structure editing: the sections with their actions, adding one.
     "section_add": reverse("roadmap:add", args=[BODY, YEAR, "section"]),
+    "add_orientation": reverse("roadmap:add", args=[BODY, YEAR, "orientation"]),
+    "add_strategic_orientation": reverse("roadmap:add", args=[BODY, YEAR, "strategic-orientation"]),
 }
 
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
