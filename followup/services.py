@@ -119,6 +119,7 @@ def report_submit(*, report: ProgressReport, user, expected_version: int | None)
         )
     _claim(report, expected_version)
     report.status = Status.SUBMITTED
+    report._history_user = user  # also outside a request (the demo, a command)
     report.submitted_by = user
     report.submitted_at = timezone.now()
     report.save()
@@ -130,6 +131,7 @@ def _review(report, *, user, expected_version, status, comment) -> ProgressRepor
         raise StepRefusedError(_("Seul un bilan soumis peut être accepté ou retourné."))
     _claim(report, expected_version)
     report.status = status
+    report._history_user = user
     report.review_comment = comment
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
