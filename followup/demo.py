@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime
 
+from simple_history.utils import bulk_create_with_history
+
 from accounts.models import User
-from followup.models import Health, ProgressReport
+from followup.models import Health, ProgressReport, ReportingPeriod
 from followup.services import periods_ensure, report_accept, report_save, report_submit
 from initiatives.models import Initiative
 from roadmap.models import Edition
@@ -118,3 +120,50 @@ def load_followup_demo(edition: Edition) -> int:
         if then == "accept" and coordinator is not None:
             report_accept(report=report, user=coordinator, expected_version=report.version)
     return created
+
+
+def add_generated_reports(edition: Edition, periods: int = 8) -> list[ProgressReport]:
+    """A large follow-up for the query-count tests and bench/dashboard.py: ``periods`` reporting
+    periods (every six months from the edition's first) and a report per initiative for each,
+    written in bulk with their history rows. A third of them declare green while their estimate
+    at completion overruns the budget by 30 % (the guard's divergence), with a justification."""
+    start = int(edition.fiscal_year[:4])
+    ends = [
+        datetime.date(start + n // 2, 9, 30)
+        if n % 2 == 0
+        else datetime.date(start + 1 + n // 2, 3, 31)
+        for n in range(periods)
+    ]
+    existing = set(edition.reporting_periods.values_list("end_date", flat=True))
+    bulk_create_with_history(
+        [ReportingPeriod(edition=edition, end_date=end) for end in ends if end not in existing],
+        ReportingPeriod,
+    )
+    chosen = list(edition.reporting_periods.filter(end_date__in=ends))
+    done = set(
+        ProgressReport.objects.filter(period__in=chosen).values_list("period_id", "initiative_id")
+    )
+    reports = []
+    initiatives = list(edition.initiatives.all())
+    for period in chosen:
+        for n, initiative in enumerate(initiatives):
+            if (period.pk, initiative.pk) in done:
+                continue
+            budget = initiative.budget or 0
+            divergent = n % 3 == 0 and budget
+            reports.append(
+                ProgressReport(
+                    period=period,
+                    initiative=initiative,
+                    status=ProgressReport.Status.SUBMITTED,
+                    percent_done=min(100, 10 * (n % 10) + 5),
+                    phase="Réalisation",
+                    spent_to_date=budget // 2 if budget else None,
+                    estimate_at_completion=int(budget * 1.3) if divergent else budget or None,
+                    forecast_end=datetime.date((initiative.horizon_end or start) + 1, 3, 31),
+                    narrative="Bilan généré.",
+                    justification="Dépassement justifié (généré)." if divergent else "",
+                )
+            )
+    bulk_create_with_history(reports, ProgressReport)
+    return reports

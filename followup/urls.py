@@ -10,7 +10,7 @@ urlpatterns = [
     path("risques/", views.risks, name="risks"),
     path("indicateurs/<int:pk>/", views.indicator, name="indicator"),
     path("initiatives/<code:code>/", views.initiative_reports, name="initiative"),
-    path("initiatives/<code:code>/<int:period>/", views.report, name="report"),
-    path("initiatives/<code:code>/<int:period>/soumettre/", views.report_submit, name="submit"),
-    path("initiatives/<code:code>/<int:period>/examiner/", views.report_review, name="review"),
+    path("initiatives/<code:code>/<str:period>/", views.report, name="report"),
+    path("initiatives/<code:code>/<str:period>/soumettre/", views.report_submit, name="submit"),
+    path("initiatives/<code:code>/<str:period>/examiner/", views.report_review, name="review"),
 ]

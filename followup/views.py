@@ -10,10 +10,12 @@ so the edition's approval does not freeze them.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -227,10 +229,14 @@ def _report_page(
     )
 
 
-def _report_objects(request, body, fiscal_year, code, period_pk):
+def _report_objects(request, body, fiscal_year, code, period_key: str):
     edition = get_edition(request, body, fiscal_year)
     initiative = _initiative(edition, code)
-    period = get_object_or_404(ReportingPeriod, edition=edition, pk=period_pk)
+    try:
+        end_date = datetime.date.fromisoformat(period_key)
+    except ValueError:
+        raise Http404 from None
+    period = get_object_or_404(ReportingPeriod, edition=edition, end_date=end_date)
     initiative, report = _loaded(edition, initiative, period)
     return edition, initiative, period, report
 
@@ -301,7 +307,7 @@ def _save(request, edition, initiative, period, report, *, submit: bool) -> Http
         messages.success(request, _("Bilan soumis à la coordination."))
     else:
         messages.success(request, _("Bilan enregistré."))
-    return redirect(plan_url("followup:report", edition, initiative.code, period.pk))
+    return redirect(plan_url("followup:report", edition, initiative.code, period.end_date.isoformat()))
 
 
 @require_POST
@@ -327,7 +333,7 @@ def report_review(request, body, fiscal_year, code, period):
         )
     except ConflictError:
         messages.error(request, _("Ce bilan a changé depuis que vous l'avez ouvert : relisez-le."))
-        return redirect(plan_url("followup:report", edition, initiative.code, period.pk))
+        return redirect(plan_url("followup:report", edition, initiative.code, period.end_date.isoformat()))
     except StepRefusedError as error:
         form.add_error("comment", error.messages[0])
         return _report_page(
@@ -337,7 +343,7 @@ def report_review(request, body, fiscal_year, code, period):
         request,
         _("Bilan accepté.") if action == "accept" else _("Bilan retourné au responsable."),
     )
-    return redirect(plan_url("followup:report", edition, initiative.code, period.pk))
+    return redirect(plan_url("followup:report", edition, initiative.code, period.end_date.isoformat()))
 
 
 @plan_reader_required
