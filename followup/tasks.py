@@ -136,7 +136,8 @@ def queue_reminders(today=None) -> int:
                             for i in missing
                         ],
                         "",
-                        _url("followup:dashboard", edition) + f"?periode={period.end_date.isoformat()}",
+                        _url("followup:dashboard", edition)
+                        + f"?periode={period.end_date.isoformat()}",
                     ]
                     send_followup_mail.enqueue(subject, "\n".join(lines), email)
                     queued += 1

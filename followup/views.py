@@ -307,7 +307,9 @@ def _save(request, edition, initiative, period, report, *, submit: bool) -> Http
         messages.success(request, _("Bilan soumis à la coordination."))
     else:
         messages.success(request, _("Bilan enregistré."))
-    return redirect(plan_url("followup:report", edition, initiative.code, period.end_date.isoformat()))
+    return redirect(
+        plan_url("followup:report", edition, initiative.code, period.end_date.isoformat())
+    )
 
 
 @require_POST
@@ -333,7 +335,9 @@ def report_review(request, body, fiscal_year, code, period):
         )
     except ConflictError:
         messages.error(request, _("Ce bilan a changé depuis que vous l'avez ouvert : relisez-le."))
-        return redirect(plan_url("followup:report", edition, initiative.code, period.end_date.isoformat()))
+        return redirect(
+            plan_url("followup:report", edition, initiative.code, period.end_date.isoformat())
+        )
     except StepRefusedError as error:
         form.add_error("comment", error.messages[0])
         return _report_page(
@@ -343,7 +347,9 @@ def report_review(request, body, fiscal_year, code, period):
         request,
         _("Bilan accepté.") if action == "accept" else _("Bilan retourné au responsable."),
     )
-    return redirect(plan_url("followup:report", edition, initiative.code, period.end_date.isoformat()))
+    return redirect(
+        plan_url("followup:report", edition, initiative.code, period.end_date.isoformat())
+    )
 
 
 @plan_reader_required
