@@ -5,6 +5,7 @@ from followup import views
 app_name = "followup"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("pdf/", views.progress_pdf, name="pdf"),
     path("periodes/", views.periods, name="periods"),
     path("periodes/<int:pk>/supprimer/", views.period_delete, name="period_delete"),
     path("risques/", views.risks, name="risks"),

@@ -28,6 +28,7 @@ from followup import dashboard as board_data
 from followup.forms import PeriodForm, ProgressReportForm, ReviewForm
 from followup.health import derive, divergences
 from followup.models import ProgressReport, ReportingPeriod
+from followup.pdf import plan_with_progress_pdf
 from followup.services import (
     DIMENSION_LABELS,
     REPORT_FIELDS,
@@ -47,6 +48,7 @@ from roadmap.access import get_edition, is_coordinator, plan_reader_required
 from roadmap.forms import RoadmapFilterForm
 from roadmap.links import plan_url
 from roadmap.models import Edition, PlanRisk
+from roadmap.pdf.report import RenderError
 
 
 def can_file(user, initiative: Initiative) -> bool:
@@ -409,3 +411,23 @@ def risks(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@plan_reader_required
+def progress_pdf(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    """The plan's PDF with the « État d'avancement » annex of the chosen period (rendered for
+    this download; the plan's own PDF stays as it is)."""
+    edition = get_edition(request, body, fiscal_year)
+    periods = periods_ensure(edition=edition)
+    period = board_data.choose_period(periods, request.GET.get("periode"))
+    if period is None:
+        raise Http404
+    try:
+        content = plan_with_progress_pdf(edition, period, periods)
+    except RenderError as error:
+        messages.error(request, str(error))
+        return redirect(plan_url("followup:dashboard", edition))
+    name = f"PTN-{edition.body.acronym}-{edition.fiscal_year}-avancement-{period.end_date}.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -431,3 +431,33 @@ def test_the_dashboard_costs_the_same_queries_for_200_initiatives_with_8_periods
     board = reader_client.get(dashboard_url()).context["board"]
     # A third of the generated reports declare green while 30 % over budget: flagged.
     assert len(board.divergent) >= 60
+
+
+# ------------------------------------------------------------------ the PDF annex
+
+
+def test_the_pdf_annex_shows_the_dashboards_figures_and_the_plan_keeps_its_content(
+    reader_client, edition
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from roadmap.pdf.report import plan_html
+
+    response = reader_client.get(reverse("followup:pdf", args=[BODY, YEAR]) + "?periode=2024-03-31")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "avancement-2024-03-31.pdf" in response["Content-Disposition"]
+    pages = [page.extract_text() for page in PdfReader(BytesIO(response.content)).pages]
+    text = " ".join(" ".join(pages).split()).replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Annexe — État d'avancement au 31 mars 2024" in text
+    board = reader_client.get(dashboard_url()).context["board"]
+    # The same figures as the dashboard (hence as the records): the divergent report, both
+    # healths and its justification, the totals of the reports' amounts.
+    sdm = next(row for row in board.rows if row.initiative.code == "2.2.3")
+    assert "2.2.3 SDM — déclarée : Vert ; calculée : Rouge." in text  # French spacing
+    assert "le cœur du système est en production" in sdm.report.justification
+    assert "le cœur du système est en production" in text
+    assert "970 000 $" in text and "1 760 000 $" in text
+    # The annual plan's own PDF has no annex.
+    assert "État d'avancement" not in plan_html(edition)

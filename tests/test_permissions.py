@@ -454,6 +454,7 @@ ROUTE_ARGS = {
     "initiatives:detail": lambda ed: [OWN],
     "benefits:summary": lambda ed: [],
     "followup:dashboard": lambda ed: [],
+    "followup:pdf": lambda ed: [],
     "followup:periods": lambda ed: [],
     "followup:period_delete": lambda ed: [ed.reporting_periods.first().pk],
     "followup:risks": lambda ed: [],
