@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,6 +98,17 @@ def report_save(
         _claim(report, expected_version)
     for name, value in values.items():
         setattr(report, name, value)
+    if report.pk is None:
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:  # someone filed this period's report meanwhile
+            raise ConflictError(
+                ProgressReport.objects.filter(
+                    period=report.period_id, initiative=report.initiative_id
+                ).first()
+            ) from None
+        return report
     report.save()
     return report
 

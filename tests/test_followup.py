@@ -461,3 +461,34 @@ def test_the_pdf_annex_shows_the_dashboards_figures_and_the_plan_keeps_its_conte
     assert "970 000 $" in text and "1 760 000 $" in text
     # The annual plan's own PDF has no annex.
     assert "État d'avancement" not in plan_html(edition)
+
+
+def test_two_first_saves_of_one_report_do_not_both_win(pslu, period):
+    report_save(
+        report=ProgressReport(period=period, initiative=pslu),
+        values={"phase": "Analyse"},
+        expected_version=None,
+    )
+    with pytest.raises(ConflictError) as conflict:
+        report_save(
+            report=ProgressReport(period=period, initiative=pslu),
+            values={"phase": "Autre"},
+            expected_version=None,
+        )
+    assert conflict.value.current.phase == "Analyse"
+
+
+def test_the_heat_map_places_the_demos_scored_risks_and_lists_overdue_reviews(reader_client):
+    response = reader_client.get(reverse("followup:risks", args=[BODY, YEAR]))
+    cells = {(c.probability, c.impact): c for c in response.context["cells"]}
+    assert [r.title for r in cells[(4, 3)].risks] == [
+        "Disponibilité du personnel qualifié en infonuagique"
+    ]
+    assert len(cells[(4, 4)].risks) == 1 and cells[(4, 4)].level == "red"
+    assert response.context["scored"][0].score == 16
+    # Review dates of the demo are past: every open risk's review is overdue, and said so.
+    assert len(response.context["overdue"]) == 5
+    assert (
+        "revue en retard"
+        in reader_client.get(reverse("roadmap:risks", args=[BODY, YEAR])).content.decode()
+    )
