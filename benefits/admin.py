@@ -1,7 +1,12 @@
 from django.contrib import admin
 
-from benefits.models import Benefit, Indicator, Measurement
+from benefits.models import Benefit, BenefitYear, Indicator, Measurement
 from roadmap.admin import FrozenEditionAdmin
+
+
+class BenefitYearInline(admin.TabularInline):
+    model = BenefitYear
+    extra = 0
 
 
 class IndicatorInline(admin.StackedInline):
@@ -15,7 +20,7 @@ class BenefitAdmin(FrozenEditionAdmin):
     list_display = ("description", "initiative", "kind", "amount", "horizon_years")
     list_filter = ("kind", "initiative__edition")
     list_select_related = ("initiative",)
-    inlines = [IndicatorInline]
+    inlines = [BenefitYearInline, IndicatorInline]
 
 
 class MeasurementInline(admin.TabularInline):
@@ -32,3 +37,9 @@ class IndicatorAdmin(FrozenEditionAdmin):
 @admin.register(Measurement)
 class MeasurementAdmin(FrozenEditionAdmin):
     list_display = ("indicator", "measured_on", "value")
+
+
+@admin.register(BenefitYear)
+class BenefitYearAdmin(FrozenEditionAdmin):
+    list_display = ("benefit", "fiscal_year", "planned", "realized")
+    list_select_related = ("benefit",)

@@ -99,10 +99,10 @@ class Dashboard:
 
 
 def choose_period(periods: list[ReportingPeriod], wanted: str | None) -> ReportingPeriod | None:
-    """The period asked for, else the last one already ended, else the first one."""
-    by_pk = {str(p.pk): p for p in periods}
-    if wanted and wanted in by_pk:
-        return by_pk[wanted]
+    """The period asked for (its end date, « 2024-03-31 »), else the last one already ended, else the first one."""
+    by_date = {p.end_date.isoformat(): p for p in periods}
+    if wanted and wanted in by_date:
+        return by_date[wanted]
     today = timezone.localdate()
     ended = [p for p in periods if p.end_date <= today]
     return ended[-1] if ended else (periods[0] if periods else None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,6 +98,17 @@ def report_save(
         _claim(report, expected_version)
     for name, value in values.items():
         setattr(report, name, value)
+    if report.pk is None:
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:  # someone filed this period's report meanwhile
+            raise ConflictError(
+                ProgressReport.objects.filter(
+                    period=report.period_id, initiative=report.initiative_id
+                ).first()
+            ) from None
+        return report
     report.save()
     return report
 
@@ -119,6 +130,7 @@ def report_submit(*, report: ProgressReport, user, expected_version: int | None)
         )
     _claim(report, expected_version)
     report.status = Status.SUBMITTED
+    report._history_user = user  # also outside a request (the demo, a command)
     report.submitted_by = user
     report.submitted_at = timezone.now()
     report.save()
@@ -130,6 +142,7 @@ def _review(report, *, user, expected_version, status, comment) -> ProgressRepor
         raise StepRefusedError(_("Seul un bilan soumis peut être accepté ou retourné."))
     _claim(report, expected_version)
     report.status = status
+    report._history_user = user
     report.review_comment = comment
     report.reviewed_by = user
     report.reviewed_at = timezone.now()

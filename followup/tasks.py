@@ -107,7 +107,7 @@ def queue_reminders(today=None) -> int:
                         "",
                         *[
                             f"- {i.code} {i.title} : "
-                            + _url("followup:report", edition, i.code, period.pk)
+                            + _url("followup:report", edition, i.code, period.end_date.isoformat())
                             for i in initiatives
                         ],
                     ]
@@ -136,7 +136,8 @@ def queue_reminders(today=None) -> int:
                             for i in missing
                         ],
                         "",
-                        _url("followup:dashboard", edition) + f"?periode={period.pk}",
+                        _url("followup:dashboard", edition)
+                        + f"?periode={period.end_date.isoformat()}",
                     ]
                     send_followup_mail.enqueue(subject, "\n".join(lines), email)
                     queued += 1

@@ -10,10 +10,12 @@ so the edition's approval does not freeze them.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from followup import dashboard as board_data
 from followup.forms import PeriodForm, ProgressReportForm, ReviewForm
 from followup.health import derive, divergences
 from followup.models import ProgressReport, ReportingPeriod
+from followup.pdf import plan_with_progress_pdf
 from followup.services import (
     DIMENSION_LABELS,
     REPORT_FIELDS,
@@ -45,6 +48,7 @@ from roadmap.access import get_edition, is_coordinator, plan_reader_required
 from roadmap.forms import RoadmapFilterForm
 from roadmap.links import plan_url
 from roadmap.models import Edition, PlanRisk
+from roadmap.pdf.report import RenderError
 
 
 def can_file(user, initiative: Initiative) -> bool:
@@ -227,10 +231,14 @@ def _report_page(
     )
 
 
-def _report_objects(request, body, fiscal_year, code, period_pk):
+def _report_objects(request, body, fiscal_year, code, period_key: str):
     edition = get_edition(request, body, fiscal_year)
     initiative = _initiative(edition, code)
-    period = get_object_or_404(ReportingPeriod, edition=edition, pk=period_pk)
+    try:
+        end_date = datetime.date.fromisoformat(period_key)
+    except ValueError:
+        raise Http404 from None
+    period = get_object_or_404(ReportingPeriod, edition=edition, end_date=end_date)
     initiative, report = _loaded(edition, initiative, period)
     return edition, initiative, period, report
 
@@ -301,7 +309,9 @@ def _save(request, edition, initiative, period, report, *, submit: bool) -> Http
         messages.success(request, _("Bilan soumis à la coordination."))
     else:
         messages.success(request, _("Bilan enregistré."))
-    return redirect(plan_url("followup:report", edition, initiative.code, period.pk))
+    return redirect(
+        plan_url("followup:report", edition, initiative.code, period.end_date.isoformat())
+    )
 
 
 @require_POST
@@ -327,7 +337,9 @@ def report_review(request, body, fiscal_year, code, period):
         )
     except ConflictError:
         messages.error(request, _("Ce bilan a changé depuis que vous l'avez ouvert : relisez-le."))
-        return redirect(plan_url("followup:report", edition, initiative.code, period.pk))
+        return redirect(
+            plan_url("followup:report", edition, initiative.code, period.end_date.isoformat())
+        )
     except StepRefusedError as error:
         form.add_error("comment", error.messages[0])
         return _report_page(
@@ -337,7 +349,9 @@ def report_review(request, body, fiscal_year, code, period):
         request,
         _("Bilan accepté.") if action == "accept" else _("Bilan retourné au responsable."),
     )
-    return redirect(plan_url("followup:report", edition, initiative.code, period.pk))
+    return redirect(
+        plan_url("followup:report", edition, initiative.code, period.end_date.isoformat())
+    )
 
 
 @plan_reader_required
@@ -397,3 +411,23 @@ def risks(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@plan_reader_required
+def progress_pdf(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    """The plan's PDF with the « État d'avancement » annex of the chosen period (rendered for
+    this download; the plan's own PDF stays as it is)."""
+    edition = get_edition(request, body, fiscal_year)
+    periods = periods_ensure(edition=edition)
+    period = board_data.choose_period(periods, request.GET.get("periode"))
+    if period is None:
+        raise Http404
+    try:
+        content = plan_with_progress_pdf(edition, period, periods)
+    except RenderError as error:
+        messages.error(request, str(error))
+        return redirect(plan_url("followup:dashboard", edition))
+    name = f"PTN-{edition.body.acronym}-{edition.fiscal_year}-avancement-{period.end_date}.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -22,4 +22,12 @@ def plan_pages() -> dict[str, str]:
         "section_radar": reverse("roadmap:section", args=[BODY, YEAR, "radar"]),
         "section_benefits": reverse("roadmap:section", args=[BODY, YEAR, "benefices"]),
         "history": reverse("roadmap:history", args=[BODY, YEAR]),
+        # The follow-up (issue 14): the demo has reports for its period ending 31 March 2024.
+        "dashboard": reverse("followup:dashboard", args=[BODY, YEAR]) + "?periode=2024-03-31",
+        "dashboard_filtered": reverse("followup:dashboard", args=[BODY, YEAR])
+        + "?periode=2024-03-31&q=donnees&status=in_progress",
+        "followup_initiative": reverse("followup:initiative", args=[BODY, YEAR, "2.2.3"]),
+        "report": reverse("followup:report", args=[BODY, YEAR, "2.2.3", "2024-03-31"]),
+        "periods": reverse("followup:periods", args=[BODY, YEAR]),
+        "followup_risks": reverse("followup:risks", args=[BODY, YEAR]),
     }

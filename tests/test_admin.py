@@ -10,7 +10,7 @@ from tests.personas import client_for
 
 ALL_MODELS = [
     model
-    for app in ("accounts", "roadmap", "initiatives", "benefits")
+    for app in ("accounts", "roadmap", "initiatives", "benefits", "followup")
     for model in apps.get_app_config(app).get_models()
 ]
 HISTORY_MODELS = [m for m in ALL_MODELS if m.__name__.startswith("Historical")]

@@ -274,7 +274,7 @@ def test_the_demo_pdf_says_its_values_are_illustrative_on_its_cover(edition):
 def _snapshot() -> dict[str, list]:
     models = [
         m
-        for app in ("accounts", "roadmap", "initiatives", "benefits")
+        for app in ("accounts", "roadmap", "initiatives", "benefits", "followup")
         for m in apps.get_app_config(app).get_models()
     ]
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}

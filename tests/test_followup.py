@@ -37,9 +37,12 @@ def pslu(edition) -> Initiative:
 
 @pytest.fixture
 def period(edition) -> ReportingPeriod:
-    return next(
+    """The demo's first period, without the demo's report of 1.1.1 (each test files its own)."""
+    first = next(
         p for p in periods_ensure(edition=edition) if p.end_date == datetime.date(2023, 9, 30)
     )
+    ProgressReport.objects.filter(period=first).delete()
+    return first
 
 
 def report_of(initiative, period, **values) -> ProgressReport:
@@ -225,7 +228,7 @@ def test_sending_back_needs_a_comment(pslu, period, django_user_model):
 
 
 def report_url(initiative, period, name="followup:report"):
-    return reverse(name, args=[BODY, YEAR, initiative.code, period.pk])
+    return reverse(name, args=[BODY, YEAR, initiative.code, period.end_date.isoformat()])
 
 
 def form_data(**values):
@@ -340,7 +343,7 @@ def test_leads_are_reminded_before_the_period_ends_and_the_coordinator_gets_what
     to_lead = [m for m in mailoutbox if m.to == [pslu.lead.email]]
     assert len(to_lead) == 1
     assert "1.1.1" in to_lead[0].body and "2.2.3" not in to_lead[0].body
-    assert f"/plan/meie/2023-2024/suivi/initiatives/1.1.1/{period.pk}/" in to_lead[0].body
+    assert "/plan/meie/2023-2024/suivi/initiatives/1.1.1/2023-09-30/" in to_lead[0].body
     assert {m.to[0] for m in mailoutbox} == {
         f"{name}@ptn.example" for name in ("responsable", "responsable-donnees", "responsable-ti")
     }
@@ -365,3 +368,127 @@ def test_the_reminder_task_queues_its_next_run_and_a_worker_makes_sure_one_is_qu
     run_queued_tasks(send_reminders)
     later = DBTaskResult.objects.filter(task_path=send_reminders.module_path, status="READY")
     assert later.count() == 1 and later.get().run_after > timezone.now()
+
+
+# ------------------------------------------------------------------ the dashboard
+
+
+def dashboard_url(period: str = "2024-03-31", **filters) -> str:
+    from urllib.parse import urlencode
+
+    url = reverse("followup:dashboard", args=[BODY, YEAR])
+    return f"{url}?{urlencode({'periode': period, **filters})}"
+
+
+def test_the_dashboard_shows_the_records_figures_both_healths_and_the_divergence(
+    reader_client, edition
+):
+    from followup.dashboard import build, choose_period
+
+    response = reader_client.get(dashboard_url())
+    assert response.status_code == 200
+    board = response.context["board"]
+    sdm = next(row for row in board.rows if row.initiative.code == "2.2.3")
+    record = ProgressReport.objects.get(initiative=sdm.initiative, period=board.period)
+    # The demo's divergent report: declared green, derived red (six months late), justified.
+    assert sdm.declared_overall == Health.GREEN and sdm.derived_overall == Health.RED
+    assert [row.initiative.code for row in board.divergent] == ["2.2.3"]
+    html = response.content.decode()
+    assert record.justification in html
+    assert "écart à justifier" in html
+    # Same figures as the records: the totals of the reports' amounts.
+    reports = ProgressReport.objects.filter(period=board.period)
+    assert board.eac_total == sum(r.estimate_at_completion or 0 for r in reports)
+    assert "970 000 $" in html.replace("\u00a0", " ").replace("\u202f", " ")  # spent to date
+    # Every figure links to its records: each initiative's report of the period.
+    assert reverse("followup:report", args=[BODY, YEAR, "2.2.3", "2024-03-31"]) in html
+    # The same content is built outside a request (the PDF annex reads it from here too).
+    periods = list(edition.reporting_periods.all())
+    again = build(edition, edition.initiatives.all(), choose_period(periods, "2024-03-31"), periods)
+    assert [(r.initiative.code, r.flagged) for r in again.rows] == [
+        (r.initiative.code, r.flagged) for r in board.rows
+    ]
+
+
+def test_the_dashboard_filters_as_the_roadmap_does(reader_client):
+    response = reader_client.get(dashboard_url(q="SDM"))
+    assert [row.initiative.code for row in response.context["board"].rows] == ["2.2.3"]
+
+
+def test_the_dashboard_costs_the_same_queries_for_200_initiatives_with_8_periods(
+    reader_client, edition
+):
+    from followup.demo import add_generated_reports
+    from roadmap.demo.generate import add_generated_initiatives
+    from tests.test_query_counts import count_queries
+
+    on_demo = count_queries(reader_client, dashboard_url())
+    add_generated_initiatives(edition, 200)
+    add_generated_reports(edition, periods=8)
+    assert edition.reporting_periods.count() == 8
+    assert ProgressReport.objects.filter(period__edition=edition).count() >= 214 * 8 - 10
+    assert count_queries(reader_client, dashboard_url()) == on_demo
+    board = reader_client.get(dashboard_url()).context["board"]
+    # A third of the generated reports declare green while 30 % over budget: flagged.
+    assert len(board.divergent) >= 60
+
+
+# ------------------------------------------------------------------ the PDF annex
+
+
+def test_the_pdf_annex_shows_the_dashboards_figures_and_the_plan_keeps_its_content(
+    reader_client, edition
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from roadmap.pdf.report import plan_html
+
+    response = reader_client.get(reverse("followup:pdf", args=[BODY, YEAR]) + "?periode=2024-03-31")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "avancement-2024-03-31.pdf" in response["Content-Disposition"]
+    pages = [page.extract_text() for page in PdfReader(BytesIO(response.content)).pages]
+    text = " ".join(" ".join(pages).split()).replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Annexe — État d'avancement au 31 mars 2024" in text
+    board = reader_client.get(dashboard_url()).context["board"]
+    # The same figures as the dashboard (hence as the records): the divergent report, both
+    # healths and its justification, the totals of the reports' amounts.
+    sdm = next(row for row in board.rows if row.initiative.code == "2.2.3")
+    assert "2.2.3 SDM — déclarée : Vert ; calculée : Rouge." in text  # French spacing
+    assert "le cœur du système est en production" in sdm.report.justification
+    assert "le cœur du système est en production" in text
+    assert "970 000 $" in text and "1 760 000 $" in text
+    # The annual plan's own PDF has no annex.
+    assert "État d'avancement" not in plan_html(edition)
+
+
+def test_two_first_saves_of_one_report_do_not_both_win(pslu, period):
+    report_save(
+        report=ProgressReport(period=period, initiative=pslu),
+        values={"phase": "Analyse"},
+        expected_version=None,
+    )
+    with pytest.raises(ConflictError) as conflict:
+        report_save(
+            report=ProgressReport(period=period, initiative=pslu),
+            values={"phase": "Autre"},
+            expected_version=None,
+        )
+    assert conflict.value.current.phase == "Analyse"
+
+
+def test_the_heat_map_places_the_demos_scored_risks_and_lists_overdue_reviews(reader_client):
+    response = reader_client.get(reverse("followup:risks", args=[BODY, YEAR]))
+    cells = {(c.probability, c.impact): c for c in response.context["cells"]}
+    assert [r.title for r in cells[(4, 3)].risks] == [
+        "Disponibilité du personnel qualifié en infonuagique"
+    ]
+    assert len(cells[(4, 4)].risks) == 1 and cells[(4, 4)].level == "red"
+    assert response.context["scored"][0].score == 16
+    # Review dates of the demo are past: every open risk's review is overdue, and said so.
+    assert len(response.context["overdue"]) == 5
+    assert (
+        "revue en retard"
+        in reader_client.get(reverse("roadmap:risks", args=[BODY, YEAR])).content.decode()
+    )

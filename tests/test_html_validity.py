@@ -45,6 +45,12 @@ def _pages(edition: Edition) -> dict[str, str]:
             "pdf_progress": reverse("roadmap:pdf_progress", args=[BODY, YEAR]),
         }
     )
+    # The follow-up: a draft report (its form), an indicator's trajectory.
+    pages["report_draft"] = reverse("followup:report", args=[BODY, YEAR, "1.1.1", "2024-03-31"])
+    from benefits.models import Indicator
+
+    indicator = Indicator.objects.filter(benefit__initiative__edition=edition).first()
+    pages["indicator"] = reverse("followup:indicator", args=[BODY, YEAR, indicator.pk])
     for section in edition.sections.all():
         pages[f"section:{section.key}"] = reverse("roadmap:section", args=[BODY, YEAR, section.key])
     for initiative in edition.initiatives.all():

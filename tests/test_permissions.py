@@ -507,6 +507,22 @@ ROUTE_ARGS = {
     "roadmap:move": lambda ed: ["radar-score", ed.radar.scores.first().pk],
     "initiatives:detail": lambda ed: [OWN],
     "benefits:summary": lambda ed: [],
+    "followup:dashboard": lambda ed: [],
+    "followup:pdf": lambda ed: [],
+    "followup:periods": lambda ed: [],
+    "followup:period_delete": lambda ed: [ed.reporting_periods.first().pk],
+    "followup:risks": lambda ed: [],
+    "followup:indicator": lambda ed: [
+        ed.initiatives.get(code="2.2.3")
+        .benefits.filter(indicators__isnull=False)
+        .first()
+        .indicators.first()
+        .pk
+    ],
+    "followup:initiative": lambda ed: [OWN],
+    "followup:report": lambda ed: [OWN, "2024-03-31"],
+    "followup:submit": lambda ed: [OWN, "2024-03-31"],
+    "followup:review": lambda ed: [OWN, "2024-03-31"],
 }
 # Every step of the workflow, each from the status it starts from.
 STEP_ROUTES = [f"roadmap:transition:{slug}" for slug in STEPS]
@@ -543,7 +559,14 @@ def database_state() -> dict[str, list]:
 
     models = [
         model
-        for app in ("accounts", "roadmap", "initiatives", "benefits", "django_tasks_database")
+        for app in (
+            "accounts",
+            "roadmap",
+            "initiatives",
+            "benefits",
+            "followup",
+            "django_tasks_database",
+        )
         for model in apps.get_app_config(app).get_models()
         if not model.__name__.startswith("Historical") and model is not User
     ]

@@ -17,3 +17,11 @@ def percent(share: Decimal | None) -> str:
     value = (Decimal(share) * 100).quantize(Decimal("1"))
     sign = "+" if value > 0 else ""
     return f"{sign}{formatting.decimal(value)} %"
+
+
+@register.filter
+def amount(value) -> str:
+    """Whole dollars (« 1 300 000 $ »), or « — » when there is no value."""
+    if value is None or value == "":
+        return "—"
+    return formatting.money(value)

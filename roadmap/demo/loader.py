@@ -326,6 +326,7 @@ def load_plan(body: PublicBody, path: Path = DEMO_FILE) -> LoadReport:
             {
                 "title": _text(risk_data["title"]),
                 "description": _text(risk_data.get("description")),
+                **_risk_follow_up(risk_data),
             },
         )
         risks.append(risk)
@@ -407,7 +408,11 @@ def _load_initiative(
         risk = up.upsert(
             InitiativeRisk,
             {"initiative": initiative, "order": n},
-            {"title": _text(r["title"]), "description": _text(r.get("description"))},
+            {
+                "title": _text(r["title"]),
+                "description": _text(r.get("description")),
+                **_risk_follow_up(r),
+            },
         )
         risks.append(risk)
         mitigations = [
@@ -417,6 +422,18 @@ def _load_initiative(
         up.prune(risk.mitigations.all(), mitigations)
     up.prune(initiative.risks.all(), risks)
     return initiative
+
+
+def _risk_follow_up(data: dict) -> dict:
+    """A risk's scoring and follow-up (probability, impact, owner, status, review date)."""
+    review = data.get("review_date")
+    return {
+        "probability": data.get("probability"),
+        "impact": data.get("impact"),
+        "owner": data.get("owner") or "",
+        "status": data.get("status") or "open",
+        "review_date": _date(review) if review else None,
+    }
 
 
 def _decimal(value: Any) -> Decimal | None:

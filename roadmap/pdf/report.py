@@ -59,6 +59,17 @@ def report_version() -> str:
     return digest.hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class Annex:
+    """A part added after the plan's sections for one render (e.g. the follow-up's « État
+    d'avancement »): its anchor, its title in the table of contents, its HTML (headings from
+    h3). The annual plan has none unless the person asks for one."""
+
+    anchor: str
+    title: str
+    html: str
+
+
 class RenderError(Exception):
     """The PDF could not be produced; the message is for the person who asked, in French."""
 
@@ -71,7 +82,7 @@ class PlanPdf:
     archived: bool
 
 
-def report_context(edition: Edition) -> dict:
+def report_context(edition: Edition, annexes: tuple[Annex, ...] = ()) -> dict:
     sections = list(
         edition.sections.prefetch_related(
             "items",
@@ -136,6 +147,7 @@ def report_context(edition: Edition) -> dict:
         "approval": approval,
         "figures": EditionFigures(edition, radar=radar, maturity=maturity),
         "generated_at": timezone.now(),
+        "annexes": annexes,
     }
 
 
@@ -182,9 +194,9 @@ def french_typography(html: str) -> str:
     return FRENCH_SPACE_RE.sub(fix, html)
 
 
-def plan_html(edition: Edition) -> str:
+def plan_html(edition: Edition, annexes: tuple[Annex, ...] = ()) -> str:
     with translation.override("fr-ca"):
-        html = render_to_string("report/plan.html", report_context(edition))
+        html = render_to_string("report/plan.html", report_context(edition, annexes))
     return french_typography(html)
 
 
@@ -202,9 +214,12 @@ def _context():
     return _pool_context
 
 
-def render_pdf(edition: Edition, *, timeout: float | None = None) -> bytes:
-    """Render the edition's PDF in a child process, killed if it takes longer than ``timeout``."""
-    return render_html(plan_html(edition), label=str(edition), timeout=timeout)
+def render_pdf(
+    edition: Edition, *, timeout: float | None = None, annexes: tuple[Annex, ...] = ()
+) -> bytes:
+    """Render the edition's PDF in a child process, killed if it takes longer than ``timeout``
+    (with ``annexes`` after its sections, when asked for)."""
+    return render_html(plan_html(edition, annexes), label=str(edition), timeout=timeout)
 
 
 def render_html(html: str, *, label: str, timeout: float | None = None) -> bytes:

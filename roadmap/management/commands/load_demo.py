@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import ensure_demo_users
+from followup.demo import load_followup_demo
 from roadmap.demo.loader import demo_fiscal_year, ensure_body, load_organisation, load_plan
 from roadmap.models import Edition
 from roadmap.workflow.next_edition import edition_start
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         if not Edition.objects.filter(body=body, fiscal_year=fiscal_year).exists():
             edition_start(body=body, fiscal_year=fiscal_year, user=None)
         report = load_plan(body)
+        # The follow-up of the year (issue 14): periods and a few progress reports.
+        load_followup_demo(Edition.objects.get(body=body, fiscal_year=fiscal_year))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Plan de démonstration chargé : {report.created} créés, "
