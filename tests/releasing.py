@@ -123,7 +123,8 @@ def pdf_haystacks(pdf: bytes) -> list[bytes]:
         raw = expanded.read_bytes()
     reader = PdfReader(BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    return [raw, text.encode()]
+    folded = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    return [raw, text.encode(), folded.encode()]
 
 
 def found_in(haystacks: list[bytes], needle: str) -> bool:
