@@ -33,7 +33,7 @@ def officer(db) -> User:
 
 @pytest.fixture
 def published(edition, officer):
-    """Canaries in 15 kinds of fields, withheld by release 1, published with it applied."""
+    """Canaries in 16 kinds of fields, withheld by release 1, published with it applied."""
     release, canaries = planted_release(edition, officer)
     transmit(edition)
     call_command("publish_edition", body="MEIE", edition="2023-2024", release=release.number)

@@ -303,3 +303,47 @@ def test_the_access_officer_must_use_mfa(db):
     user = User.objects.create_user("responsable-acces")
     role_grant(user=user, role=roles.ACCESS_OFFICER, body=Edition.objects.first().body)
     assert requires_mfa(User.objects.get(pk=user.pk))
+
+
+def test_a_withheld_signatory_is_named_nowhere_in_the_release(edition, officer):
+    from roadmap.workflow.steps import edition_transition
+    from tests.test_workflow import make_ready
+
+    make_ready(edition)
+    for username, step in [
+        ("coordonnateur", "soumettre"),
+        ("di", "recommander"),
+        ("sm", "approuver"),
+    ]:
+        edition_transition(edition=edition, user=User.objects.get(username=username), step=step)
+    edition.refresh_from_db()
+    head_section = edition.sections.get(key="message-sous-ministre")
+    name = head_section.signatory_name
+    assert name and name in release_html(
+        release_open(
+            edition=edition,
+            user=officer,
+            request_number="A",
+            received_on=datetime.date(2026, 1, 1),
+            due_on=datetime.date(2026, 1, 31),
+        )
+    )
+    release = release_open(
+        edition=edition,
+        user=officer,
+        request_number="B",
+        received_on=datetime.date(2026, 1, 1),
+        due_on=datetime.date(2026, 1, 31),
+    )
+    withholding_add(
+        release=release,
+        user=officer,
+        model=Section,
+        object_id=head_section.pk,
+        field="signatory_name",
+        ground=Ground.objects.get(article="54"),
+    )
+    html = release_html(release)
+    assert name not in html
+    assert "Démo Sous-ministre" not in html  # the account that recorded the approval
+    assert "Renseignement retiré — art. 54" in html
