@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "roadmap.context_processors.editions",
+                "releases.context_processors.release_roles",
                 "security.context_processors.session_lifetime",
             ],
         },

@@ -45,6 +45,11 @@ class Table:
     rows: Callable[[dict], Iterable]
 
 
+def _shown(value: Any) -> Any:
+    """A display method's answer, or the marker that stands for it when withheld."""
+    return value() if callable(value) else value
+
+
 def _initiative_rows(context: dict) -> Iterable:
     return context["initiatives"]
 
@@ -99,7 +104,7 @@ TABLES = (
             Column("titre", "string", "Titre", lambda i: i.title),
             Column("acronyme", "string", "Acronyme", lambda i: i.acronym),
             Column("description", "string", "Description (Markdown)", lambda i: i.description),
-            Column("statut", "string", "Statut", lambda i: i.get_status_display()),
+            Column("statut", "string", "Statut", lambda i: _shown(i.get_status_display)),
             Column("financee", "boolean", "Financée", lambda i: i.funded),
             Column("projet_qualifie", "boolean", "Projet qualifié", lambda i: i.qualified_project),
             Column("phase", "string", "Phase", lambda i: i.phase),

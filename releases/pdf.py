@@ -10,16 +10,18 @@ plan's (roadmap.pdf.report.render_html), and the file is archived with its SHA-2
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from releases.models import Publication, RecourseNotice, Release
-from releases.redaction import Redaction, finish_html
+from releases.redaction import Redaction, Withheld, finish_html
 from roadmap.markdown import render_markdown
-from roadmap.models import Edition
+from roadmap.models import Edition, Transition
 from roadmap.pdf.report import french_typography, render_html, report_context
+from roadmap.signatures import SIGNING_STEPS, signatures
 
 # What the plan's template reads that is about the plan's records (the rest — the edition's
 # body, the figures, the charts and signatures — carries no content that can be withheld).
@@ -41,8 +43,16 @@ def redacted_context(edition: Edition, redaction: Redaction) -> dict:
     context = report_context(edition)
     for key in REDACTED_KEYS:
         context[key] = redaction.wrap(context[key])
-    # An initiative whose benefits or risks were all withheld in whole keeps its heading (with
-    # the boxes) so that the reader sees that something was withheld.
+    # The signature blocks name the signatory entered on the section: read them from the
+    # redacted sections. A withheld signatory is not named again as the account that recorded
+    # the step, and a published plan names no account at all.
+    signed = {}
+    for key, signature in signatures(edition, context["sections"]).items():
+        if redaction.public or isinstance(signature.name, Withheld):
+            signature = replace(signature, recorded_by="")
+        signed[key] = signature
+    context["signatures"] = signed
+    context["approval"] = signed.get(SIGNING_STEPS[Transition.Action.APPROVE])
     return context
 
 

@@ -9,9 +9,16 @@ from django.contrib.auth.models import AnonymousUser
 from accounts import roles
 from accounts.models import User
 
-# Roles that approve, sign or administer: a local account holding one must use MFA.
+# Roles that approve, sign, decide what leaves the body (the access officer: releases, with the
+# applicants' names) or administer: a local account holding one must use MFA.
 MFA_ROLES = frozenset(
-    {roles.COORDINATOR, roles.INFORMATION_DIRECTOR, roles.HEAD, roles.ADMINISTRATOR}
+    {
+        roles.COORDINATOR,
+        roles.INFORMATION_DIRECTOR,
+        roles.HEAD,
+        roles.ADMINISTRATOR,
+        roles.ACCESS_OFFICER,
+    }
 )
 
 

@@ -48,6 +48,7 @@ def canary_targets(edition: Edition) -> list[tuple[str, type, object, str, str]]
         risk__initiative__edition=edition
     ).first()
     section = Section.objects.get(edition=edition, key="note-au-lecteur")
+    signed = Section.objects.filter(edition=edition).exclude(signatory_name="").first()
     item = SectionItem.objects.filter(section__edition=edition).first()
     second_item = SectionItem.objects.filter(section__edition=edition).exclude(pk=item.pk).first()
     topic = Topic.objects.filter(section__edition=edition).first()
@@ -68,6 +69,7 @@ def canary_targets(edition: Edition) -> list[tuple[str, type, object, str, str]]
         ("CANARYTOPIC", Topic, topic, "intro", "passage"),
         ("CANARYCONTRIB", Contribution, contribution, "text", "whole"),
         ("CANARYVISION", Edition, edition, "vision", "passage"),
+        ("CANARYSIGNATORY", Section, signed, "signatory_name", "field"),
     ]
 
 
@@ -75,7 +77,7 @@ CONTROL = "CANARYKEPTVISIBLE"  # planted, never withheld: the search must find i
 
 
 def planted_release(edition: Edition, officer: User) -> tuple[Release, list[str]]:
-    """Canaries planted in 15 kinds of fields of the draft, the edition approved, and a release
+    """Canaries planted in 16 kinds of fields of the draft, the edition approved, and a release
     that withholds each of them (whole record, field or passage) on art. 22."""
     targets = canary_targets(edition)
     for canary, model, record, field, how in targets:
@@ -123,7 +125,8 @@ def pdf_haystacks(pdf: bytes) -> list[bytes]:
         raw = expanded.read_bytes()
     reader = PdfReader(BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    return [raw, text.encode()]
+    folded = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    return [raw, text.encode(), folded.encode()]
 
 
 def found_in(haystacks: list[bytes], needle: str) -> bool:

@@ -257,3 +257,41 @@ def test_the_checker_finds_errors_it_is_shown(tmp_path):
     errors = _check({"broken": broken}, tmp_path)
     assert errors.get("broken"), errors
     assert re.search(r"datetime|aria-labelledby|End tag", "\n".join(errors["broken"]))
+
+
+@pytest.mark.django_db
+def test_release_and_public_pages_are_valid_html(edition, tmp_path):
+    """The access officer's pages (a release with decisions, a record examined), the
+    coordinator's publication page, and every public page of a published edition."""
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from releases.redaction import record_key
+    from roadmap.links import plan_url
+    from roadmap.models import Section
+    from tests.releasing import planted_release
+    from tests.test_publication import crawl, transmit
+
+    release, _canaries = planted_release(edition, User.objects.get(username="acces"))
+    officer = client_for("acces")
+    section = edition.sections.get(key="note-au-lecteur")
+    documents = {
+        "releases": _fetch(officer, plan_url("releases:list", edition)),
+        "release": _fetch(officer, plan_url("releases:detail", edition, release.number)),
+        "release, a record examined": _fetch(
+            officer,
+            plan_url("releases:detail", edition, release.number)
+            + f"?element={record_key(Section, section.pk)}",
+        ),
+    }
+    transmit(edition)
+    call_command("publish_edition", body="MEIE", edition=YEAR, release=release.number)
+    documents["publication"] = _fetch(
+        client_for("coordonnateur"), plan_url("releases:publication", edition)
+    )
+    for address, content in crawl(Client(), f"/public/{BODY}/{YEAR}/").items():
+        if content.lstrip().startswith(b"<!DOCTYPE"):
+            documents[f"public page {address}"] = content.decode()
+    assert len(documents) > 20
+    errors = _check(documents, tmp_path)
+    assert not errors, errors

@@ -33,7 +33,7 @@ def officer(db) -> User:
 
 @pytest.fixture
 def published(edition, officer):
-    """Canaries in 15 kinds of fields, withheld by release 1, published with it applied."""
+    """Canaries in 16 kinds of fields, withheld by release 1, published with it applied."""
     release, canaries = planted_release(edition, officer)
     transmit(edition)
     call_command("publish_edition", body="MEIE", edition="2023-2024", release=release.number)
@@ -172,3 +172,40 @@ def test_the_crawl_covers_the_open_data(published):
     pages = crawl(Client(), PUBLIC)
     assert f"{PUBLIC}donnees/datapackage.json" in pages
     assert f"{PUBLIC}donnees/initiatives.csv" in pages
+
+
+def test_a_whole_initiative_withheld_is_boxes_in_every_public_file(edition, officer):
+    from initiatives.models import Initiative
+    from releases.models import Ground
+    from releases.services import release_open, withholding_add
+    from tests.releasing import approve
+
+    initiative = edition.initiatives.get(code="1.1.1")
+    title = initiative.title
+    approve(edition)
+    release = release_open(
+        edition=edition,
+        user=officer,
+        request_number="C",
+        received_on=edition.created_at.date(),
+        due_on=edition.created_at.date(),
+    )
+    withholding_add(
+        release=release,
+        user=officer,
+        model=Initiative,
+        object_id=initiative.pk,
+        field="",
+        ground=Ground.objects.get(article="23"),
+    )
+    transmit(edition)
+    call_command("publish_edition", body="MEIE", edition="2023-2024", release=release.number)
+    client = Client()
+    for address in [
+        f"{PUBLIC}initiatives/1.1.1/",
+        f"{PUBLIC}feuille-de-route/",
+        f"{PUBLIC}donnees/initiatives.csv",
+    ]:
+        content = client.get(address).content.decode()
+        assert "Renseignement retiré — art. 23" in content, address
+        assert title not in content.replace("&#x27;", "'"), address

@@ -20,6 +20,7 @@ from releases.services import release_open, withholding_add
 from roadmap.history.changes import edition_sources
 from roadmap.links import plan_url
 from roadmap.models import Edition, Section
+from tests.bodies import body_with_edition
 from tests.personas import client_for
 from tests.releasing import CONTROL, approve, found_in, pdf_haystacks, planted_release
 
@@ -191,9 +192,8 @@ def test_a_record_of_another_edition_cannot_be_withheld(approved, officer):
         received_on=datetime.date(2026, 1, 1),
         due_on=datetime.date(2026, 1, 31),
     )
-    other = Section.objects.exclude(edition=approved).first()
-    if other is None:
-        pytest.skip("the demo has one edition")
+    elsewhere = body_with_edition()
+    other = Section.objects.create(edition=elsewhere, key="ailleurs", title="Ailleurs", body="x")
     with pytest.raises(ValidationError):
         withholding_add(
             release=release,
@@ -286,3 +286,64 @@ def test_the_officer_adds_a_ground(approved, officer_client, officer):
         },
     )
     assert Ground.objects.filter(article="28").exists()
+
+
+def test_the_header_links_to_the_releases_for_the_officer_only(
+    approved, officer_client, reader_client
+):
+    home = plan_url("roadmap:home", approved)
+    link = url(approved)
+    assert f'href="{link}"' in officer_client.get(home).content.decode()
+    assert f'href="{link}"' not in reader_client.get(home).content.decode()
+
+
+def test_the_access_officer_must_use_mfa(db):
+    from security.policy import requires_mfa
+
+    user = User.objects.create_user("responsable-acces")
+    role_grant(user=user, role=roles.ACCESS_OFFICER, body=Edition.objects.first().body)
+    assert requires_mfa(User.objects.get(pk=user.pk))
+
+
+def test_a_withheld_signatory_is_named_nowhere_in_the_release(edition, officer):
+    from roadmap.workflow.steps import edition_transition
+    from tests.test_workflow import make_ready
+
+    make_ready(edition)
+    for username, step in [
+        ("coordonnateur", "soumettre"),
+        ("di", "recommander"),
+        ("sm", "approuver"),
+    ]:
+        edition_transition(edition=edition, user=User.objects.get(username=username), step=step)
+    edition.refresh_from_db()
+    head_section = edition.sections.get(key="message-sous-ministre")
+    name = head_section.signatory_name
+    assert name and name in release_html(
+        release_open(
+            edition=edition,
+            user=officer,
+            request_number="A",
+            received_on=datetime.date(2026, 1, 1),
+            due_on=datetime.date(2026, 1, 31),
+        )
+    )
+    release = release_open(
+        edition=edition,
+        user=officer,
+        request_number="B",
+        received_on=datetime.date(2026, 1, 1),
+        due_on=datetime.date(2026, 1, 31),
+    )
+    withholding_add(
+        release=release,
+        user=officer,
+        model=Section,
+        object_id=head_section.pk,
+        field="signatory_name",
+        ground=Ground.objects.get(article="54"),
+    )
+    html = release_html(release)
+    assert name not in html
+    assert "Démo Sous-ministre" not in html  # the account that recorded the approval
+    assert "Renseignement retiré — art. 54" in html
