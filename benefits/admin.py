@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from benefits.models import Benefit, Indicator, Measurement
+from benefits.models import Benefit, BenefitYear, Indicator, Measurement
 from roadmap.admin import FrozenEditionAdmin
 
 
@@ -10,12 +10,17 @@ class IndicatorInline(admin.StackedInline):
     show_change_link = True
 
 
+class BenefitYearInline(admin.TabularInline):
+    model = BenefitYear
+    extra = 0
+
+
 @admin.register(Benefit)
 class BenefitAdmin(FrozenEditionAdmin):
     list_display = ("description", "initiative", "kind", "amount", "horizon_years")
     list_filter = ("kind", "initiative__edition")
     list_select_related = ("initiative",)
-    inlines = [IndicatorInline]
+    inlines = [BenefitYearInline, IndicatorInline]
 
 
 class MeasurementInline(admin.TabularInline):
@@ -32,3 +37,9 @@ class IndicatorAdmin(FrozenEditionAdmin):
 @admin.register(Measurement)
 class MeasurementAdmin(FrozenEditionAdmin):
     list_display = ("indicator", "measured_on", "value")
+
+
+@admin.register(BenefitYear)
+class BenefitYearAdmin(FrozenEditionAdmin):
+    list_display = ("benefit", "fiscal_year", "planned", "realized")
+    list_select_related = ("benefit__initiative",)

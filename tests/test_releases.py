@@ -20,6 +20,7 @@ from releases.services import release_open, withholding_add
 from roadmap.history.changes import edition_sources
 from roadmap.links import plan_url
 from roadmap.models import Edition, Section
+from tests.bodies import body_with_edition
 from tests.personas import client_for
 from tests.releasing import CONTROL, approve, found_in, pdf_haystacks, planted_release
 
@@ -191,9 +192,10 @@ def test_a_record_of_another_edition_cannot_be_withheld(approved, officer):
         received_on=datetime.date(2026, 1, 1),
         due_on=datetime.date(2026, 1, 31),
     )
-    other = Section.objects.exclude(edition=approved).first()
-    if other is None:
-        pytest.skip("the demo has one edition")
+    # Another body's section: the release answers for one edition only.
+    other = Section.objects.create(
+        edition=body_with_edition(), key="portrait", title="Portrait", body="Un texte."
+    )
     with pytest.raises(ValidationError):
         withholding_add(
             release=release,
