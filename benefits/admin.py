@@ -15,6 +15,11 @@ class IndicatorInline(admin.StackedInline):
     show_change_link = True
 
 
+class BenefitYearInline(admin.TabularInline):
+    model = BenefitYear
+    extra = 0
+
+
 @admin.register(Benefit)
 class BenefitAdmin(FrozenEditionAdmin):
     list_display = ("description", "initiative", "kind", "amount", "horizon_years")
@@ -42,4 +47,4 @@ class MeasurementAdmin(FrozenEditionAdmin):
 @admin.register(BenefitYear)
 class BenefitYearAdmin(FrozenEditionAdmin):
     list_display = ("benefit", "fiscal_year", "planned", "realized")
-    list_select_related = ("benefit",)
+    list_select_related = ("benefit__initiative",)

@@ -206,7 +206,7 @@ def test_the_english_interface_exports_english_headers_and_values(reader_client)
     book = openpyxl.load_workbook(io.BytesIO(response.content))
 
     assert book.sheetnames == [
-        "Plan", "Initiatives", "Benefits", "Indicators", "Measurements", "Risks", "Mitigations",
+        "Plan", "Initiatives", "Benefits", "Yearly amounts", "Indicators", "Measurements", "Risks", "Mitigations",
         "Milestones", "Contributions", "Sections", "Topics", "Section items",
         "Strategic orientations", "Orientations", "Ambitions", "Maturity", "Maturity stages",
         "Radar", "Radar axes", "Plan risks", "Plan mitigations",

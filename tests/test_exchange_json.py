@@ -62,6 +62,22 @@ def leads_join(document: dict, body: PublicBody) -> None:
         give_roles(user, roles.READER, body=body.slug)
 
 
+# What the export writes for a field the plan leaves empty.
+SECTION = {
+    "level": 1, "kind": "narrative", "signer_role": "", "shows_vision": False,
+    "signatory_name": "", "signatory_title": "", "body": "", "conclusion": "", "guidance": "",
+    "no_contribution_reason": "", "items": [], "topics": [],
+}  # fmt: skip
+RISK = {
+    "description": "", "probability": None, "impact": None, "owner": "", "status": "open",
+    "review_date": None, "mitigations": [],
+}  # fmt: skip
+INDICATOR = {
+    "unit": "", "direction": "increase", "baseline": None, "target": None, "threshold": None,
+    "baseline_date": None, "target_date": None, "source": "", "frequency": "", "measurements": [],
+}  # fmt: skip
+
+
 def shaped_plan() -> dict:
     """A plan of another shape than the MEIE's: 3 orientations and 9 ambitions, gapped
     initiative codes (3.2.4 after 3.2.1, 3.4.7), a 6-axis radar, a 5-stage maturity scale,
@@ -92,7 +108,7 @@ def shaped_plan() -> dict:
             **extra,
         }
 
-    return {
+    document = {
         "format": "ptn-plan/1",
         "exported_at": "2025-01-15T10:00:00+00:00",
         "body": {"acronym": "SQE", "name": "Société québécoise des essais"},
@@ -108,7 +124,8 @@ def shaped_plan() -> dict:
                 "title": "Mot de la présidente-directrice générale",
                 "level": 1,
                 "order": 1,
-                "signed": True,
+                "kind": "signed_message",
+                "signer_role": "head",
                 "signatory_name": "Anne Tremblay",
                 "signatory_title": "présidente-directrice générale",
                 "body": "Nous avançons.",
@@ -121,7 +138,8 @@ def shaped_plan() -> dict:
                 "title": "Portrait de la société",
                 "level": 1,
                 "order": 2,
-                "signed": False,
+                "kind": "narrative",
+                "shows_vision": True,
                 "signatory_name": "",
                 "signatory_title": "",
                 "body": "Portrait.",
@@ -134,7 +152,7 @@ def shaped_plan() -> dict:
                 "title": "Données ouvertes",
                 "level": 2,
                 "order": 3,
-                "signed": False,
+                "kind": "topic_contributions",
                 "signatory_name": "",
                 "signatory_title": "",
                 "body": "",
@@ -170,13 +188,13 @@ def shaped_plan() -> dict:
             "stages": [{"number": n, "label": f"Étape {n} de la société"} for n in range(1, 6)],
         },  # fmt: skip
         "radar": {
+            "scale_min": 0,
             "scale_max": 5,
             "source": "Radar 2024",
-            # Main's RadarScore still caps a score at 4 (the « structure » stream validates
-            # against the radar's own scale): scores here stay within both.
+            # On its own 0–5 scale; the last axis is not yet assessed.
             "axes": [
                 {"order": n, "category": f"Axe {n}", "score": s}
-                for n, s in enumerate([1.5, 2, 2.75, 3, 3.5, 4], start=1)
+                for n, s in enumerate([0, 2, 2.75, 4.5, 5, None], start=1)
             ],
         },
         "plan_risks": [
@@ -184,6 +202,11 @@ def shaped_plan() -> dict:
                 "order": 1,
                 "title": "Pénurie d'expertise",
                 "description": "",
+                "probability": 4,
+                "impact": 5,
+                "owner": "Direction du numérique",
+                "status": "monitored",
+                "review_date": "2025-03-31",
                 "mitigations": [{"order": 1, "text": "Former le personnel."}],
             },
         ],  # fmt: skip
@@ -203,6 +226,10 @@ def shaped_plan() -> dict:
                         "amount": 50000,
                         "horizon_years": 5,
                         "measurable": True,
+                        "years": [
+                            {"fiscal_year": "2024-2025", "planned": 20000, "realized": 15000},
+                            {"fiscal_year": "2025-2026", "planned": 30000, "realized": None},
+                        ],
                         "indicators": [
                             {
                                 "order": 1,
@@ -212,6 +239,9 @@ def shaped_plan() -> dict:
                                 "baseline": 120.5,
                                 "target": 80,
                                 "threshold": 100,
+                                "target_date": "2027-03-31",
+                                "source": "Système de gestion des dossiers",
+                                "frequency": "quarterly",
                                 "measurements": [
                                     {"measured_on": "2024-09-30", "value": 118.25, "note": ""}
                                 ],
@@ -245,6 +275,14 @@ def shaped_plan() -> dict:
             initiative("3.4.7", status="in_progress"),
         ],  # fmt: skip
     }
+    document["sections"] = [{**SECTION, **s} for s in document["sections"]]
+    document["plan_risks"] = [{**RISK, **r} for r in document["plan_risks"]]
+    for i in document["initiatives"]:
+        i["risks"] = [{**RISK, **r} for r in i["risks"]]
+        for b in i["benefits"]:
+            b.setdefault("years", [])
+            b["indicators"] = [{**INDICATOR, **ind} for ind in b["indicators"]]
+    return document
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -405,6 +443,36 @@ def test_a_bad_document_is_refused_with_the_json_path_of_each_error(edition, tmp
     assert "$.initiatives[3].couleur : Champ inconnu du format ptn-plan/1." in errors
     assert "$.edition.fiscal_year : « 2024 » n'a pas la forme attendue." in errors
     assert not Edition.objects.filter(body__acronym="SQE").exists()
+
+
+def test_a_section_without_its_kind_is_refused(edition, tmp_path, capsys):
+    other_body()
+    document = shaped_plan()
+    del document["sections"][1]["kind"]
+    document["sections"][2]["kind"] = "maturite"
+    with pytest.raises(CommandError, match="2 erreurs : rien n'a été importé."):
+        call_command("import_plan", write(tmp_path, document), body="SQE", edition="2024-2025")
+    errors = capsys.readouterr().err
+    assert "$.sections[1].kind : Champ obligatoire manquant." in errors
+    assert "$.sections[2].kind : « maturite » n'est pas une valeur permise" in errors
+    assert not Edition.objects.filter(body__acronym="SQE").exists()
+
+
+def test_the_follow_up_of_risks_indicators_and_yearly_amounts_comes_back(edition, tmp_path):
+    sqe = other_body()
+    call_command("import_plan", write(tmp_path, shaped_plan()), body="SQE", edition="2024-2025")
+    imported = Edition.objects.get(body=sqe, fiscal_year="2024-2025")
+    risk = imported.plan_risks.get()
+    assert (risk.probability, risk.impact, risk.score, risk.status) == (4, 5, 20, "monitored")
+    benefit = Benefit.objects.get(initiative__edition=imported)
+    assert [(y.fiscal_year, y.planned, y.realized) for y in benefit.years.all()] == [
+        ("2024-2025", 20000, 15000),
+        ("2025-2026", 30000, None),
+    ]
+    indicator = benefit.indicators.get()
+    assert (indicator.frequency, str(indicator.target_date)) == ("quarterly", "2027-03-31")
+    assert [s.score for s in imported.radar.scores.order_by("order")][-1] is None
+    assert imported.sections.get(key="mot-de-la-presidente").signer_role == roles.HEAD
 
 
 def test_broken_references_are_refused_with_their_path(edition, tmp_path, capsys):

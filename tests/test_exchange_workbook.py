@@ -108,7 +108,7 @@ def test_the_structure_changes_with_the_initiatives_in_one_import(edition):
     append(book["Initiatives"], {"Code": "1.9.4", "Ambition": "1.9", "Titre": "Sous la nouvelle ambition",
                                  "Statut": "Planifiée", "Financée": "Non", "Projet qualifié": "Non"})  # fmt: skip
     append(book["Sections"], {"Clé": "annexe-donnees", "Titre": "Annexe : données", "Niveau": 1,
-                              "Ordre": 99, "Signée": "Non"})  # fmt: skip
+                              "Ordre": 99, "Type de section": "annex"})  # fmt: skip
     append(book["Sujets"], {"Section": "annexe-donnees", "N° du sujet": 1, "Titre": "Inventaire"})
     stages = book["Étapes de maturité"]
     set_cell(stages, 2, "Libellé", "Premiers pas")

@@ -49,7 +49,7 @@ from roadmap.models import Edition, EditionFrozenError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 EXPORT_SHEETS = [
-    "Initiatives", "Bénéfices", "Indicateurs", "Mesures", "Risques", "Atténuations", "Jalons",
+    "Initiatives", "Bénéfices", "Montants annuels", "Indicateurs", "Mesures", "Risques", "Atténuations", "Jalons",
     "Contributions",
 ]  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -478,6 +478,44 @@ def test_a_record_of_another_edition_is_not_found(
 
 # --- Every route of the plan × a person of another body (IDOR across bodies) ----------------
 
+
+def _period(ed: Edition):
+    from followup.models import ReportingPeriod
+
+    return ReportingPeriod.objects.get_or_create(edition=ed, end_date=datetime.date(2024, 3, 31))[0]
+
+
+def _release(ed: Edition):
+    """The edition's first access release (its routes take its number)."""
+    from releases.models import Release
+
+    found = Release.objects.filter(edition=ed, number=1).first()
+    if found is None:
+        found = Release(
+            edition=ed, request_number="2024-0001", received_on=datetime.date(2024, 5, 1),
+            due_on=datetime.date(2024, 5, 21),
+        )  # fmt: skip
+        found.number = 1
+        found.save()
+    return found
+
+
+def _withholding(ed: Edition) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    from initiatives.models import Initiative
+    from releases.models import Ground, Withholding
+
+    ground = Ground.objects.order_by("order").first() or Ground.objects.create(
+        article="22", title="Secret industriel"
+    )
+    initiative = ed.initiatives.get(code=OWN)
+    return Withholding.objects.create(
+        release=_release(ed), content_type=ContentType.objects.get_for_model(Initiative),
+        object_id=initiative.pk, field="budget", ground=ground,
+    ).pk  # fmt: skip
+
+
 ROUTE_ARGS = {
     # Each named route of an edition, with what follows the edition in its URL.
     "roadmap:home": lambda ed: [],
@@ -507,22 +545,41 @@ ROUTE_ARGS = {
     "roadmap:move": lambda ed: ["radar-score", ed.radar.scores.first().pk],
     "initiatives:detail": lambda ed: [OWN],
     "benefits:summary": lambda ed: [],
+    # Follow-up of the plan (followup/)
     "followup:dashboard": lambda ed: [],
     "followup:pdf": lambda ed: [],
     "followup:periods": lambda ed: [],
-    "followup:period_delete": lambda ed: [ed.reporting_periods.first().pk],
+    "followup:period_delete": lambda ed: [_period(ed).pk],
     "followup:risks": lambda ed: [],
     "followup:indicator": lambda ed: [
-        ed.initiatives.get(code="2.2.3")
-        .benefits.filter(indicators__isnull=False)
-        .first()
-        .indicators.first()
-        .pk
+        Indicator.objects.filter(benefit__initiative__edition=ed).order_by("pk").first().pk
     ],
     "followup:initiative": lambda ed: [OWN],
-    "followup:report": lambda ed: [OWN, "2024-03-31"],
-    "followup:submit": lambda ed: [OWN, "2024-03-31"],
-    "followup:review": lambda ed: [OWN, "2024-03-31"],
+    "followup:report": lambda ed: [OWN, _period(ed).end_date.isoformat()],
+    "followup:submit": lambda ed: [OWN, _period(ed).end_date.isoformat()],
+    "followup:review": lambda ed: [OWN, _period(ed).end_date.isoformat()],
+    # Access-to-information releases (releases/)
+    "releases:list": lambda ed: [],
+    "releases:publication": lambda ed: [],
+    "releases:unpublish": lambda ed: [],
+    "releases:detail": lambda ed: [_release(ed).number],
+    "releases:withhold": lambda ed: [_release(ed).number],
+    "releases:unwithhold": lambda ed: [_release(ed).number, _withholding(ed)],
+    "releases:ground_add": lambda ed: [_release(ed).number],
+    "releases:produce": lambda ed: [_release(ed).number],
+    "releases:pdf": lambda ed: [_release(ed).number],
+    "releases:sent": lambda ed: [_release(ed).number],
+    # The published edition's public pages (releases/public.py): anyone may read them once
+    # published, nobody before.
+    "public:home": lambda ed: [],
+    "public:roadmap": lambda ed: [],
+    "public:initiative": lambda ed: [OWN],
+    "public:sections": lambda ed: [],
+    "public:section": lambda ed: [ed.sections.order_by("order").first().key],
+    "public:pdf": lambda ed: [],
+    "public:data_index": lambda ed: [],
+    "public:datapackage": lambda ed: [],
+    "public:data_file": lambda ed: ["initiatives"],
 }
 # Every step of the workflow, each from the status it starts from.
 STEP_ROUTES = [f"roadmap:transition:{slug}" for slug in STEPS]
@@ -565,8 +622,9 @@ def database_state() -> dict[str, list]:
             "initiatives",
             "benefits",
             "followup",
+            "releases",
             "django_tasks_database",
-        )
+        )  # fmt: skip
         for model in apps.get_app_config(app).get_models()
         if not model.__name__.startswith("Historical") and model is not User
     ]
@@ -588,14 +646,27 @@ def test_another_bodys_coordinator_is_refused_on_every_route_and_nothing_changes
     args = [step] if step else ROUTE_ARGS[name](edition)
     url = reverse(name, args=[BODY, DEMO_YEAR, *args])
     before = database_state()
-    # A route that only takes a POST refuses a GET whoever asks (405): that tells nothing.
-    assert other_body_coordinator.get(url).status_code in (404, 405)
+    # A route that only takes a POST refuses a GET whoever asks (405): that tells nothing; the
+    # public pages take only GET and HEAD, so they refuse a POST whoever asks.
+    public = name.startswith("public:")
+    assert other_body_coordinator.get(url).status_code in ((404,) if public else (404, 405))
     for response in (
         other_body_coordinator.post(url, ANY_POST),
         other_body_coordinator.post(url, ANY_POST, HTTP_HX_REQUEST="true"),
     ):
-        assert response.status_code == 404, (url, response.status_code)
+        assert response.status_code in ((404, 405) if public else (404,)), (
+            url,
+            response.status_code,
+        )
     assert database_state() == before
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTE_ARGS if r.startswith("public:")])
+def test_the_public_pages_of_an_unpublished_edition_are_not_found(route, edition, client):
+    url = reverse(route, args=[BODY, DEMO_YEAR, *ROUTE_ARGS[route](edition)])
+    assert client.get(url).status_code == 404
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.TRANSMITTED)
+    assert client.get(url).status_code == 404  # transmitted, not yet published
 
 
 @pytest.mark.parametrize(

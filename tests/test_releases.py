@@ -192,8 +192,10 @@ def test_a_record_of_another_edition_cannot_be_withheld(approved, officer):
         received_on=datetime.date(2026, 1, 1),
         due_on=datetime.date(2026, 1, 31),
     )
-    elsewhere = body_with_edition()
-    other = Section.objects.create(edition=elsewhere, key="ailleurs", title="Ailleurs", body="x")
+    # Another body's section: the release answers for one edition only.
+    other = Section.objects.create(
+        edition=body_with_edition(), key="portrait", title="Portrait", body="Un texte."
+    )
     with pytest.raises(ValidationError):
         withholding_add(
             release=release,

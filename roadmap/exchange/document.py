@@ -13,9 +13,7 @@ wrong. Like the workbook's import it previews first: the same report (what would
 changed or deleted), and a confirmation applies only what the preview showed.
 
 The document is the whole edition: what it does not hold is deleted (and shown as such in the
-preview). Fields that only some versions of the portal's models have (a section's kind and
-signing role, the edition's template, the radar's lower bound) are written when the model has
-them and read when it does.
+preview).
 """
 
 from __future__ import annotations
@@ -38,7 +36,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from accounts.models import Unit
-from benefits.models import Benefit, Indicator, Measurement
+from benefits.models import Benefit, BenefitYear, Indicator, Measurement
 from initiatives.models import (
     CODE_RE,
     Contribution,
@@ -60,8 +58,10 @@ from roadmap.models import (
     Orientation,
     PlanRisk,
     PlanRiskMitigation,
+    PlanTemplate,
     Radar,
     RadarScore,
+    RiskBase,
     Section,
     SectionItem,
     StrategicOrientation,
@@ -81,15 +81,6 @@ def schema() -> dict:
 @cache
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema(), format_checker=FormatChecker())
-
-
-def has_field(model: type[models.Model], name: str) -> bool:
-    """Whether this version of the portal's model has the field (see the module's note)."""
-    try:
-        model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - FieldDoesNotExist
-        return False
-    return True
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -112,10 +103,7 @@ def export_document(edition: Edition) -> dict:
 
 def export_structure(edition: Edition) -> dict:
     """The document without its initiatives: the body, the edition and the plan's structure."""
-    editions = Edition.objects.select_related("body")
-    if has_field(Edition, "template"):
-        editions = editions.select_related("template")
-    edition = editions.get(pk=edition.pk)
+    edition = Edition.objects.select_related("body", "template").get(pk=edition.pk)
     body = edition.body
     header: dict[str, Any] = {
         "fiscal_year": edition.fiscal_year,
@@ -124,7 +112,7 @@ def export_structure(edition: Edition) -> dict:
         "notice": edition.notice,
         "status": edition.status,
     }
-    template = getattr(edition, "template", None)
+    template = edition.template
     if template is not None:
         header["template"] = {"code": template.code, "version": template.version}
     return {
@@ -155,9 +143,6 @@ def export_structure(edition: Edition) -> dict:
     }
 
 
-OPTIONAL_SECTION_FIELDS = ("kind", "signer_role", "no_contribution_reason")
-
-
 def _export_sections(edition: Edition) -> list[dict]:
     sections = []
     for s in (
@@ -165,17 +150,21 @@ def _export_sections(edition: Edition) -> list[dict]:
         .order_by("order", "pk")
         .prefetch_related("items", "topics")
     ):
-        data = {"key": s.key, "title": s.title, "level": s.level, "order": s.order}
-        for name in OPTIONAL_SECTION_FIELDS:
-            if has_field(Section, name):
-                data[name] = getattr(s, name) or ""
-        data.update(
+        sections.append(
             {
-                "signed": s.signed,
+                "key": s.key,
+                "title": s.title,
+                "level": s.level,
+                "order": s.order,
+                "kind": s.kind,
+                "signer_role": s.signer_role,
+                "shows_vision": s.shows_vision,
                 "signatory_name": s.signatory_name,
                 "signatory_title": s.signatory_title,
                 "body": s.body,
                 "conclusion": s.conclusion,
+                "guidance": s.guidance,
+                "no_contribution_reason": s.no_contribution_reason,
                 "items": [
                     {"order": i.order, "title": i.title, "text": i.text}
                     for i in sorted(s.items.all(), key=lambda i: (i.order, i.pk))
@@ -186,7 +175,6 @@ def _export_sections(edition: Edition) -> list[dict]:
                 ],
             }
         )
-        sections.append(data)
     return sections
 
 
@@ -229,20 +217,15 @@ def _export_radar(edition: Edition) -> dict | None:
     r = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
     if r is None:
         return None
-    data: dict[str, Any] = {}
-    if has_field(Radar, "scale_min"):
-        data["scale_min"] = r.scale_min
-    data.update(
-        {
-            "scale_max": r.scale_max,
-            "source": r.source,
-            "axes": [
-                {"order": s.order, "category": s.category, "score": _number(s.score)}
-                for s in sorted(r.scores.all(), key=lambda s: (s.order, s.pk))
-            ],
-        }
-    )
-    return data
+    return {
+        "scale_min": r.scale_min,
+        "scale_max": r.scale_max,
+        "source": r.source,
+        "axes": [
+            {"order": s.order, "category": s.category, "score": _number(s.score)}
+            for s in sorted(r.scores.all(), key=lambda s: (s.order, s.pk))
+        ],
+    }
 
 
 def _export_risk(risk) -> dict:
@@ -250,6 +233,11 @@ def _export_risk(risk) -> dict:
         "order": risk.order,
         "title": risk.title,
         "description": risk.description,
+        "probability": risk.probability,
+        "impact": risk.impact,
+        "owner": risk.owner,
+        "status": risk.status,
+        "review_date": _date(risk.review_date),
         "mitigations": [
             {"order": m.order, "text": m.text}
             for m in sorted(risk.mitigations.all(), key=lambda m: (m.order, m.pk))
@@ -267,6 +255,7 @@ def _export_initiatives(edition: Edition) -> list[dict]:
             "risks__mitigations",
             "contributions__topic__section",
             "benefits__indicators__measurements",
+            "benefits__years",
         )
     )
     found = []
@@ -335,6 +324,10 @@ def _export_benefit(b: Benefit) -> dict:
         "amount": b.amount,
         "horizon_years": b.horizon_years,
         "measurable": b.measurable,
+        "years": [
+            {"fiscal_year": y.fiscal_year, "planned": y.planned, "realized": y.realized}
+            for y in sorted(b.years.all(), key=lambda y: y.fiscal_year)
+        ],
         "indicators": [
             {
                 "order": ind.order,
@@ -344,6 +337,10 @@ def _export_benefit(b: Benefit) -> dict:
                 "baseline": _number(ind.baseline),
                 "target": _number(ind.target),
                 "threshold": _number(ind.threshold),
+                "baseline_date": _date(ind.baseline_date),
+                "target_date": _date(ind.target_date),
+                "source": ind.source,
+                "frequency": ind.frequency,
                 "measurements": [
                     {"measured_on": _date(m.measured_on), "value": _number(m.value), "note": m.note}
                     for m in sorted(ind.measurements.all(), key=lambda m: m.measured_on)
@@ -822,7 +819,8 @@ def import_document(
 
 
 def _apply(sync: _Sync, edition: Edition, doc: dict) -> None:
-    _apply_edition(sync, edition, doc["edition"])
+    # The document is the whole edition: one that names no template follows none.
+    _apply_edition(sync, edition, {"template": None, **doc["edition"]})
     sections, topics = _apply_sections(sync, edition, doc["sections"])
     ambitions = _apply_orientations(sync, edition, doc)
     _apply_maturity(sync, edition, doc["maturity"])
@@ -839,7 +837,7 @@ def _apply(sync: _Sync, edition: Edition, doc: dict) -> None:
     # What the document no longer holds, children before their parents; initiatives before
     # the ambitions they belong to (an ambition with initiatives cannot be deleted).
     for part in (
-        _("Mesures"), _("Indicateurs"), _("Bénéfices"), _("Contributions"),
+        _("Mesures"), _("Indicateurs"), _("Montants annuels des bénéfices"), _("Bénéfices"), _("Contributions"),
         _("Interdépendances"), _("Jalons"), _("Mesures d'atténuation des initiatives"),
         _("Risques des initiatives"), _("Initiatives"), _("Mesures d'atténuation du plan"),
         _("Risques du plan"), _("Étapes de maturité"), _("Maturité"), _("Axes du radar"),
@@ -857,10 +855,13 @@ def _apply_edition(sync: _Sync, edition: Edition, data: dict) -> None:
         "vision": _text(data.get("vision")),
         "notice": _text(data.get("notice")),
     }
-    if has_field(Edition, "template") and data.get("template"):
-        model = Edition._meta.get_field("template").related_model
+    if "template" in data and not data["template"]:
+        values["template"] = None
+    elif data.get("template"):
         wanted = data["template"]
-        template = model.objects.filter(code=wanted["code"], version=wanted["version"]).first()
+        template = PlanTemplate.objects.filter(
+            code=wanted["code"], version=wanted["version"]
+        ).first()
         if template is None:
             sync.problem(
                 "$.edition.template",
@@ -888,15 +889,16 @@ def _apply_sections(sync: _Sync, edition: Edition, sections: list[dict]):
             "title": s["title"],
             "level": s.get("level", 1),
             "order": s.get("order", n + 1),
-            "signed": bool(s.get("signed")),
+            "kind": s["kind"],
+            "signer_role": _text(s.get("signer_role")),
+            "shows_vision": bool(s.get("shows_vision")),
             "signatory_name": _text(s.get("signatory_name")),
             "signatory_title": _text(s.get("signatory_title")),
             "body": _text(s.get("body")),
             "conclusion": _text(s.get("conclusion")),
+            "guidance": _text(s.get("guidance")),
+            "no_contribution_reason": _text(s.get("no_contribution_reason")),
         }
-        for name in OPTIONAL_SECTION_FIELDS:
-            if has_field(Section, name) and name in s:
-                values[name] = _text(s[name])
         section = sync.save(parts[0], Section, s["key"], s["key"], values, path)
         if section is None:
             continue
@@ -966,9 +968,10 @@ def _apply_maturity(sync: _Sync, edition: Edition, data: dict | None) -> None:
         maturity = sync.save(
             parts[0], Maturity, (), edition.fiscal_year,
             {
-                "edition": edition, "score": _decimal(data["score"]),
+                "edition": edition, "score": _decimal(data.get("score")),
                 "scale_min": data["scale_min"], "scale_max": data["scale_max"],
-                "target_stage": data["target_stage"], "target_date": _parse_date(data["target_date"]),
+                "target_stage": data.get("target_stage"),
+                "target_date": _parse_date(data.get("target_date")),
                 "source": _text(data.get("source")),
             },
             "$.maturity",
@@ -989,17 +992,16 @@ def _apply_radar(sync: _Sync, edition: Edition, data: dict | None) -> None:
     if data is not None:
         values = {
             "edition": edition,
+            "scale_min": data["scale_min"],
             "scale_max": data["scale_max"],
             "source": _text(data.get("source")),
         }
-        if has_field(Radar, "scale_min") and "scale_min" in data:
-            values["scale_min"] = data["scale_min"]
         radar = sync.save(parts[0], Radar, (), edition.fiscal_year, values, "$.radar")
         if radar is not None:
             for k, a in enumerate(data.get("axes", [])):
                 sync.save(
                     parts[1], RadarScore, a["order"], f"{a['order']} {a['category']}",
-                    {"radar": radar, "order": a["order"], "category": a["category"], "score": _decimal(a["score"])},
+                    {"radar": radar, "order": a["order"], "category": a["category"], "score": _decimal(a.get("score"))},
                     f"$.radar.axes[{k}]",
                 )  # fmt: skip
 
@@ -1019,7 +1021,10 @@ def _apply_risks(
         for n, r in enumerate(items):
             risk = sync.save(
                 risk_part, risk_model, (*prefix, r["order"]), f"{label}{r['order']}",
-                {**owner, "order": r["order"], "title": r["title"], "description": _text(r.get("description"))},
+                {**owner, "order": r["order"], "title": r["title"], "description": _text(r.get("description")),
+                 "probability": r.get("probability"), "impact": r.get("impact"),
+                 "owner": _text(r.get("owner")), "status": r.get("status", RiskBase.Status.OPEN),
+                 "review_date": _parse_date(r.get("review_date"))},
                 f"{path}[{n}]",
             )  # fmt: skip
             if risk is None:
@@ -1040,6 +1045,7 @@ def _apply_initiatives(sync, edition, initiatives, ambitions, topics) -> None:
         "dependencies": _("Interdépendances"),
         "contributions": _("Contributions"),
         "benefits": _("Bénéfices"),
+        "years": _("Montants annuels des bénéfices"),
         "indicators": _("Indicateurs"),
         "measurements": _("Mesures"),
         "units": _("Unités"),
@@ -1055,6 +1061,9 @@ def _apply_initiatives(sync, edition, initiatives, ambitions, topics) -> None:
               lambda c: (c.initiative.code, c.topic.section.key, c.topic.order, c.order))  # fmt: skip
     sync.load(parts["benefits"], Benefit.objects.filter(initiative__edition=edition).select_related("initiative"),
               lambda b: (b.initiative.code, b.order))  # fmt: skip
+    sync.load(parts["years"], BenefitYear.objects.filter(benefit__initiative__edition=edition)
+              .select_related("benefit__initiative"),
+              lambda y: (y.benefit.initiative.code, y.benefit.order, y.fiscal_year))  # fmt: skip
     sync.load(parts["indicators"],
               Indicator.objects.filter(benefit__initiative__edition=edition).select_related("benefit__initiative"),
               lambda i: (i.benefit.initiative.code, i.benefit.order, i.order))  # fmt: skip
@@ -1124,6 +1133,14 @@ def _apply_initiatives(sync, edition, initiatives, ambitions, topics) -> None:
             )  # fmt: skip
             if benefit is None:
                 continue
+            for x, y in enumerate(b.get("years", [])):
+                key = (code, b["order"], y["fiscal_year"])
+                sync.save(
+                    parts["years"], BenefitYear, key, _key_text(key),
+                    {"benefit": benefit, "fiscal_year": y["fiscal_year"],
+                     "planned": y.get("planned"), "realized": y.get("realized")},
+                    f"{b_path}.years[{x}]",
+                )  # fmt: skip
             for x, ind in enumerate(b.get("indicators", [])):
                 key = (code, b["order"], ind["order"])
                 indicator = sync.save(
@@ -1131,7 +1148,10 @@ def _apply_initiatives(sync, edition, initiatives, ambitions, topics) -> None:
                     {"benefit": benefit, "order": ind["order"], "name": ind["name"],
                      "unit": _text(ind.get("unit")), "direction": ind.get("direction", "increase"),
                      "baseline": _decimal(ind.get("baseline")), "target": _decimal(ind.get("target")),
-                     "threshold": _decimal(ind.get("threshold"))},
+                     "threshold": _decimal(ind.get("threshold")),
+                     "baseline_date": _parse_date(ind.get("baseline_date")),
+                     "target_date": _parse_date(ind.get("target_date")),
+                     "source": _text(ind.get("source")), "frequency": _text(ind.get("frequency"))},
                     f"{b_path}.indicators[{x}]",
                 )  # fmt: skip
                 if indicator is None:

@@ -21,7 +21,7 @@ from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Unit, User
-from benefits.models import Benefit, Indicator, Measurement
+from benefits.models import Benefit, BenefitYear, Indicator, Measurement
 from initiatives.models import (
     CODE_RE,
     Contribution,
@@ -31,7 +31,7 @@ from initiatives.models import (
     Milestone,
 )
 from roadmap.exchange import vocabulary
-from roadmap.models import Ambition, Edition, Topic, fiscal_year_label
+from roadmap.models import Ambition, Edition, RiskBase, Topic, fiscal_year_label
 
 
 def _fold(text: str) -> str:
@@ -306,6 +306,9 @@ def _key_part(value) -> str:
 
 class PlanResource(resources.ModelResource):
     sheet = ""
+    # Columns a file may leave out (added to the format after its first version: a file
+    # written before still imports, and what it does not hold is left as it is).
+    optional_columns: frozenset[str] = frozenset()
 
     def __init__(self, edition: Edition, **kwargs) -> None:
         self.edition = edition
@@ -625,6 +628,33 @@ def _benefits(edition: Edition) -> dict:
     }
 
 
+class BenefitYearResource(ChildResource):
+    sheet = "Montants annuels"
+    parent_attribute = "benefit"
+    parent_columns = ["Code de l'initiative", "N° du bénéfice"]
+    parent_what = "Bénéfice"
+
+    code = fields.Field("benefit__initiative__code", "Code de l'initiative", readonly=True)
+    benefit_order = fields.Field(
+        "benefit__order", "N° du bénéfice", readonly=True, widget=whole_number()
+    )
+    order = fields.Field("fiscal_year", "Exercice")
+    planned = fields.Field("planned", "Montant prévu ($)", widget=DollarsWidget())
+    realized = fields.Field("realized", "Montant réalisé ($)", widget=DollarsWidget())
+
+    class Meta(PlanResource.Meta):
+        model = BenefitYear
+        fields = ("code", "benefit_order", "order", "planned", "realized")
+
+    def parents(self, edition):
+        return _benefits(edition)
+
+    def get_queryset(self):
+        return BenefitYear.objects.filter(benefit__initiative__edition=self.edition).select_related(
+            "benefit__initiative"
+        )
+
+
 class IndicatorResource(ChildResource):
     sheet = "Indicateurs"
     parent_attribute = "benefit"
@@ -644,6 +674,20 @@ class IndicatorResource(ChildResource):
     baseline = fields.Field("baseline", "Valeur de départ", widget=FrenchDecimalWidget())
     target = fields.Field("target", "Cible", widget=FrenchDecimalWidget())
     threshold = fields.Field("threshold", "Seuil", widget=FrenchDecimalWidget())
+    baseline_date = fields.Field(
+        "baseline_date", "Date de la valeur de départ", widget=FrenchDateWidget()
+    )
+    target_date = fields.Field("target_date", "Échéance de la cible", widget=FrenchDateWidget())
+    source = fields.Field("source", "Source des données")
+    frequency = fields.Field(
+        "frequency",
+        "Fréquence de mesure",
+        widget=ChoiceLabelWidget(Indicator._meta.get_field("frequency").choices, "Fréquence"),
+    )
+    optional_columns = frozenset(
+        {"Date de la valeur de départ", "Échéance de la cible", "Source des données",
+         "Fréquence de mesure"}
+    )  # fmt: skip
 
     class Meta(PlanResource.Meta):
         model = Indicator
@@ -657,6 +701,10 @@ class IndicatorResource(ChildResource):
             "baseline",
             "target",
             "threshold",
+            "baseline_date",
+            "target_date",
+            "source",
+            "frequency",
         )
 
     def parents(self, edition):
@@ -719,10 +767,24 @@ class RiskResource(ChildResource):
     order = fields.Field("order", "N° du risque", widget=whole_number())
     title = fields.Field("title", "Risque")
     description = fields.Field("description", "Précisions")
+    probability = fields.Field("probability", "Probabilité (1 à 5)", widget=whole_number())
+    impact = fields.Field("impact", "Impact (1 à 5)", widget=whole_number())
+    owner = fields.Field("owner", "Responsable du risque")
+    status = fields.Field(
+        "status", "État du risque", widget=ChoiceLabelWidget(RiskBase.Status.choices, "État")
+    )
+    review_date = fields.Field("review_date", "Prochaine revue", widget=FrenchDateWidget())
+    optional_columns = frozenset(
+        {"Probabilité (1 à 5)", "Impact (1 à 5)", "Responsable du risque", "État du risque",
+         "Prochaine revue"}
+    )  # fmt: skip
 
     class Meta(PlanResource.Meta):
         model = InitiativeRisk
-        fields = ("code", "order", "title", "description")
+        fields = (
+            "code", "order", "title", "description", "probability", "impact", "owner",
+            "status", "review_date",
+        )  # fmt: skip
 
     def parents(self, edition):
         return {(code,): i for code, i in _initiatives(edition).items()}
@@ -831,6 +893,7 @@ class ContributionResource(ChildResource):
 RESOURCES: list[type[PlanResource]] = [
     InitiativeResource,
     BenefitResource,
+    BenefitYearResource,
     IndicatorResource,
     MeasurementResource,
     RiskResource,

@@ -48,6 +48,7 @@ def _code_path(resource_class: type[PlanResource]) -> str:
     paths = {
         "Initiatives": "code__in",
         "Bénéfices": "initiative__code__in",
+        "Montants annuels": "benefit__initiative__code__in",
         "Indicateurs": "benefit__initiative__code__in",
         "Mesures": "indicator__benefit__initiative__code__in",
         "Risques": "initiative__code__in",
@@ -134,7 +135,7 @@ def _check_headers(sheet: Sheet, resource: PlanResource, report: ImportReport) -
     expected = resource.headers
     known = set(expected)
     unknown = [h for h in sheet.headers if h not in known]
-    missing = [h for h in expected if h not in sheet.headers and not _readonly_info(resource, h)]
+    missing = [h for h in expected if h not in sheet.headers and not _may_be_missing(resource, h)]
     for header in unknown:
         report.problems.append(Problem(sheet.name, 1, header or "(vide)", "Colonne inconnue."))
     for header in missing:
@@ -145,9 +146,10 @@ def _check_headers(sheet: Sheet, resource: PlanResource, report: ImportReport) -
     return not (unknown or missing or duplicates)
 
 
-def _readonly_info(resource: PlanResource, header: str) -> bool:
-    """Columns shown for information only may be left out of a file."""
-    return header == "Sujet (pour information)"
+def _may_be_missing(resource: PlanResource | type[PlanResource], header: str) -> bool:
+    """Columns shown for information only, and those added after the format's first version,
+    may be left out of a file."""
+    return header == "Sujet (pour information)" or header in resource.optional_columns
 
 
 def _check_duplicate_keys(sheet: Sheet, resource: PlanResource, report: ImportReport) -> None:
@@ -239,7 +241,7 @@ def _identify(sheet: Sheet, single_csv: bool) -> type[PlanResource] | None:
         # A CSV is one sheet: recognise it by its columns (the most specific sheet first).
         for resource_class in sorted(RESOURCES, key=lambda r: -len(_headers_of(r))):
             headers = _headers_of(resource_class)
-            if set(sheet.headers) >= {h for h in headers if h != "Sujet (pour information)"}:
+            if set(sheet.headers) >= {h for h in headers if not _may_be_missing(resource_class, h)}:
                 return resource_class
     return None
 

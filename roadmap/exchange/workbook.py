@@ -27,7 +27,6 @@ from django.utils import timezone, translation
 from roadmap.exchange import vocabulary
 from roadmap.exchange.document import (
     FORMAT,
-    OPTIONAL_SECTION_FIELDS,
     _apply_edition,
     _apply_maturity,
     _apply_orientations,
@@ -36,13 +35,10 @@ from roadmap.exchange.document import (
     _apply_sections,
     _Sync,
     export_structure,
-    has_field,
 )
 from roadmap.exchange.files import Sheet, write_xlsx
 from roadmap.exchange.service import ImportReport, Problem, _export_datasets, run_import
-from roadmap.models import Edition, PlanRisk, PlanRiskMitigation, Radar, Section
-
-SECTION_OPTIONAL_COLUMNS = {"kind": "Type de section", "signer_role": "Rôle signataire"}
+from roadmap.models import Edition, PlanRisk, PlanRiskMitigation
 
 # Each structure sheet: its columns (French), and the document field each column holds.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -53,11 +49,13 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("Rôle signataire", "signer_role"),
         ("Niveau", "level"),
         ("Ordre", "order"),
-        ("Signée", "signed"),
+        ("Affiche l'énoncé de vision", "shows_vision"),
         ("Signataire", "signatory_name"),
         ("Titre du signataire", "signatory_title"),
         ("Texte", "body"),
         ("Texte de clôture", "conclusion"),
+        ("Consignes du modèle", "guidance"),
+        ("Raison de l'absence de contribution", "no_contribution_reason"),
     ],
     "Sujets": [
         ("Section", "section"),
@@ -97,6 +95,11 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("N° du risque", "order"),
         ("Risque", "title"),
         ("Précisions", "description"),
+        ("Probabilité (1 à 5)", "probability"),
+        ("Impact (1 à 5)", "impact"),
+        ("Responsable du risque", "owner"),
+        ("État du risque", "status"),
+        ("Prochaine revue", "review_date"),
     ],
     "Atténuations du plan": [
         ("N° du risque", "risk"),
@@ -117,16 +120,23 @@ MODEL_FIELDS = {"number": "number", "category": "category"}
 
 
 def _columns(sheet: str) -> list[tuple[str, str]]:
-    """The sheet's columns in this version of the models (a section's kind and signing role,
-    the radar's lower bound, only where the models have them)."""
-    found = COLUMNS[sheet]
-    if sheet == "Sections":
-        found = [
-            (c, f) for c, f in found if f not in SECTION_OPTIONAL_COLUMNS or has_field(Section, f)
-        ]
-    if sheet == "Radar" and not has_field(Radar, "scale_min"):
-        found = [(c, f) for c, f in found if f != "scale_min"]
+    return COLUMNS[sheet]
+
+
+def _risk_statuses() -> dict[str, list[str]]:
+    """A risk's status by its code: its labels in French and in English (the workbook writes
+    the label of its language and reads either, or the code)."""
+    found: dict[str, list[str]] = {}
+    for lang in (vocabulary.FRENCH, vocabulary.ENGLISH):
+        with translation.override(vocabulary.translation_code(lang)):
+            for code, label in PlanRisk.Status.choices:
+                found.setdefault(code, []).append(str(label))
     return found
+
+
+def _risk_status_label(code: str, lang: str) -> str:
+    with translation.override(vocabulary.translation_code(lang)):
+        return str(PlanRisk.Status(code).label)
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -157,7 +167,7 @@ def _plan_rows(edition: Edition, document: dict) -> list[tuple[str, object]]:
 def _structure_rows(document: dict, lang: str) -> dict[str, list[dict]]:
     sections = document["sections"]
     return {
-        "Sections": [{**s, "signed": _yes_no(s["signed"], lang)} for s in sections],
+        "Sections": [{**s, "shows_vision": _yes_no(s["shows_vision"], lang)} for s in sections],
         "Sujets": [{**t, "section": s["key"]} for s in sections for t in s["topics"]],
         "Éléments de section": [{**i, "section": s["key"]} for s in sections for i in s["items"]],
         "Orientations stratégiques": document["strategic_orientations"],
@@ -174,7 +184,9 @@ def _structure_rows(document: dict, lang: str) -> dict[str, list[dict]]:
         "Étapes de maturité": (document["maturity"] or {}).get("stages", []),
         "Radar": [document["radar"]] if document["radar"] else [],
         "Axes du radar": (document["radar"] or {}).get("axes", []),
-        "Risques du plan": document["plan_risks"],
+        "Risques du plan": [
+            {**r, "status": _risk_status_label(r["status"], lang)} for r in document["plan_risks"]
+        ],
         "Atténuations du plan": [
             {**m, "risk": r["order"]} for r in document["plan_risks"] for m in r["mitigations"]
         ],
@@ -269,9 +281,10 @@ class _Cells:
             return None
         return int(number)
 
-    def decimal(self, value, where) -> float | None:
+    def decimal(self, value, where, *, required: bool = True) -> float | None:
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.problem(*where, "Un nombre est attendu.")
+            if required:
+                self.problem(*where, "Un nombre est attendu.")
             return None
         try:
             text = re.sub(r"[\s\u00a0\u202f]", "", str(value)).replace(",", ".")
@@ -280,7 +293,11 @@ class _Cells:
             self.problem(*where, f"« {value} » n'est pas un nombre.")
             return None
 
-    def date(self, value, where) -> str | None:
+    def date(self, value, where, *, required: bool = True) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(*where, "Une date est attendue (ex. : 2025-03-31).")
+            return None
         if isinstance(value, datetime.datetime):
             return value.date().isoformat()
         if isinstance(value, datetime.date):
@@ -290,6 +307,18 @@ class _Cells:
         except ValueError:
             self.problem(*where, f"« {value} » n'est pas une date (ex. : 2025-03-31).")
             return None
+
+    def choice(self, value, choices, where, default: str) -> str:
+        """A choice by its code or its label (French or English, any case); empty: ``default``."""
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return default
+        for code, labels in choices.items():
+            if text.casefold() in {code.casefold(), *(label.casefold() for label in labels)}:
+                return code
+        names = ", ".join(labels[0] for labels in choices.values())
+        self.problem(*where, f"« {text} » n'est pas une valeur permise ({names}).")
+        return default
 
     def yes_no(self, value, where) -> bool:
         folded = "" if value is None else str(value).strip().casefold()
@@ -372,7 +401,20 @@ def _read_plan(cells: _Cells, sheet: Sheet, places: dict) -> dict | None:
         if name in values:
             places[f"$.edition.{path}"] = (PLAN, values[name][1])
     update = values.get("N° de mise à jour")
+    found = {}
+    code, version = values.get("Modèle de plan"), values.get("Version du modèle")
+    if code is not None or version is not None:
+        # The template the plan follows: both cells empty, none.
+        code_text = cells.text((code or (None,))[0], None)
+        if code_text:
+            where = (PLAN, (version or code)[1], "Valeur")
+            number = cells.whole((version or (None,))[0], where)
+            found["template"] = {"code": code_text, "version": number}
+            places["$.edition.template"] = (PLAN, code[1])
+        else:
+            found["template"] = None
     return {
+        **found,
         "update_number": cells.whole(update[0], (PLAN, update[1], "Valeur")) if update else 0,
         "vision": cells.text(values.get("Énoncé de vision", (None,))[0], (PLAN, None, "Valeur")),
         "notice": cells.text(values.get("Avertissement", (None,))[0], (PLAN, None, "Valeur")),
@@ -391,17 +433,22 @@ def _read_parts(cells: _Cells, rows: dict, places: dict) -> dict:
                 "title": cells.text(r.get("title"), at("Sections", number, "Titre"), required=True),
                 "level": cells.whole(r.get("level"), at("Sections", number, "Niveau")),
                 "order": cells.whole(r.get("order"), at("Sections", number, "Ordre")),
-                "signed": cells.yes_no(r.get("signed"), at("Sections", number, "Signée")),
+                "kind": cells.text(
+                    r.get("kind"), at("Sections", number, "Type de section"), required=True
+                ),
+                "signer_role": cells.text(r.get("signer_role"), None),
+                "shows_vision": cells.yes_no(
+                    r.get("shows_vision"), at("Sections", number, "Affiche l'énoncé de vision")
+                ),
                 "signatory_name": cells.text(r.get("signatory_name"), None),
                 "signatory_title": cells.text(r.get("signatory_title"), None),
                 "body": cells.text(r.get("body"), None),
                 "conclusion": cells.text(r.get("conclusion"), None),
+                "guidance": cells.text(r.get("guidance"), None),
+                "no_contribution_reason": cells.text(r.get("no_contribution_reason"), None),
                 "topics": [],
                 "items": [],
             }
-            for name in OPTIONAL_SECTION_FIELDS:
-                if name in r:
-                    section[name] = cells.text(r.get(name), None)
             if section["key"] in by_key:
                 cells.problem("Sections", number, "Clé", f"« {section['key']} » est en double.")
             places[f"$.sections[{len(sections)}]"] = ("Sections", number)
@@ -516,7 +563,9 @@ def _read_parts(cells: _Cells, rows: dict, places: dict) -> dict:
         for number, r in rows["Maturité"][:1]:
             places["$.maturity"] = ("Maturité", number)
             maturity = {
-                "score": cells.decimal(r.get("score"), at("Maturité", number, "Résultat")),
+                "score": cells.decimal(
+                    r.get("score"), at("Maturité", number, "Résultat"), required=False
+                ),
                 "scale_min": cells.whole(
                     r.get("scale_min"), at("Maturité", number, "Minimum de l'échelle")
                 ),
@@ -524,10 +573,12 @@ def _read_parts(cells: _Cells, rows: dict, places: dict) -> dict:
                     r.get("scale_max"), at("Maturité", number, "Maximum de l'échelle")
                 ),
                 "target_stage": cells.whole(
-                    r.get("target_stage"), at("Maturité", number, "Étape visée")
+                    r.get("target_stage"), at("Maturité", number, "Étape visée"), required=False
                 ),
                 "target_date": cells.date(
-                    r.get("target_date"), at("Maturité", number, "Échéance de la cible")
+                    r.get("target_date"),
+                    at("Maturité", number, "Échéance de la cible"),
+                    required=False,
                 ),
                 "source": cells.text(r.get("source"), None),
                 "stages": [],
@@ -551,16 +602,15 @@ def _read_parts(cells: _Cells, rows: dict, places: dict) -> dict:
         for number, r in rows["Radar"][:1]:
             places["$.radar"] = ("Radar", number)
             radar = {
+                "scale_min": cells.whole(
+                    r.get("scale_min"), at("Radar", number, "Minimum de l'échelle")
+                ),
                 "scale_max": cells.whole(
                     r.get("scale_max"), at("Radar", number, "Maximum de l'échelle")
                 ),
                 "source": cells.text(r.get("source"), None),
                 "axes": [],
             }
-            if "scale_min" in r:
-                radar["scale_min"] = cells.whole(
-                    r.get("scale_min"), at("Radar", number, "Minimum de l'échelle")
-                )
             for k, (n, a) in enumerate(rows["Axes du radar"]):
                 places[f"$.radar.axes[{k}]"] = ("Axes du radar", n)
                 radar["axes"].append(
@@ -569,20 +619,34 @@ def _read_parts(cells: _Cells, rows: dict, places: dict) -> dict:
                         "category": cells.text(
                             a.get("category"), at("Axes du radar", n, "Axe"), required=True
                         ),
-                        "score": cells.decimal(a.get("score"), at("Axes du radar", n, "Résultat")),
+                        "score": cells.decimal(
+                            a.get("score"), at("Axes du radar", n, "Résultat"), required=False
+                        ),
                     }
                 )
         if radar is not None:
             parts["Radar"] = radar
     if "Risques du plan" in rows and "Atténuations du plan" in rows:
-        risks, by_order = [], {}
+        risks, by_order, statuses = [], {}, _risk_statuses()
         for number, r in rows["Risques du plan"]:
+            where = lambda column: at("Risques du plan", number, column)  # noqa: B023, E731
             risk = {
                 "order": cells.whole(r.get("order"), at("Risques du plan", number, "N° du risque")),
                 "title": cells.text(
                     r.get("title"), at("Risques du plan", number, "Risque"), required=True
                 ),
                 "description": cells.text(r.get("description"), None),
+                "probability": cells.whole(
+                    r.get("probability"), where("Probabilité (1 à 5)"), required=False
+                ),
+                "impact": cells.whole(r.get("impact"), where("Impact (1 à 5)"), required=False),
+                "owner": cells.text(r.get("owner"), None),
+                "status": cells.choice(
+                    r.get("status"), statuses, where("État du risque"), PlanRisk.Status.OPEN
+                ),
+                "review_date": cells.date(
+                    r.get("review_date"), where("Prochaine revue"), required=False
+                ),
                 "mitigations": [],
             }
             places[f"$.plan_risks[{len(risks)}]"] = ("Risques du plan", number)

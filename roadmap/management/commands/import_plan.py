@@ -101,7 +101,10 @@ class Command(BaseCommand):
             target = Edition.objects.filter(body=found_body, fiscal_year=fiscal_year).first()
             if target is None:
                 try:
-                    target = edition_start(body=found_body, fiscal_year=fiscal_year, user=None)
+                    # Empty: the document or workbook brings the whole structure.
+                    target = edition_start(
+                        body=found_body, fiscal_year=fiscal_year, user=None, empty=True
+                    )
                 except WorkflowError as error:
                     raise CommandError(str(error)) from error
                 self.stdout.write(
