@@ -15,11 +15,6 @@ class IndicatorInline(admin.StackedInline):
     show_change_link = True
 
 
-class BenefitYearInline(admin.TabularInline):
-    model = BenefitYear
-    extra = 0
-
-
 @admin.register(Benefit)
 class BenefitAdmin(FrozenEditionAdmin):
     list_display = ("description", "initiative", "kind", "amount", "horizon_years")
