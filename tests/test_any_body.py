@@ -40,9 +40,7 @@ def sqe(edition, tmp_path) -> Edition:
         ("sqe-lecteur", roles.READER),
     ]:
         person(username, role, body=SQE)
-    call_command(
-        "import_plan", write(tmp_path, shaped_plan()), body=body.acronym, edition=YEAR
-    )
+    call_command("import_plan", write(tmp_path, shaped_plan()), body=body.acronym, edition=YEAR)
     plan = Edition.objects.get(body=body, fiscal_year=YEAR)
     # What the coordinator completes before submitting: a lead and a unit for each initiative.
     unit = Unit.objects.filter(body=body).first() or Unit.objects.create(
