@@ -28,6 +28,30 @@ SQE, YEAR = "sqe", "2024-2025"
 MEIE_NAMES = ("Ministère de l", "MEIE")
 
 
+def document() -> dict:
+    """The SQE's plan: the shaped plan of the exchange tests, every axis of its radar assessed,
+    with sections of its own keys for its roadmap, orientations, benefits, risks, maturity and
+    radar."""
+    plan = shaped_plan()
+    plan["radar"]["axes"][-1]["score"] = 3.5
+    narrative = next(s for s in plan["sections"] if s["kind"] == "narrative")
+    for order, (key, title, kind) in enumerate(
+        [
+            ("nos-orientations", "Nos orientations et ambitions", "orientations"),
+            ("notre-feuille-de-route", "Notre feuille de route", "roadmap"),
+            ("ce-que-nous-en-attendons", "Ce que nous en attendons", "benefits"),
+            ("ce-qui-pourrait-nuire", "Ce qui pourrait nuire", "plan_risks"),
+            ("ou-nous-en-sommes", "Où nous en sommes", "maturity"),
+            ("notre-radar", "Notre radar", "radar"),
+        ],
+        start=len(plan["sections"]) + 1,
+    ):
+        plan["sections"].append(
+            {**narrative, "key": key, "title": title, "kind": kind, "order": order, "items": []}
+        )
+    return plan
+
+
 @pytest.fixture
 def sqe(edition, tmp_path) -> Edition:
     """The SQE's 2024-2025 plan, imported from its JSON document beside the MEIE's demo."""
@@ -40,7 +64,7 @@ def sqe(edition, tmp_path) -> Edition:
         ("sqe-lecteur", roles.READER),
     ]:
         person(username, role, body=SQE)
-    call_command("import_plan", write(tmp_path, shaped_plan()), body=body.acronym, edition=YEAR)
+    call_command("import_plan", write(tmp_path, document()), body=body.acronym, edition=YEAR)
     plan = Edition.objects.get(body=body, fiscal_year=YEAR)
     # What the coordinator completes before submitting: a lead and a unit for each initiative.
     unit = Unit.objects.filter(body=body).first() or Unit.objects.create(
@@ -100,7 +124,15 @@ def test_its_pdf_shows_roadmap_benefits_risks_maturity_and_radar_and_never_the_m
     for meie in MEIE_NAMES:
         assert meie not in text
     assert "Société québécoise des essais" in text
-    for piece in ("3.2.4", "3.4.7", "Ambition 3.4", "Économies", "Pénurie d", "Axe 6"):
+    for piece in (
+        "Notre feuille de route",
+        "3.2.4",
+        "3.4.7",
+        "Ambition 3.4",
+        "Économies",
+        "Pénurie d",
+        "Axe 6",
+    ):
         assert piece in text, piece
     assert "Étape 4 de la société" in text  # the maturity's own stage labels
     assert "Anne Tremblay" in text and "présidente-directrice générale" in text
