@@ -453,6 +453,28 @@ ROUTE_ARGS = {
     "roadmap:add_under": lambda ed: ["benefit", ed.initiatives.get(code=OWN).pk],
     "initiatives:detail": lambda ed: [OWN],
     "benefits:summary": lambda ed: [],
+    # Releases (access officer) and publication (coordinator): the number of a release is
+    # never reached, the edition is refused first.
+    "releases:list": lambda ed: [],
+    "releases:publication": lambda ed: [],
+    "releases:unpublish": lambda ed: [],
+    "releases:detail": lambda ed: [1],
+    "releases:withhold": lambda ed: [1],
+    "releases:unwithhold": lambda ed: [1, 1],
+    "releases:ground_add": lambda ed: [1],
+    "releases:produce": lambda ed: [1],
+    "releases:pdf": lambda ed: [1],
+    "releases:sent": lambda ed: [1],
+    # The public pages of an edition that is not published: 404 for everyone, whatever the method.
+    "public:home": lambda ed: [],
+    "public:roadmap": lambda ed: [],
+    "public:initiative": lambda ed: [OWN],
+    "public:sections": lambda ed: [],
+    "public:section": lambda ed: [ed.sections.order_by("order").first().key],
+    "public:pdf": lambda ed: [],
+    "public:data_index": lambda ed: [],
+    "public:datapackage": lambda ed: [],
+    "public:data_file": lambda ed: ["initiatives"],
 }
 # Every step of the workflow, each from the status it starts from.
 STEP_ROUTES = [f"roadmap:transition:{slug}" for slug in STEPS]
