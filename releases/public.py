@@ -16,11 +16,16 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseNotModified,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_safe
 
 from releases import opendata
 from releases.models import Publication
@@ -53,10 +58,12 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     """Open to anyone, GET and HEAD only, 404 unless published; ETag and Cache-Control."""
 
     @login_not_required
-    @require_safe
     @wraps(view)
     def wrapper(request: HttpRequest, body: str, fiscal_year: str, **kwargs) -> HttpResponse:
+        # Whether the edition is published comes first: nothing is told about one that is not.
         publication = _publication(body, fiscal_year)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         etag = f'"{publication.etag}-{request.LANGUAGE_CODE}"'
         if etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
