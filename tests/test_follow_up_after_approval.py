@@ -12,8 +12,8 @@ from accounts.models import User
 from benefits.models import Benefit, BenefitYear, Indicator, Measurement
 from initiatives.models import InitiativeRisk
 from roadmap.models import Edition, EditionFrozenError, PlanRisk
-from roadmap.workflow.steps import edition_transition
 from roadmap.pdf.report import archive, pdf_for_edition
+from roadmap.workflow.steps import edition_transition
 from tests.personas import client_for
 from tests.test_permissions import other_body_coordinator, other_body_edition  # noqa: F401
 from tests.test_workflow import BODY, YEAR, make_ready, move_to
