@@ -165,6 +165,7 @@ class Indicator(Versioned):
 
 class Measurement(Versioned):
     edition_path = "indicator__benefit__initiative__edition"
+    FOLLOW_UP_RECORD = True  # measured during the year, after approval too
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
     measured_on = models.DateField(_("date de la mesure"))
     value = models.DecimalField(_("valeur mesurée"), max_digits=14, decimal_places=2)
@@ -188,6 +189,7 @@ class BenefitYear(Versioned):
     """A financial benefit's planned and realized amounts for one fiscal year."""
 
     edition_path = "benefit__initiative__edition"
+    FOLLOW_UP_FIELDS = frozenset({"realized"})  # entered after approval (the plan is « planned »)
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="years")
     fiscal_year = models.CharField(

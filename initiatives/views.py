@@ -45,6 +45,8 @@ def detail(request: HttpRequest, body: str, fiscal_year: str, code: str) -> Http
             "initiative": initiative,
             "obj": initiative,
             "can_edit": can_edit_initiative(request.user, initiative),
+            # Once approved, its follow-up still changes (measurements, risks' scoring).
+            "can_follow_up": can_edit_initiative(request.user, initiative, follow_up=True),
             "history": changes(initiative_sources([initiative.pk]), limit=RECENT_CHANGES),
             "recent_changes": RECENT_CHANGES,
             "comments": comments,

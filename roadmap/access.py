@@ -70,15 +70,21 @@ def is_coordinator(user: User | AnonymousUser, where: Edition | PublicBody | int
     return roles.has_role(user, roles.COORDINATOR, _body_of(where))
 
 
-def can_edit_edition(user: User | AnonymousUser, edition: Edition) -> bool:
-    """The body's PTN coordinator edits everything in an edition whose content may still change."""
-    return edition.is_content_editable and is_coordinator(user, edition)
+def _editable(edition: Edition, follow_up: bool) -> bool:
+    """Content may change; or, for ``follow_up``, the edition is approved and followed."""
+    return edition.is_content_editable or (follow_up and edition.is_followed_up)
 
 
-def can_edit_initiative(user: User | AnonymousUser, initiative) -> bool:
+def can_edit_edition(user: User | AnonymousUser, edition: Edition, *, follow_up=False) -> bool:
+    """The body's PTN coordinator edits everything in an edition whose content may still change
+    (with ``follow_up``: also the follow-up of an approved one)."""
+    return _editable(edition, follow_up) and is_coordinator(user, edition)
+
+
+def can_edit_initiative(user: User | AnonymousUser, initiative, *, follow_up=False) -> bool:
     """The body's coordinator, or the initiative's own lead (who holds the lead role there)."""
     edition = initiative.edition
-    if not edition.is_content_editable or not user.is_authenticated:
+    if not _editable(edition, follow_up) or not user.is_authenticated:
         return False
     if is_coordinator(user, edition):
         return True

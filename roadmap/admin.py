@@ -24,17 +24,40 @@ class FrozenEditionAdmin(admin.ModelAdmin):
     """Records of a recommended or approved edition are read-only in the admin too.
 
     (The models refuse the write anyway; this shows it instead of failing on save.)
+
+    Once approved, the follow-up a model declares (Versioned.FOLLOW_UP_FIELDS, or its whole
+    records with FOLLOW_UP_RECORD) stays writable here too; every other field is read-only.
     """
 
+    def _follow_up_only(self, obj) -> bool:
+        return obj is not None and obj.is_in_frozen_edition() and obj.is_in_follow_up()
+
     def has_change_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.is_in_frozen_edition():
+        if obj is not None and obj.is_in_frozen_edition() and not obj.is_in_follow_up():
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.is_in_frozen_edition():
+        if (
+            obj is not None
+            and obj.is_in_frozen_edition()
+            and not (obj.FOLLOW_UP_RECORD and obj.is_in_follow_up())
+        ):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if self._follow_up_only(obj) and not obj.FOLLOW_UP_RECORD:
+            names = [f.name for f in obj._meta.fields if f.editable and not f.primary_key]
+            readonly += tuple(n for n in names if n not in obj.FOLLOW_UP_FIELDS)
+        return readonly
+
+    def get_inline_instances(self, request, obj=None):
+        # A followed record's own inlines (mitigations, …) are not follow-up: not shown.
+        if self._follow_up_only(obj):
+            return []
+        return super().get_inline_instances(request, obj)
 
 
 class SectionInline(admin.TabularInline):

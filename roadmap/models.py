@@ -36,6 +36,12 @@ def validate_fiscal_year(value: str) -> None:
 # Once the DI recommends an edition its content is frozen (until it is returned to draft);
 # once approved, for good. The statuses are Edition.Status values.
 FROZEN_STATUSES = ("recommended", "approved", "transmitted")
+# But a plan is lived all year: once approved (not while the DI and the SM review it), its
+# follow-up is still entered — each model declares which of its fields are follow-up
+# (`Versioned.FOLLOW_UP_FIELDS`) or that its records are follow-up as a whole
+# (`Versioned.FOLLOW_UP_RECORD`, e.g. an indicator's measurements); the rest stays frozen.
+FOLLOW_UP_STATUSES = ("approved", "transmitted")
+VERSION_FIELD = "version"
 
 
 class EditionFrozenError(PermissionDenied):
@@ -59,13 +65,18 @@ class GuardedQuerySet(models.QuerySet):
     the path, a frozen edition's content does not change.
     """
 
-    def _refuse_if_frozen(self) -> None:
+    def _refuse_if_frozen(self, fields: set[str] | None = None) -> None:
+        """Refuse if a row is in a frozen edition, unless only follow-up is written (``fields``,
+        or a whole follow-up record when None) and the edition is approved or transmitted."""
         path = self.model.edition_path
-        if self.filter(**{f"{path}__status__in": FROZEN_STATUSES}).exists():
+        statuses = FROZEN_STATUSES
+        if self.model.writes_follow_up(fields):
+            statuses = tuple(s for s in FROZEN_STATUSES if s not in FOLLOW_UP_STATUSES)
+        if self.filter(**{f"{path}__status__in": statuses}).exists():
             raise EditionFrozenError
 
     def update(self, **kwargs):
-        self._refuse_if_frozen()
+        self._refuse_if_frozen(set(kwargs))
         return super().update(**kwargs)
 
     update.alters_data = True
@@ -83,20 +94,27 @@ class GuardedQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
-        _refuse_objects_in_frozen_editions(self.model, objs)
+        _refuse_objects_in_frozen_editions(self.model, objs, set(fields))
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
-def _frozen_lookup(model: type[models.Model]) -> tuple[models.Field, dict]:
+def _frozen_lookup(
+    model: type[models.Model], statuses: tuple[str, ...] = FROZEN_STATUSES
+) -> tuple[models.Field, dict]:
     """The first foreign key on the way to the edition, and the lookup that finds a frozen one."""
     first, _sep, rest = model.edition_path.partition("__")
     field = model._meta.get_field(first)
     status = f"{rest}__status__in" if rest else "status__in"
-    return field, {status: FROZEN_STATUSES}
+    return field, {status: statuses}
 
 
-def _refuse_objects_in_frozen_editions(model: type[models.Model], objs: list) -> None:
-    field, lookup = _frozen_lookup(model)
+def _refuse_objects_in_frozen_editions(
+    model: type[models.Model], objs: list, fields: set[str] | None = None
+) -> None:
+    statuses = FROZEN_STATUSES
+    if model.writes_follow_up(fields):
+        statuses = tuple(s for s in FROZEN_STATUSES if s not in FOLLOW_UP_STATUSES)
+    field, lookup = _frozen_lookup(model, statuses)
     parents = {getattr(obj, field.attname) for obj in objs} - {None}
     if parents and field.related_model._base_manager.filter(pk__in=parents, **lookup).exists():
         raise EditionFrozenError
@@ -115,6 +133,12 @@ class Versioned(models.Model):
 
     # ORM path from the row to its edition, set by every concrete model.
     edition_path: ClassVar[str] = ""
+    # Follow-up during the year: the fields still written once the edition is approved or
+    # transmitted (a risk's scoring, a benefit's realized amount); the others stay frozen.
+    FOLLOW_UP_FIELDS: ClassVar[frozenset[str]] = frozenset()
+    # Records that are follow-up as a whole (an indicator's measurements): added, changed
+    # and removed after approval too.
+    FOLLOW_UP_RECORD: ClassVar[bool] = False
 
     objects = GuardedQuerySet.as_manager()
 
@@ -122,12 +146,34 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        self.refuse_if_frozen()
+        self.refuse_if_frozen(saving=True)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         self.refuse_if_frozen()
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def writes_follow_up(cls, fields: set[str] | None) -> bool:
+        """Whether writing ``fields`` (None: whole records) is follow-up, allowed after approval."""
+        if cls.FOLLOW_UP_RECORD:
+            return True
+        return (
+            fields is not None
+            and bool(cls.FOLLOW_UP_FIELDS)
+            and (fields - {VERSION_FIELD} <= cls.FOLLOW_UP_FIELDS)
+        )
+
+    def edition_status(self) -> str | None:
+        """The status of the edition the record is in (None while it has no parent yet)."""
+        first, _sep, rest = self.edition_path.partition("__")
+        field = self._meta.get_field(first)
+        parent = getattr(self, field.attname)
+        if parent is None:
+            return None
+        status = f"{rest}__status" if rest else "status"
+        manager = field.related_model._base_manager
+        return manager.filter(pk=parent).values_list(status, flat=True).first()
 
     def is_in_frozen_edition(self) -> bool:
         field, lookup = _frozen_lookup(type(self))
@@ -136,9 +182,34 @@ class Versioned(models.Model):
             field.related_model._base_manager.filter(pk=parent, **lookup).exists()
         )
 
-    def refuse_if_frozen(self) -> None:
-        if self.is_in_frozen_edition():
-            raise EditionFrozenError
+    def is_in_follow_up(self) -> bool:
+        """Its edition is approved or transmitted and the record has follow-up to enter."""
+        if not (self.FOLLOW_UP_RECORD or self.FOLLOW_UP_FIELDS):
+            return False
+        return self.edition_status() in FOLLOW_UP_STATUSES
+
+    def changed_fields(self) -> set[str]:
+        """The fields whose value differs from the stored row (all of them for a new record)."""
+        names = {f.attname: f.name for f in self._meta.concrete_fields if not f.primary_key}
+        stored = (
+            type(self)._base_manager.filter(pk=self.pk).values(*names).first()
+            if self.pk is not None
+            else None
+        )
+        if stored is None:
+            return set(names.values())
+        return {names[a] for a in names if getattr(self, a) != stored[a]}
+
+    def refuse_if_frozen(self, *, saving: bool = False) -> None:
+        status = self.edition_status()
+        if status not in FROZEN_STATUSES:
+            return
+        if status in FOLLOW_UP_STATUSES and (
+            self.FOLLOW_UP_RECORD
+            or (saving and self.pk is not None and self.writes_follow_up(self.changed_fields()))
+        ):
+            return  # follow-up during the year: history records it like any change
+        raise EditionFrozenError
 
 
 class EditionQuerySet(models.QuerySet):
@@ -356,7 +427,10 @@ class Edition(Versioned):
             and Edition._base_manager.filter(pk=self.pk, status__in=FROZEN_STATUSES).exists()
         )
 
-    def refuse_if_frozen(self) -> None:
+    def is_in_follow_up(self) -> bool:
+        return False  # its own fields are the plan's, never follow-up
+
+    def refuse_if_frozen(self, *, saving: bool = False) -> None:
         if self.pk is None:
             return
         stored = (
@@ -373,6 +447,11 @@ class Edition(Versioned):
     def is_content_editable(self) -> bool:
         """Content can change while in draft or under the DI's review, never once recommended."""
         return self.status in {self.Status.DRAFT, self.Status.SUBMITTED}
+
+    @property
+    def is_followed_up(self) -> bool:
+        """Approved or transmitted: only its follow-up changes (Versioned.FOLLOW_UP_FIELDS)."""
+        return self.status in FOLLOW_UP_STATUSES
 
 
 class SectionKind(models.TextChoices):
@@ -909,6 +988,10 @@ class RiskBase(Versioned):
         _("état du risque"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     review_date = models.DateField(_("prochaine revue"), null=True, blank=True)
+
+    # Followed during the year, after approval: its scoring, owner, status and next review
+    # (its title and description are the approved plan's).
+    FOLLOW_UP_FIELDS = frozenset({"probability", "impact", "owner", "status", "review_date"})
 
     class Meta:
         abstract = True

@@ -121,6 +121,7 @@ def home(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
             "status_counts": status_counts,
             "initiative_count": sum(counts.values()),
             "can_edit": can_edit_edition(request.user, edition),
+            "can_follow_up": can_edit_edition(request.user, edition, follow_up=True),
             "notices": awaiting(request.user),
         },
     )
@@ -260,6 +261,7 @@ def risks(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
             "plan_risks": plan_risks,
             "initiative_risks": initiative_risks,
             "can_edit": can_edit_edition(request.user, edition),
+            "can_follow_up": can_edit_edition(request.user, edition, follow_up=True),
         },
     )
 
@@ -318,6 +320,7 @@ def section(request: HttpRequest, body: str, fiscal_year: str, key: str) -> Http
             "previous": siblings[position - 1] if position > 0 else None,
             "next": siblings[position + 1] if position + 1 < len(siblings) else None,
             "can_edit": can_edit_edition(request.user, edition),
+            "can_follow_up": can_edit_edition(request.user, edition, follow_up=True),
             "signature": signatures(edition, [section]).get(section.signer_role)
             if section.signed and section.signatory_name
             else None,

@@ -141,11 +141,25 @@ class Kind:
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
 
-    def can_edit(self, user: User, obj: models.Model, edition: Edition) -> bool:
+    @property
+    def follow_up_fields(self) -> tuple[str, ...]:
+        """The fields still offered once the edition is approved (its follow-up)."""
+        if self.model.FOLLOW_UP_RECORD:
+            return self.fields
+        return tuple(name for name in self.fields if name in self.model.FOLLOW_UP_FIELDS)
+
+    def can_edit(
+        self, user: User, obj: models.Model, edition: Edition, *, whole_record: bool = False
+    ) -> bool:
+        """Whether ``user`` may change ``obj`` now; ``whole_record``: add, move or remove it.
+        Once approved, only follow-up is written (a risk's scoring, a new measurement)."""
+        follow_up = bool(self.follow_up_fields) and (
+            not whole_record or self.model.FOLLOW_UP_RECORD
+        )
         initiative = self.initiative_of(obj)
         if initiative is not None:
-            return can_edit_initiative(user, initiative)
-        return can_edit_edition(user, edition)
+            return can_edit_initiative(user, initiative, follow_up=follow_up)
+        return can_edit_edition(user, edition, follow_up=follow_up)
 
     def form_class(
         self, user: User, obj: models.Model | None = None, *, edition: Edition
@@ -158,6 +172,8 @@ class Kind:
                 fields = (*self.add_fields, *fields)
         if not is_coordinator(user, edition):
             fields = tuple(f for f in fields if f not in self.lead_excluded_fields)
+        if not edition.is_content_editable:  # approved: its follow-up only
+            fields = tuple(f for f in fields if f in self.follow_up_fields)
         hidden = {name for name, attribute in self.only_when if not getattr(obj, attribute, False)}
         fields = tuple(f for f in fields if f not in hidden)
         return forms.modelform_factory(

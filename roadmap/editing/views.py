@@ -50,11 +50,19 @@ def _kind(slug: str) -> Kind:
     return kind
 
 
-def _record_for_edit(request: HttpRequest, body: str, fiscal_year: str, slug: str, pk: int):
+def _record_for_edit(
+    request: HttpRequest,
+    body: str,
+    fiscal_year: str,
+    slug: str,
+    pk: int,
+    *,
+    whole_record: bool = False,
+):
     kind = _kind(slug)
     edition = get_edition(request, body, fiscal_year)
     obj = get_object_or_404(kind.queryset(edition), pk=pk)
-    if not kind.can_edit(request.user, obj, edition):
+    if not kind.can_edit(request.user, obj, edition, whole_record=whole_record):
         raise PermissionDenied
     return kind, edition, obj
 
@@ -82,7 +90,15 @@ def _display(
     return render(
         request,
         kind.template,
-        {"obj": obj, "edition": edition, "can_edit": True, "focus": True, "saved": saved},
+        {
+            "obj": obj,
+            "edition": edition,
+            # Once approved, only its follow-up was changed (and changes again).
+            "can_edit": edition.is_content_editable,
+            "can_follow_up": True,
+            "focus": True,
+            "saved": saved,
+        },
     )
 
 
@@ -238,7 +254,7 @@ def add(
     else:
         raise Http404
     obj = new_record(kind_, parent, edition)
-    if not kind_.can_edit(request.user, obj, edition):
+    if not kind_.can_edit(request.user, obj, edition, whole_record=True):
         raise PermissionDenied
     _refuse_if_structure_frozen(kind_, edition)
     url = request.path
@@ -272,7 +288,7 @@ def add(
 
 @plan_reader_required
 def delete(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int) -> HttpResponse:
-    kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk)
+    kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk, whole_record=True)
     if not kind_.can_delete:
         raise Http404
     _refuse_if_structure_frozen(kind_, edition)
@@ -334,7 +350,7 @@ def move(request: HttpRequest, body: str, fiscal_year: str, kind: str, pk: int) 
     """« Monter » / « Descendre »: swap the record with its neighbour, then back to the page it
     was moved from (a plain form post: buttons, usable from the keyboard, with or without
     JavaScript)."""
-    kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk)
+    kind_, edition, obj = _record_for_edit(request, body, fiscal_year, kind, pk, whole_record=True)
     direction = request.POST.get("direction")
     if not kind_.movable or direction not in {"up", "down"}:
         raise Http404
