@@ -85,20 +85,7 @@ REDACTABLE: dict[type[models.Model], Spec] = {
     Ambition: Spec("ambition", ("title",), texts=("title",)),
     Initiative: Spec(
         "initiative",
-        (
-            "title",
-            "acronym",
-            "description",
-            "lead",
-            "unit",
-            "status",
-            "funded",
-            "qualified_project",
-            "phase",
-            "horizon_start",
-            "horizon_end",
-            "budget",
-        ),
+        Initiative.FICHE_FIELDS,  # the fiche's fields, described once (initiatives/models.py)
         children=("benefits", "risks", "milestones", "contributions", "dependencies"),
         derived={
             "horizon": ("horizon_start", "horizon_end"),
