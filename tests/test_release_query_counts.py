@@ -43,7 +43,14 @@ def officer_pages(edition, release) -> dict[str, str]:
 # The plan's JSON document: the export's queries, the release's decisions, then the records
 # it was written from, one query per kind.
 EXPECTED = {"list": 7, "detail": 24, "detail_examined": 26}
-PUBLIC_EXPECTED = {"home": 25, "roadmap": 25, "initiative": 26, "section": 25, "csv": 25, "json": 47}
+PUBLIC_EXPECTED = {
+    "home": 25,
+    "roadmap": 25,
+    "initiative": 26,
+    "section": 25,
+    "csv": 25,
+    "json": 47,
+}
 
 
 def test_release_pages_cost_a_fixed_number_of_queries(edition, release):
