@@ -1,5 +1,5 @@
-"""The published edition as open data: CSV files and the Frictionless Data `datapackage.json`
-that describes them (fields, types, licence CC-BY 4.0 as Québec's open data uses), ready for a
+"""The published edition as open data: CSV files, the whole plan as the `ptn-plan/1` JSON
+document (`plan.json`, see below), and the Frictionless Data `datapackage.json` that describes them (fields, types, licence CC-BY 4.0 as Québec's open data uses), ready for a
 Données Québec (CKAN) dataset.
 
 The files read the same redacted proxies as the public pages: a withheld value is the words
