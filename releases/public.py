@@ -185,6 +185,19 @@ def data_file(request: HttpRequest, publication: Publication, name: str) -> Http
 
 
 @public_page
+def plan_json(request: HttpRequest, publication: Publication) -> HttpResponse:
+    response = HttpResponse(opendata.plan_json(publication), content_type="application/json")
+    response["Content-Disposition"] = f'inline; filename="{opendata.PLAN_FILE}"'
+    return response
+
+
+@public_page
+def plan_schema(request: HttpRequest, publication: Publication) -> HttpResponse:
+    """The JSON Schema the plan's document follows, beside it (the datapackage names it)."""
+    return HttpResponse(opendata.plan_schema_json(), content_type="application/schema+json")
+
+
+@public_page
 def data_index(request: HttpRequest, publication: Publication) -> HttpResponse:
     return render(
         request,

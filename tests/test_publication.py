@@ -3,15 +3,19 @@ their PDF, caching, and what never shows there."""
 
 import csv
 import io
+import json
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from jsonschema import Draft202012Validator, FormatChecker
 
 from accounts.models import User
 from releases.models import Publication
+from roadmap.exchange import document
+from roadmap.exchange.document import check_document
 from roadmap.links import plan_url
 from roadmap.models import Edition
 from tests.personas import client_for
@@ -85,7 +89,13 @@ def test_public_pages_say_nothing_of_the_plan_s_making(published):
 
 def test_not_published_is_a_404_for_everyone_without_a_login(edition):
     transmit(edition)
-    for address in [PUBLIC, f"{PUBLIC}sections/", f"{PUBLIC}pdf/", f"{PUBLIC}feuille-de-route/"]:
+    for address in [
+        PUBLIC,
+        f"{PUBLIC}sections/",
+        f"{PUBLIC}pdf/",
+        f"{PUBLIC}feuille-de-route/",
+        f"{PUBLIC}donnees/plan.json",
+    ]:
         assert Client().get(address).status_code == 404
 
 
@@ -140,12 +150,14 @@ def test_the_coordinator_publishes_and_withdraws_from_the_page(edition, coordina
 def test_open_data_files_match_their_datapackage(published):
     client = Client()
     package = client.get(f"{PUBLIC}donnees/datapackage.json").json()
-    assert package["profile"] == "tabular-data-package"
+    assert package["profile"] == "data-package"  # tables and the plan's JSON document
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     names = {resource["name"] for resource in package["resources"]}
     assert {"initiatives", "benefices", "indicateurs", "risques", "sections"} <= names
     for resource in package["resources"]:
         assert resource["path"].startswith("http://testserver/public/meie/2023-2024/donnees/")
+        if resource["format"] == "json":
+            continue  # the plan's document: test_the_open_data_holds_the_plan_s_json_document
         response = client.get(resource["path"].removeprefix("http://testserver"))
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
@@ -172,6 +184,128 @@ def test_the_crawl_covers_the_open_data(published):
     pages = crawl(Client(), PUBLIC)
     assert f"{PUBLIC}donnees/datapackage.json" in pages
     assert f"{PUBLIC}donnees/initiatives.csv" in pages
+    assert f"{PUBLIC}donnees/plan.json" in pages
+    assert f"{PUBLIC}donnees/ptn-plan-1.schema.json" in pages
+
+
+def test_the_plan_s_json_document_holds_nothing_withheld(published):
+    """Every canary kind, searched in the JSON's bytes as served (and with its escapes read)."""
+    _edition, canaries = published
+    content = Client().get(f"{PUBLIC}donnees/plan.json").content
+    haystacks = [content, json.dumps(json.loads(content), ensure_ascii=False).encode()]
+    assert found_in(haystacks, CONTROL), "the search finds what was not withheld"
+    assert found_in(haystacks, "Renseignement retiré — art. 22")
+    assert [canary for canary in canaries if found_in(haystacks, canary)] == []
+
+
+def test_the_open_data_holds_the_plan_s_json_document(published):
+    client = Client()
+    package = client.get(f"{PUBLIC}donnees/datapackage.json").json()
+    [resource] = [r for r in package["resources"] if r["format"] == "json"]
+    assert resource["mediatype"] == "application/json"
+    assert resource["path"] == f"http://testserver{PUBLIC}donnees/plan.json"
+    assert resource["licenses"][0]["name"] == "CC-BY-4.0"
+    schema = client.get(resource["schema"].removeprefix("http://testserver")).json()
+    assert schema == document.schema()
+    response = client.get(resource["path"].removeprefix("http://testserver"))
+    assert response["Content-Type"] == "application/json"
+    plan = response.json()
+    # Valid against the published schema, withholdings and all.
+    assert plan["format"] == "ptn-plan/1"
+    assert (
+        list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(plan)) == []
+    )
+    withheld = {(w["path"], w["scope"]) for w in plan["withheld"]}
+    assert len(withheld) == 16  # the 16 decisions of the release, each where it applies
+    assert {w["text"] for w in plan["withheld"]} == {"Renseignement retiré — art. 22"}
+    initiatives = {i["code"]: i for i in plan["initiatives"]}
+    assert initiatives["2.2.3"]["title"] == "Renseignement retiré — art. 22"
+    index = plan["initiatives"].index(initiatives["2.2.3"])
+    assert (f"/initiatives/{index}/title", "field") in withheld
+    # A withheld record keeps its keys and loses its content.
+    benefit = initiatives["1.1.1"]["benefits"][0]
+    assert benefit["description"] == "Renseignement retiré — art. 22"
+    assert benefit["amount"] is None and benefit["indicators"] == []
+    index = plan["initiatives"].index(initiatives["1.1.1"])
+    assert (f"/initiatives/{index}/benefits/0", "record") in withheld
+    # Every pointer leads to what it names.
+    for path, _scope in withheld:
+        node = plan
+        for part in path.split("/")[1:]:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+
+
+def test_the_plan_s_json_document_names_no_one(published):
+    plan = Client().get(f"{PUBLIC}donnees/plan.json").json()
+    text = json.dumps(plan, ensure_ascii=False)
+    assert all(initiative.get("lead") is None for initiative in plan["initiatives"])
+    for user in User.objects.all():
+        assert f'"{user.username}"' not in text
+        if user.last_name and user.first_name:
+            assert user.get_full_name() not in text, user.username
+    risks = plan["plan_risks"] + [r for i in plan["initiatives"] for r in i["risks"]]
+    assert all("owner" not in risk for risk in risks)
+
+
+def test_a_typed_field_withheld_is_null_and_listed(edition, officer):
+    from initiatives.models import Initiative
+    from releases.models import Ground
+    from releases.services import release_open, withholding_add
+    from tests.releasing import approve
+
+    initiative = edition.initiatives.get(code="1.1.1")
+    Initiative.objects.filter(pk=initiative.pk).update(budget=123456789, horizon_start=2024)
+    approve(edition)
+    release = release_open(
+        edition=edition,
+        user=officer,
+        request_number="T",
+        received_on=edition.created_at.date(),
+        due_on=edition.created_at.date(),
+    )
+    for name in ["budget", "horizon_start", "status", "funded"]:
+        withholding_add(
+            release=release,
+            user=officer,
+            model=Initiative,
+            object_id=initiative.pk,
+            field=name,
+            ground=Ground.objects.get(article="22"),
+        )
+    transmit(edition)
+    call_command("publish_edition", body="MEIE", edition="2023-2024", release=release.number)
+    content = Client().get(f"{PUBLIC}donnees/plan.json").content
+    assert b"123456789" not in content
+    plan = json.loads(content)
+    [node] = [i for i in plan["initiatives"] if i["code"] == "1.1.1"]
+    assert node["budget"] is None and node["horizon_start"] is None
+    assert "status" not in node and "funded" not in node  # no null in their type: left out
+    assert check_document(plan) == []
+    index = plan["initiatives"].index(node)
+    assert {w["path"] for w in plan["withheld"]} == {
+        f"/initiatives/{index}/{name}" for name in ["budget", "horizon_start", "status", "funded"]
+    }
+
+
+def test_without_a_release_the_json_is_the_exported_plan_less_its_people(edition):
+    transmit(edition)
+    call_command("publish_edition", body="MEIE", edition="2023-2024")
+    plan = Client().get(f"{PUBLIC}donnees/plan.json").json()
+    assert "withheld" not in plan
+    exported = document.export_document(edition)
+    assert [i["title"] for i in plan["initiatives"]] == [
+        i["title"] for i in exported["initiatives"]
+    ]
+    assert any(i["lead"] for i in exported["initiatives"])
+    assert not any(i["lead"] for i in plan["initiatives"])
+
+
+def test_the_json_of_an_unpublished_edition_is_a_404(published):
+    for address in [f"{PUBLIC}donnees/plan.json", f"{PUBLIC}donnees/ptn-plan-1.schema.json"]:
+        assert Client().get(address).status_code == 200
+    call_command("unpublish_edition", body="MEIE", edition="2023-2024")
+    for address in [f"{PUBLIC}donnees/plan.json", f"{PUBLIC}donnees/ptn-plan-1.schema.json"]:
+        assert Client().get(address).status_code == 404
 
 
 def test_a_whole_initiative_withheld_is_boxes_in_every_public_file(edition, officer):

@@ -40,8 +40,17 @@ def officer_pages(edition, release) -> dict[str, str]:
 # Pinned: every page reads the session, the user and the roles, the switcher's editions and the
 # edition. A release's page lists every record of the edition: one query per kind of record (17).
 # A public page reads the publication, then the whole redacted plan (the report's context).
+# The plan's JSON document: the export's queries, the release's decisions, then the records
+# it was written from, one query per kind.
 EXPECTED = {"list": 7, "detail": 24, "detail_examined": 26}
-PUBLIC_EXPECTED = {"home": 25, "roadmap": 25, "initiative": 26, "section": 25, "csv": 25}
+PUBLIC_EXPECTED = {
+    "home": 25,
+    "roadmap": 25,
+    "initiative": 26,
+    "section": 25,
+    "csv": 25,
+    "json": 47,
+}
 
 
 def test_release_pages_cost_a_fixed_number_of_queries(edition, release):
@@ -62,5 +71,6 @@ def test_public_pages_cost_a_fixed_number_of_queries(edition, release):
         "initiative": f"{PUBLIC}initiatives/1.1.1/",
         "section": f"{PUBLIC}sections/note-au-lecteur/",
         "csv": f"{PUBLIC}donnees/initiatives.csv",
+        "json": f"{PUBLIC}donnees/plan.json",
     }
     assert {name: count_queries(Client(), url) for name, url in pages.items()} == PUBLIC_EXPECTED
