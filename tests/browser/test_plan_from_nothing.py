@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import _manage
 
@@ -61,8 +61,17 @@ def sqe(portal) -> None:
     _manage(portal.env, "grant_role", USERNAME, "coordonnateur PTN", "--body", "SQE")
 
 
-def save(page: Page) -> None:
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+def add(page: Page, link: Locator, fields: dict[str, str]) -> None:
+    """Open an « Ajouter » link's form as a page of its own (its real address, not the htmx
+    swap: no race with htmx on a loaded machine), fill it, save, and wait to be sent back."""
+    page.goto(link.get_attribute("href"))
+    for label, value in fields.items():
+        field = page.locator(label) if label.startswith("#") else page.get_by_label(label)
+        field.fill(value)
+    with page.expect_navigation(timeout=TIMEOUT_MS):
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator(".qc-form-error")).to_have_count(0)  # else its message shows
+    expect(page).not_to_have_url(re.compile(r"/ajouter/"))
 
 
 def test_a_plan_of_its_own_shape_is_entered_from_nothing(page: Page, sqe, server_url):
@@ -84,50 +93,39 @@ def test_a_plan_of_its_own_shape_is_entered_from_nothing(page: Page, sqe, server
     page.get_by_role("button", name="Commencer l'édition").click()
     expect(page).to_have_url(re.compile(r"/plan/sqe/2024-2025/edition/$"), timeout=TIMEOUT_MS)
 
-    # Orientations and their ambitions, added in place on the plan's home page.
+    # Orientations and their ambitions, added from the plan's home page.
     page.goto(HOME)
     for number, (orientation, ambitions) in enumerate(ORIENTATIONS.items(), start=1):
-        page.get_by_role("link", name="+ Ajouter une orientation", exact=True).click()
-        page.get_by_label("Libellé").fill(orientation)
-        save(page)
-        card = page.locator("article.ptn-orientation").filter(
-            has=page.get_by_role("heading", name=f"Orientation {number}", exact=True)
+        add(
+            page,
+            page.get_by_role("link", name="+ Ajouter une orientation", exact=True),
+            {"Libellé": orientation},
         )
-        expect(card).to_contain_text(orientation, timeout=TIMEOUT_MS)
-        for rank, ambition in enumerate(ambitions, start=1):
-            add = f"+ Ajouter une ambition à l'orientation {number}"
-            card.get_by_role("link", name=add, exact=True).click()
-            page.get_by_label("Libellé").fill(ambition)
-            save(page)
-            expect(card.get_by_role("link", name=f"{number}.{rank} {ambition}")).to_be_visible(
-                timeout=TIMEOUT_MS
-            )
+        for ambition in ambitions:
+            name = f"+ Ajouter une ambition à l'orientation {number}"
+            add(page, page.get_by_role("link", name=name, exact=True), {"Libellé": ambition})
 
     # Initiatives, their codes typed (the next free number is only the default).
     for code, title in INITIATIVES.items():
-        ambition = code.rsplit(".", 1)[0]
         page.goto(f"{HOME}feuille-de-route/")
-        add = f"+ Ajouter une initiative à l'ambition {ambition}"
-        page.get_by_role("link", name=add, exact=True).click()
-        page.get_by_label("Code", exact=True).fill(code)
-        page.get_by_label("Titre", exact=True).fill(title)
-        save(page)
+        name = f"+ Ajouter une initiative à l'ambition {code.rsplit('.', 1)[0]}"
+        add(
+            page,
+            page.get_by_role("link", name=name, exact=True),
+            {"#id_code": code, "Titre": title},
+        )
         expect(page.locator("h1")).to_contain_text(title, timeout=TIMEOUT_MS)
 
     # The radar: its 0 to 5 scale, then six axes.
     page.goto(HOME)
     radar = page.locator("section[aria-labelledby='radar-section-title']")
-    radar.get_by_role("link", name="Ajouter le Radar numériQc").click()
-    page.fill("#id_scale_min", "0")
-    page.fill("#id_scale_max", "5")
-    save(page)
-    expect(radar).to_contain_text("Échelle de 0 à 5", timeout=TIMEOUT_MS)
+    scale = {"#id_scale_min": "0", "#id_scale_max": "5"}
+    add(page, radar.get_by_role("link", name="Ajouter le Radar numériQc"), scale)
     for score, axis in enumerate(AXES):
-        radar.get_by_role("link", name="Ajouter un axe").click()
-        page.fill("#id_category", axis)
-        page.fill("#id_score", str(score))
-        save(page)
-        expect(radar.locator("tbody tr th").nth(score)).to_have_text(axis, timeout=TIMEOUT_MS)
+        link = radar.get_by_role("link", name="Ajouter un axe")
+        add(page, link, {"#id_category": axis, "#id_score": str(score)})
+    page.goto(HOME)
+    expect(radar.locator("tbody tr th")).to_have_text(AXES)
     expect(radar).to_contain_text("sur une échelle de 0 à 5")
 
     # The roadmap: orientations, ambitions and codes in the plan's order.
