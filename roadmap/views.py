@@ -28,7 +28,7 @@ from roadmap.exchange.resources import RESOURCES
 from roadmap.figures import EditionFigures
 from roadmap.forms import BulkAssignForm, RoadmapFilterForm
 from roadmap.links import plan_url
-from roadmap.models import Edition, PlanRisk, Section, Topic
+from roadmap.models import Edition, PlanRisk, Radar, Section, Topic
 from roadmap.section_kinds import kind_of, measured_maturity, radar_with_chart
 from roadmap.signatures import signatures
 from roadmap.workflow.notifications import awaiting
@@ -103,6 +103,11 @@ def _orientations(edition: Edition):
 def home(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     edition = get_edition(request, body, fiscal_year)
     radar, chart = radar_with_chart(edition)
+    can_edit = can_edit_edition(request.user, edition)
+    if radar is None and can_edit:
+        # A radar being entered (its scale, not every axis scored yet) is not shown to readers
+        # nor in the PDF, but its editor sees it here to add its axes and scores.
+        radar = Radar.objects.filter(edition=edition).prefetch_related("scores").first()
     counts = dict(edition.initiatives.values_list("status").annotate(n=Count("id")).order_by())
     status_counts = [
         (value, label, counts.get(value, 0)) for value, label in Initiative.Status.choices
@@ -120,7 +125,7 @@ def home(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
             "orientations": _orientations(edition).prefetch_related("strategic_orientations"),
             "status_counts": status_counts,
             "initiative_count": sum(counts.values()),
-            "can_edit": can_edit_edition(request.user, edition),
+            "can_edit": can_edit,
             "can_follow_up": can_edit_edition(request.user, edition, follow_up=True),
             "notices": awaiting(request.user),
         },

@@ -138,8 +138,18 @@ def test_start_edition_uses_the_default_template_or_the_one_named(default):
     assert Edition.objects.get(body__acronym="NOU").sections.count() == len(default.sections)
     with pytest.raises(CommandError, match="Le modèle « ptn:9 » n'existe pas"):
         run("start_edition", body="NOU", fiscal_year="2025-2026", template="ptn:9")
-    with pytest.raises(CommandError, match="pas les deux"):
+    with pytest.raises(CommandError, match="Choisissez une seule"):
         run("start_edition", body="NOU", fiscal_year="2025-2026", template="ptn:1", source="x")
+
+
+def test_start_edition_empty_starts_a_plan_without_structure(default):
+    other_body("NOU", "Nouvel organisme")
+    output = run("start_edition", body="NOU", fiscal_year="2024-2025", empty=True)
+    assert "plan vide" in output
+    edition = Edition.objects.get(body__acronym="NOU")
+    assert not edition.sections.exists() and edition.template is None
+    with pytest.raises(CommandError, match="Choisissez une seule"):
+        run("start_edition", body="NOU", fiscal_year="2025-2026", template="ptn:1", empty=True)
 
 
 def test_the_start_page_offers_the_template_and_starts_from_it(default):

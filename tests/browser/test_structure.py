@@ -48,7 +48,7 @@ def new_body(portal) -> None:
         f"User.objects.create_user('{USERNAME}', password='{PASSWORD}', is_demo=True)",
     )
     _manage(portal.env, "grant_role", USERNAME, "coordonnateur PTN", "--body", "RTE")
-    _manage(portal.env, "start_edition", "--body", "RTE", "--fiscal-year", "2024-2025")
+    _manage(portal.env, "start_edition", "--body", "RTE", "--fiscal-year", "2024-2025", "--empty")
 
 
 def sign_in(page: Page) -> None:

@@ -25,6 +25,12 @@ class Command(BaseCommand):
             "--template",
             help="Le modèle de plan et sa version, ex. : ptn:1 (par défaut : le modèle par défaut)",
         )
+        parser.add_argument(
+            "--empty",
+            action="store_true",
+            help="Un plan vide, sans structure, à remplir dans l'interface ou par un import "
+            "(« Un plan vide » de la page « Commencer une édition »).",
+        )
 
     @transaction.atomic
     def handle(
@@ -34,17 +40,23 @@ class Command(BaseCommand):
         fiscal_year: str,
         source: str | None,
         template: str | None,
+        empty: bool = False,
         **options,
     ) -> None:
         public_body = find_body(body)
-        if source and template:
-            raise CommandError("Choisissez --from ou --template, pas les deux.")
+        if sum(map(bool, (source, template, empty))) > 1:
+            raise CommandError("Choisissez une seule de --from, --template et --empty.")
         copied = None
         if source:
             copied = Edition.objects.filter(body=public_body, fiscal_year=source).first()
             if copied is None:
                 raise CommandError(f"L'édition « {source} » de {public_body.acronym} n'existe pas.")
-        chosen = _template(template) if template else None if source else default_template()
+        if template:
+            chosen = _template(template)
+        elif source or empty:
+            chosen = None
+        else:
+            chosen = default_template()
         try:
             edition = edition_start(
                 body=public_body,
@@ -60,6 +72,8 @@ class Command(BaseCommand):
             origin = f"copie de l'édition {source}"
         elif chosen:
             origin = f"modèle {chosen.label}"
+        elif empty:
+            origin = "plan vide"
         else:
             origin = "brouillon vide : aucun modèle de plan dans l'installation"
         self.stdout.write(
