@@ -80,9 +80,15 @@ def _export_datasets(
             dataset = resource.export(queryset=queryset)
             dataset.headers = [vocabulary.column_name(h, lang) for h in dataset.headers]
             datasets.append((vocabulary.sheet_name(resource_class.sheet, lang), dataset))
-        for extra in EXTRA_SHEETS:
-            datasets.append((extra.name(lang), extra.export(edition, initiatives, lang)))
     return datasets
+
+
+def _extra_datasets(
+    edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH
+) -> list[tuple[str, tablib.Dataset]]:
+    """The sheets other apps registered (``register_sheet``), last in the workbook."""
+    with translation.override(vocabulary.translation_code(lang)):
+        return [(e.name(lang), e.export(edition, initiatives, lang)) for e in EXTRA_SHEETS]
 
 
 def _code_path(resource_class: type[PlanResource]) -> str:
@@ -101,7 +107,12 @@ def _code_path(resource_class: type[PlanResource]) -> str:
 
 
 def export_workbook(edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH) -> bytes:
-    return write_xlsx(_export_datasets(edition, initiatives, lang))
+    return write_xlsx(
+        [
+            *_export_datasets(edition, initiatives, lang),
+            *_extra_datasets(edition, initiatives, lang),
+        ]
+    )
 
 
 def export_csv(
