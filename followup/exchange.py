@@ -114,7 +114,7 @@ def _initiatives(edition: Edition):
 def _reports(edition: Edition, initiatives: dict[int, Initiative], periods: dict, lock: bool):
     queryset = ProgressReport.objects.filter(period__edition=edition)
     if lock:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))
     reports = list(queryset.order_by("period__end_date", "initiative__code"))
     for report in reports:  # the rows already loaded, for derive() and the keys
         report.initiative = initiatives[report.initiative_id]
