@@ -209,7 +209,7 @@ def test_the_english_interface_exports_english_headers_and_values(reader_client)
         "Plan", "Initiatives", "Benefits", "Yearly amounts", "Indicators", "Measurements", "Risks", "Mitigations",
         "Milestones", "Contributions", "Sections", "Topics", "Section items",
         "Strategic orientations", "Orientations", "Ambitions", "Maturity", "Maturity stages",
-        "Radar", "Radar axes", "Plan risks", "Plan mitigations",
+        "Radar", "Radar axes", "Plan risks", "Plan mitigations", "Progress reports",
     ]  # fmt: skip
     assert header_row(book["Initiatives"]) == [
         "Code", "Ambition", "Title", "Acronym", "Description", "Lead", "Unit", "Status",

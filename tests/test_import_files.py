@@ -50,7 +50,7 @@ from roadmap.models import Edition, EditionFrozenError
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 EXPORT_SHEETS = [
     "Initiatives", "Bénéfices", "Montants annuels", "Indicateurs", "Mesures", "Risques", "Atténuations", "Jalons",
-    "Contributions",
+    "Contributions", "Bilans d'étape",
 ]  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MiB = 1024 * 1024

@@ -22,6 +22,45 @@ from roadmap.models import Edition, EditionFrozenError
 RESOURCE_BY_SHEET = {r.sheet: r for r in RESOURCES}
 
 
+@dataclass(frozen=True)
+class ExtraSheet:
+    """A sheet another app adds to the workbook (the follow-up's progress reports), so that
+    the exchange never imports that app: it registers itself (``register_sheet``, from its
+    AppConfig.ready) and the export and the import call it.
+
+    ``export(edition, initiatives, lang)`` returns the sheet's dataset in ``lang`` (headers
+    and values); ``read(edition, sheet, report)`` reads a sheet whose name and headers are in
+    French, within the import's transaction, after the initiatives' sheets, appends its
+    problems to ``report`` and returns its summary. ``columns`` maps its French headers to
+    English ones."""
+
+    sheet: str
+    english: str
+    columns: dict[str, str]
+    export: Callable[[Edition, object, str], tablib.Dataset]
+    read: Callable[[Edition, Sheet, ImportReport], SheetReport]
+
+    def name(self, lang: str) -> str:
+        return self.english if lang == vocabulary.ENGLISH else self.sheet
+
+    def french(self, sheet: Sheet) -> Sheet:
+        french = {english: french for french, english in self.columns.items()}
+        return Sheet(self.sheet, [french.get(h, h) for h in sheet.headers], sheet.rows)
+
+
+EXTRA_SHEETS: list[ExtraSheet] = []
+
+
+def register_sheet(extra: ExtraSheet) -> None:
+    """Adds ``extra`` to the workbook (once: ready() may run more than once in tests)."""
+    EXTRA_SHEETS[:] = [e for e in EXTRA_SHEETS if e.sheet != extra.sheet]
+    EXTRA_SHEETS.append(extra)
+
+
+def _extra_sheet(name: str) -> ExtraSheet | None:
+    return next((e for e in EXTRA_SHEETS if name in {e.sheet, e.english}), None)
+
+
 # --- Export ---------------------------------------------------------------------------------
 
 
@@ -44,6 +83,14 @@ def _export_datasets(
     return datasets
 
 
+def _extra_datasets(
+    edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH
+) -> list[tuple[str, tablib.Dataset]]:
+    """The sheets other apps registered (``register_sheet``), last in the workbook."""
+    with translation.override(vocabulary.translation_code(lang)):
+        return [(e.name(lang), e.export(edition, initiatives, lang)) for e in EXTRA_SHEETS]
+
+
 def _code_path(resource_class: type[PlanResource]) -> str:
     paths = {
         "Initiatives": "code__in",
@@ -60,7 +107,12 @@ def _code_path(resource_class: type[PlanResource]) -> str:
 
 
 def export_workbook(edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH) -> bytes:
-    return write_xlsx(_export_datasets(edition, initiatives, lang))
+    return write_xlsx(
+        [
+            *_export_datasets(edition, initiatives, lang),
+            *_extra_datasets(edition, initiatives, lang),
+        ]
+    )
 
 
 def export_csv(
@@ -287,8 +339,13 @@ def run_import(
     others: list[Sheet] = []
     single_csv = len(sheets) == 1
     planned: list[tuple[Sheet, type[PlanResource]]] = []
+    extras: list[tuple[Sheet, ExtraSheet]] = []
     languages: dict[int, str] = {}
     for original in sheets:
+        extra = _extra_sheet(original.name)
+        if extra is not None:
+            extras.append((extra.french(original), extra))
+            continue
         # A sheet in English (or with the headers of an earlier export) is read in the
         # French words the resources know.
         sheet = Sheet(
@@ -321,7 +378,7 @@ def run_import(
                         "Feuille inconnue : elle ne correspond à aucune feuille de l'export.",
                     )
                 )
-        if not planned and not known and not report.problems:
+        if not planned and not known and not extras and not report.problems:
             report.problems.append(
                 Problem("", None, "", "Le fichier ne contient aucune feuille du plan.")
             )
@@ -342,6 +399,8 @@ def run_import(
             summary = _sheet_report(sheet, resource, result, numbers, report)
             summary.unchanged += unchanged
             report.sheets.append(summary)
+        for sheet, extra in extras:  # after the initiatives: a new one may have its report
+            report.sheets.append(extra.read(edition, sheet, report))
         report.outdated = previewed is not None and previewed != report.digest
         report.applied = apply and not report.has_errors and not report.outdated
         if not report.applied:

@@ -18,7 +18,7 @@ from roadmap.exchange import vocabulary
 from roadmap.exchange.document import JSON_CONTENT_TYPE, export_json, import_document, read_document
 from roadmap.exchange.files import MAX_UPLOAD_BYTES, ImportFileError, read_upload
 from roadmap.exchange.resources import RESOURCES
-from roadmap.exchange.service import export_csv
+from roadmap.exchange.service import EXTRA_SHEETS, export_csv
 from roadmap.exchange.workbook import COLUMNS as STRUCTURE_SHEETS
 from roadmap.exchange.workbook import PLAN, export_workbook, import_workbook
 from roadmap.forms import RoadmapFilterForm
@@ -90,7 +90,12 @@ def import_upload(request: HttpRequest, body: str, fiscal_year: str) -> HttpResp
     edition = get_edition(request, body, fiscal_year)
     _editable(request, edition)
     form = UploadForm(request.POST or None, request.FILES or None)
-    sheets = [PLAN, *(r.sheet for r in RESOURCES), *STRUCTURE_SHEETS]
+    sheets = [
+        PLAN,
+        *(r.sheet for r in RESOURCES),
+        *STRUCTURE_SHEETS,
+        *(e.sheet for e in EXTRA_SHEETS),
+    ]
     context = {"edition": edition, "form": form, "sheets": sheets}
     if request.method != "POST" or not form.is_valid():
         return render(

@@ -37,7 +37,13 @@ from roadmap.exchange.document import (
     export_structure,
 )
 from roadmap.exchange.files import Sheet, write_xlsx
-from roadmap.exchange.service import ImportReport, Problem, _export_datasets, run_import
+from roadmap.exchange.service import (
+    ImportReport,
+    Problem,
+    _export_datasets,
+    _extra_datasets,
+    run_import,
+)
 from roadmap.models import Edition, PlanRisk, PlanRiskMitigation
 
 # Each structure sheet: its columns (French), and the document field each column holds.
@@ -220,9 +226,11 @@ def structure_datasets(edition: Edition, lang: str) -> list[tuple[str, tablib.Da
 
 def export_workbook(edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH) -> bytes:
     """The « Plan » sheet, the initiatives' sheets (limited to ``initiatives`` when the roadmap
-    is filtered), then the plan's structure."""
+    is filtered), the plan's structure, then the sheets other apps add (the follow-up's progress
+    reports)."""
     plan, *structure = structure_datasets(edition, lang)
-    return write_xlsx([plan, *_export_datasets(edition, initiatives, lang), *structure])
+    extras = _extra_datasets(edition, initiatives, lang)
+    return write_xlsx([plan, *_export_datasets(edition, initiatives, lang), *structure, *extras])
 
 
 # --- Import ---------------------------------------------------------------------------------
