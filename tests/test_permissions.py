@@ -580,6 +580,8 @@ ROUTE_ARGS = {
     "public:data_index": lambda ed: [],
     "public:datapackage": lambda ed: [],
     "public:data_file": lambda ed: ["initiatives"],
+    "public:plan_json": lambda ed: [],
+    "public:plan_schema": lambda ed: [],
 }
 # Every step of the workflow, each from the status it starts from.
 STEP_ROUTES = [f"roadmap:transition:{slug}" for slug in STEPS]
