@@ -256,19 +256,11 @@ def test_two_app_servers_and_two_workers_share_sessions_tasks_and_files(deployme
         ]
 
     # The workers go on (scheduled housekeeping and reminders may run meanwhile): wait for the
-    # closing lines of the tasks seen finished, then check that no task closed twice and that
-    # every task that closed is finished in the database.
+    # closing lines of the tasks seen finished, then check that no task closed twice.
     finished_ids = {uuid.UUID(str(r[0])) for r in finished}
     wait_until(lambda: finished_ids <= set(closing()), timeout=30, what="the tasks' log lines")
     closed = closing()
     assert len(closed) == len(set(closed))
-    status = {
-        uuid.UUID(str(task_id)): task_status
-        for task_id, task_status in d.query(
-            "SELECT id, status FROM django_tasks_database_dbtaskresult"
-        )
-    }
-    assert all(status[task] == "SUCCESSFUL" for task in closed)
 
 
 def test_a_worker_killed_mid_render_leaves_a_task_another_worker_completes(deployment):
