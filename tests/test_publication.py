@@ -17,7 +17,7 @@ from releases.models import Publication
 from roadmap.exchange import document
 from roadmap.exchange.document import check_document
 from roadmap.links import plan_url
-from roadmap.models import Edition
+from roadmap.models import Edition, Section
 from tests.personas import client_for
 from tests.releasing import CONTROL, found_in, pdf_haystacks, planted_release
 
@@ -343,3 +343,17 @@ def test_a_whole_initiative_withheld_is_boxes_in_every_public_file(edition, offi
         content = client.get(address).content.decode()
         assert "Renseignement retiré — art. 23" in content, address
         assert title not in content.replace("&#x27;", "'"), address
+
+
+def test_a_public_section_page_never_passes_user_markup_through(edition):
+    """The public section page inserts a piece of the plan's own rendered HTML unescaped
+    (templates/public/section.html): the user's text in it must already be sanitised."""
+    section = edition.sections.order_by("order").first()
+    Section.objects.filter(pk=section.pk).update(
+        body='Texte <script>alert("x")</script> <img src=x onerror="alert(1)">'
+    )
+    transmit(edition)
+    call_command("publish_edition", body="MEIE", edition="2023-2024")
+    html = Client().get(f"{PUBLIC}sections/{section.key}/").content.decode()
+    assert "Texte" in html
+    assert "<script>alert" not in html and "onerror" not in html
