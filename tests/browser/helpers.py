@@ -50,7 +50,15 @@ def open_form(part: Locator) -> Locator:
     edit_link(part).click()
     form = part.locator("form")
     expect(form).to_be_visible()
+    wait_for_settled_focus(part.page)
     return form
+
+
+def wait_for_settled_focus(page: Page) -> None:
+    """Wait until the swapped-in part has taken the focus (the app moves it once htmx has
+    settled and then drops ``data-ptn-focus``): a person sees the cursor land before typing,
+    and text typed earlier would follow the focus into another field."""
+    expect(page.locator("[data-ptn-focus]")).to_have_count(0)
 
 
 def save(form: Locator) -> None:

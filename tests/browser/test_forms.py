@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     open_form,
     save,
     unique,
+    wait_for_settled_focus,
 )
 
 SAVED_NOTE_TIMEOUT_MS = 12_000  # the confirmation fades after 6 s
@@ -47,6 +48,7 @@ def open_indicator_form(part: Locator, edit: str) -> Locator:
     ).click()
     form = part.locator("form")
     expect(form).to_be_visible()
+    wait_for_settled_focus(part.page)
     return form
 
 
