@@ -130,10 +130,17 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ptn.sqlite3'}")
+# On PostgreSQL a gunicorn (sync) worker keeps its connection for a minute instead of opening one
+# per request (a new server process each time, a few milliseconds of both machines' time), and
+# checks it before reuse, so a restarted database costs one failed check, not an error page.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ptn.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        DATABASE_URL,
+        conn_max_age=int(
+            os.environ.get("CONN_MAX_AGE", "60" if DATABASE_URL.startswith("postgres") else "0")
+        ),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -175,6 +182,18 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True  # a reset request answers the same whether the address exists
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail PTN] "
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# "default": allauth's throttling below. "fragments": rendered pieces of pages memoised by
+# everything they show (the roadmap's rows, see roadmap/views.py), per process: a key never
+# outlives its data, so processes need not share it.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+}
 # Throttling by allauth (per address and per key, in the cache) beside django-axes's lockouts.
 ACCOUNT_RATE_LIMITS = {
     # Per account, django-axes decides (its lockout page, its admin); allauth only slows an
