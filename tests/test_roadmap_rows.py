@@ -9,7 +9,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from initiatives.models import Initiative
-
 from tests.test_pages import BODY, YEAR, text_of
 
 URL = reverse("roadmap:roadmap", args=[BODY, YEAR])
