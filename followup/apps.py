@@ -12,3 +12,18 @@ class FollowupConfig(AppConfig):
         from followup.exchange import register
 
         register()
+
+        # Every edition, however created (a template, a copy, an import, the admin), starts
+        # with the default reporting periods; the coordinator changes them from there.
+        from django.db.models.signals import post_save
+
+        from roadmap.models import Edition
+
+        post_save.connect(_default_periods, sender=Edition, dispatch_uid="followup-periods")
+
+
+def _default_periods(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    if created and not raw:
+        from followup.services import periods_ensure
+
+        periods_ensure(edition=instance)

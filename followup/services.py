@@ -49,7 +49,9 @@ class StepRefusedError(ValidationError):
 
 @transaction.atomic
 def periods_ensure(*, edition: Edition) -> list[ReportingPeriod]:
-    """The edition's periods; the defaults (30 September, 31 March) when it has none yet."""
+    """The edition's periods; the defaults (30 September, 31 March) when it has none yet.
+    Called when an edition is created (followup.apps) — pages only read the periods, so a
+    coordinator who removed every period is not given the defaults back by a visit."""
     periods = list(edition.reporting_periods.all())
     if not periods:
         for end in default_period_ends(edition):

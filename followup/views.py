@@ -36,7 +36,6 @@ from followup.services import (
     StepRefusedError,
     period_add,
     period_remove,
-    periods_ensure,
     report_accept,
     report_save,
     report_send_back,
@@ -94,7 +93,7 @@ def health_rows(report: ProgressReport) -> tuple[list, object, list[str]]:
 @plan_reader_required
 def dashboard(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     edition = get_edition(request, body, fiscal_year)
-    periods = periods_ensure(edition=edition)
+    periods = list(edition.reporting_periods.all())
     period = board_data.choose_period(periods, request.GET.get("periode"))
     form = RoadmapFilterForm(request.GET or None, edition=edition)
     form.is_valid()
@@ -138,7 +137,7 @@ def periods(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
         "followup/periods.html",
         {
             "edition": edition,
-            "periods": periods_ensure(edition=edition),
+            "periods": list(edition.reporting_periods.all()),
             "form": form if coordinator else None,
             "can_edit": coordinator,
         },
@@ -168,7 +167,7 @@ def initiative_reports(
 ) -> HttpResponse:
     edition = get_edition(request, body, fiscal_year)
     initiative = _initiative(edition, code)
-    periods = periods_ensure(edition=edition)
+    periods = list(edition.reporting_periods.all())
     reports = {r.period_id: r for r in ProgressReport.objects.filter(initiative=initiative)}
     rows = []
     for period in periods:
@@ -418,7 +417,7 @@ def progress_pdf(request: HttpRequest, body: str, fiscal_year: str) -> HttpRespo
     """The plan's PDF with the « État d'avancement » annex of the chosen period (rendered for
     this download; the plan's own PDF stays as it is)."""
     edition = get_edition(request, body, fiscal_year)
-    periods = periods_ensure(edition=edition)
+    periods = list(edition.reporting_periods.all())
     period = board_data.choose_period(periods, request.GET.get("periode"))
     if period is None:
         raise Http404

@@ -21,6 +21,7 @@ from followup.services import (
 )
 from followup.tasks import ensure_scheduled, queue_reminders, send_followup_mail, send_reminders
 from initiatives.models import Initiative, Milestone
+from tests.bodies import other_body
 from tests.personas import client_for
 from tests.tasks import run_queued_tasks
 
@@ -57,6 +58,28 @@ def test_an_edition_has_two_periods_by_default_30_september_and_31_march(edition
     periods = periods_ensure(edition=edition)
     assert [p.end_date for p in periods] == [datetime.date(2023, 9, 30), datetime.date(2024, 3, 31)]
     assert str(periods[0]) == "Bilan au 30 septembre 2023"
+
+
+def test_a_new_edition_starts_with_the_default_periods(db):
+    from django.core.management import call_command
+
+    other_body()
+    call_command(
+        "start_edition", "--body", "SQE", "--fiscal-year", "2031-2032", "--empty", verbosity=0
+    )
+    periods = ReportingPeriod.objects.filter(edition__fiscal_year="2031-2032")
+    assert [p.end_date for p in periods] == [datetime.date(2031, 9, 30), datetime.date(2032, 3, 31)]
+
+
+def test_visiting_the_follow_up_pages_writes_no_period(edition):
+    """A coordinator who removed every period is not given the defaults back by a visit."""
+    ReportingPeriod.objects.filter(edition=edition).delete()
+    coordinator = client_for("coordonnateur")
+    for name in ("periods", "dashboard"):
+        response = coordinator.get(reverse(f"followup:{name}", args=[BODY, YEAR]))
+        assert response.status_code == 200
+    assert "Aucune période de suivi" in response.content.decode()  # the last page: the board
+    assert not ReportingPeriod.objects.filter(edition=edition).exists()
 
 
 def test_green_declared_with_an_estimate_30_percent_over_budget_is_flagged(pslu, period):

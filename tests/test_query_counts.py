@@ -50,11 +50,11 @@ EXPECTED_QUERIES = {
     # kind of row the derived health reads (milestones, dependencies, benefits, their yearly
     # amounts, indicators, measurements, the period's reports), the orientations and
     # ambitions, the plan's and the initiatives' risks.
-    "dashboard": (22, 22),
-    "dashboard_filtered": (19, 19),
-    "followup_initiative": (18, 18),
+    "dashboard": (20, 20),
+    "dashboard_filtered": (17, 17),
+    "followup_initiative": (16, 16),
     "report": (16, 16),
-    "periods": (8, 8),
+    "periods": (6, 6),
     "followup_risks": (7, 7),
 }
 
