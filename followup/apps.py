@@ -7,8 +7,9 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Suivi")
 
     def ready(self) -> None:
-        # The « Bilans d'étape » sheet of the plan's workbook (the exchange calls it; it never
-        # imports the follow-up).
-        from followup.exchange import register
+        # The « Bilans d'étape » sheet of the plan's workbook, then the dashboard's information
+        # sheets (the exchange calls them; it never imports the follow-up).
+        from followup import exchange, sheets
 
-        register()
+        exchange.register()
+        sheets.register()
