@@ -7,11 +7,12 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Suivi")
 
     def ready(self) -> None:
-        # The « Bilans d'étape » sheet of the plan's workbook (the exchange calls it; it never
-        # imports the follow-up).
-        from followup.exchange import register
+        # The « Bilans d'étape » sheet of the plan's workbook, then the dashboard's information
+        # sheets (the exchange calls them; it never imports the follow-up).
+        from followup import exchange, sheets
 
-        register()
+        exchange.register()
+        sheets.register()
 
         # Every edition, however created (a template, a copy, an import, the admin), starts
         # with the default reporting periods; the coordinator changes them from there.

@@ -97,10 +97,10 @@ ENGLISH_COLUMNS = {
 NUMBERS = {"percent_done", "spent_to_date", "estimate_at_completion"}
 
 
-def _initiatives(edition: Edition):
-    """The edition's initiatives with what the derived health reads, in a fixed number of
-    queries."""
-    return Initiative.objects.filter(edition=edition).prefetch_related(
+def _initiatives(edition: Edition) -> dict[int, Initiative]:
+    """The edition's initiatives by id, with what the derived health reads, in a fixed number
+    of queries."""
+    loaded = Initiative.objects.filter(edition=edition).prefetch_related(
         "milestones",
         Prefetch(
             "benefits",
@@ -109,6 +109,11 @@ def _initiatives(edition: Edition):
             ),
         ),
     )
+    by_id = {}
+    for initiative in loaded:
+        initiative.edition = edition  # an indicator's trajectory starts in its fiscal year
+        by_id[initiative.pk] = initiative
+    return by_id
 
 
 def _reports(edition: Edition, initiatives: dict[int, Initiative], periods: dict, lock: bool):
@@ -132,7 +137,7 @@ def _colour(value: str | None, lang: str) -> str:
 def export(edition: Edition, initiatives, lang: str) -> tablib.Dataset:
     """One row per report of the edition (of ``initiatives`` when the roadmap is filtered)."""
     dataset = tablib.Dataset(headers=[_column(h, lang) for h in HEADERS])
-    by_id = {i.pk: i for i in _initiatives(edition)}
+    by_id = _initiatives(edition)
     periods = {p.pk: p for p in edition.reporting_periods.all()}
     codes = None if initiatives is None else set(initiatives.values_list("code", flat=True))
     with translation.override(vocabulary.translation_code(lang)):
@@ -243,7 +248,7 @@ def read(edition: Edition, sheet: Sheet, report: ImportReport) -> SheetReport:
     summary = SheetReport(SHEET)
     if not _check_headers(sheet, report):
         return summary
-    by_id = {i.pk: i for i in _initiatives(edition)}
+    by_id = _initiatives(edition)
     by_code = {i.code: i for i in by_id.values()}
     periods = {p.pk: p for p in edition.reporting_periods.all()}
     by_date = {p.end_date: p for p in periods.values()}

@@ -32,13 +32,21 @@ class ExtraSheet:
     and values); ``read(edition, sheet, report)`` reads a sheet whose name and headers are in
     French, within the import's transaction, after the initiatives' sheets, appends its
     problems to ``report`` and returns its summary. ``columns`` maps its French headers to
-    English ones."""
+    English ones.
+
+    Without ``read`` the sheet is for information only (the dashboard's figures): exported, and
+    recognised and passed over by the import, so that a workbook exported, edited elsewhere and
+    imported back still holds it without a problem."""
 
     sheet: str
     english: str
     columns: dict[str, str]
     export: Callable[[Edition, object, str], tablib.Dataset]
-    read: Callable[[Edition, Sheet, ImportReport], SheetReport]
+    read: Callable[[Edition, Sheet, ImportReport], SheetReport] | None = None
+
+    @property
+    def information_only(self) -> bool:
+        return self.read is None
 
     def name(self, lang: str) -> str:
         return self.english if lang == vocabulary.ENGLISH else self.sheet
@@ -344,7 +352,8 @@ def run_import(
     for original in sheets:
         extra = _extra_sheet(original.name)
         if extra is not None:
-            extras.append((extra.french(original), extra))
+            if not extra.information_only:  # an information sheet is never read back
+                extras.append((extra.french(original), extra))
             continue
         # A sheet in English (or with the headers of an earlier export) is read in the
         # French words the resources know.

@@ -94,9 +94,10 @@ def import_upload(request: HttpRequest, body: str, fiscal_year: str) -> HttpResp
         PLAN,
         *(r.sheet for r in RESOURCES),
         *STRUCTURE_SHEETS,
-        *(e.sheet for e in EXTRA_SHEETS),
+        *(e.sheet for e in EXTRA_SHEETS if not e.information_only),
     ]
-    context = {"edition": edition, "form": form, "sheets": sheets}
+    information = [e.sheet for e in EXTRA_SHEETS if e.information_only]
+    context = {"edition": edition, "form": form, "sheets": sheets, "information": information}
     if request.method != "POST" or not form.is_valid():
         return render(
             request, "roadmap/import.html", context, status=422 if request.method == "POST" else 200
