@@ -24,17 +24,19 @@ from django.http import (
     HttpResponseNotModified,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import mark_safe
 
 from releases import opendata
 from releases.models import Publication
-from releases.pdf import public_filename, redacted_context, redacted_plan_html
-from releases.redaction import Redaction
+from releases.pdf import public_filename, redacted_context
+from releases.redaction import Redaction, finish_html
 
 CACHE_SECONDS = 300
 HEADING_RE = re.compile(r"<(/?)h([1-6])\b")
-SECTION_RE = re.compile(r'<section class="section [^"]*" id="s-(?P<key>[^"]+)">.*?</section>', re.S)
 
 
 def _publication(body: str, fiscal_year: str) -> Publication:
@@ -110,26 +112,30 @@ def sections(request: HttpRequest, publication: Publication) -> HttpResponse:
 
 @public_page
 def section(request: HttpRequest, publication: Publication, key: str) -> HttpResponse:
-    """One section as the plan's own template renders it (the report's layout, redacted)."""
-    html = redacted_plan_html(publication.edition, _redaction(publication))
-    found = {match["key"]: match for match in SECTION_RE.finditer(html)}
-    if key not in found:
+    """One section as the plan's own template renders it (its « section » partial, from the
+    redacted data), its title this page's h1."""
+    redaction = _redaction(publication)
+    context = redacted_context(publication.edition, redaction)
+    found = next((s for s in context["sections"] if s.key == key), None)
+    if found is None:
         raise Http404
-    chunk = found[key].group(0)
-    title = re.search(r"<h([23])>(.*?)</h[23]>", chunk, re.S)
-    # The report's section title (h2, or h3 for a sub-section) is this page's h1.
-    shift = int(title.group(1)) - 1 if title else 0
+    with translation.override("fr-ca"):
+        html = render_to_string("report/plan.html#section", {**context, "section": found})
+    # Every heading one or two levels up, the section's text included (its Markdown headings
+    # are written under the report's section title, an h2 or h3): the title becomes the h1.
+    shift = found.level
 
     def renumber(match: re.Match) -> str:
         return f"<{match[1]}h{max(1, int(match[2]) - shift)}"
 
+    html = HEADING_RE.sub(renumber, html)
     return render(
         request,
         "public/section.html",
         _context(
             publication,
-            section_html=HEADING_RE.sub(renumber, chunk),
-            title_html=title.group(2) if title else "",
+            section=found,
+            section_html=mark_safe(finish_html(html, redaction.grounds)),  # noqa: S308
         ),
     )
 

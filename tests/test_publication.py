@@ -357,3 +357,16 @@ def test_a_public_section_page_never_passes_user_markup_through(edition):
     html = Client().get(f"{PUBLIC}sections/{section.key}/").content.decode()
     assert "Texte" in html
     assert "<script>alert" not in html and "onerror" not in html
+
+
+def test_a_public_section_page_is_the_sections_own_rendering_titled_h1(edition):
+    """The section's partial of the plan's report, rendered alone: its title is the page's one
+    h1 and the headings inside come one level below (h2), as a screen reader expects."""
+    section = edition.sections.get(key="ambitions")  # a sub-section with headings inside
+    transmit(edition)
+    call_command("publish_edition", body="MEIE", edition="2023-2024")
+    html = Client().get(f"{PUBLIC}sections/{section.key}/").content.decode()
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S) == [section.title]
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+    assert levels[0] == 1 and 2 in levels and 3 not in levels[: levels.index(2)]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))  # no level skipped
