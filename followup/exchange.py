@@ -134,7 +134,7 @@ def _colour(value: str | None, lang: str) -> str:
         return str(Health(value).label)
 
 
-def export(edition: Edition, initiatives, lang: str) -> tablib.Dataset:
+def export(edition: Edition, initiatives, lang: str, value: str | None = None) -> tablib.Dataset:
     """One row per report of the edition (of ``initiatives`` when the roadmap is filtered)."""
     dataset = tablib.Dataset(headers=[_column(h, lang) for h in HEADERS])
     by_id = _initiatives(edition)

@@ -5,10 +5,11 @@ Four information sheets, after « Bilans d'étape »: « Tableau de bord » (one
 both healths, the flagged divergence, budget, spent, estimate at completion, cost variance,
 planned and forecast end, late milestones and off-trajectory indicators, benefits), « Risques
 principaux » (the ten highest), « Indicateurs hors trajectoire » and « Jalons en retard ». The
-health matrix is the first sheet counted by ambition and colour. The figures are those of the
-period the dashboard opens on (``choose_period``: the last period ended, else the first one),
-named on each row (« Fin de la période »), for the initiatives of the export (the roadmap's
-filters). Numbers are numbers and dates are dates.
+health matrix is the first sheet counted by ambition and colour. They are added when the export
+is asked for them (``?periode=<end date>``, from the dashboard's « Classeur Excel » link; the
+plan's own export keeps its sheets), for that period (empty: the one the dashboard opens on,
+``choose_period``), named on each row (« Fin de la période »), for the initiatives of the
+export (the roadmap's filters). Numbers are numbers and dates are dates.
 
 They are registered without ``read``: the import recognises them and passes over them, so a
 workbook exported, edited (its « Bilans d'étape ») and imported back brings no problem and no
@@ -110,21 +111,33 @@ LATE_MILESTONES = (
     },
 )
 
-# The dashboard of the export running in this thread: (edition, initiatives, board).
+# The export's query parameter that asks for these sheets, its value the period's end date
+# (empty: the period the dashboard opens on), as the dashboard's own period choice.
+OPTION = "periode"
+
+# The dashboard of the export running in this thread: (edition, initiatives, period, board).
 _BUILT: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("board", default=None)
 
 
-def _board(edition: Edition, initiatives, *, fresh: bool = False) -> board_data.Dashboard:
-    """The dashboard of the period the page opens on, for ``initiatives`` (all the edition's
-    when None); ``fresh`` builds it anew (the export's first sheet), else the one the same
-    export built is read again."""
+def _board(
+    edition: Edition, initiatives, wanted: str | None, *, fresh: bool = False
+) -> board_data.Dashboard:
+    """The dashboard of the ``wanted`` period (the one the page opens on when empty), for
+    ``initiatives`` (all the edition's when None); ``fresh`` builds it anew (the export's first
+    sheet), else the one the same export built is read again."""
     built = _BUILT.get()
-    if not fresh and built is not None and built[0] is edition and built[1] is initiatives:
-        return built[2]
+    if (
+        not fresh
+        and built is not None
+        and built[0] is edition
+        and built[1] is initiatives
+        and built[2] == wanted
+    ):
+        return built[3]
     periods = list(edition.reporting_periods.all())
     shown = edition.initiatives.all() if initiatives is None else initiatives
-    board = board_data.build(edition, shown, board_data.choose_period(periods, None), periods)
-    _BUILT.set((edition, initiatives, board))
+    board = board_data.build(edition, shown, board_data.choose_period(periods, wanted), periods)
+    _BUILT.set((edition, initiatives, wanted, board))
     return board
 
 
@@ -146,8 +159,10 @@ def _percent(share: Decimal | None) -> Decimal | None:
     return None if share is None else (share * 100).quantize(Decimal("0.1"))
 
 
-def export_dashboard(edition: Edition, initiatives, lang: str) -> tablib.Dataset:
-    board = _board(edition, initiatives, fresh=True)
+def export_dashboard(
+    edition: Edition, initiatives, lang: str, value: str | None = None
+) -> tablib.Dataset:
+    board = _board(edition, initiatives, value, fresh=True)
     end = board.period.end_date if board.period else None
     on = end or timezone.localdate()  # as the dashboard counts them
     dataset = _dataset(DASHBOARD, lang)
@@ -182,8 +197,10 @@ def export_dashboard(edition: Edition, initiatives, lang: str) -> tablib.Dataset
     return dataset
 
 
-def export_top_risks(edition: Edition, initiatives, lang: str) -> tablib.Dataset:
-    board = _board(edition, initiatives)
+def export_top_risks(
+    edition: Edition, initiatives, lang: str, value: str | None = None
+) -> tablib.Dataset:
+    board = _board(edition, initiatives, value)
     dataset = _dataset(TOP_RISKS, lang)
     for rank, risk in enumerate(board.top_risks, start=1):
         initiative_id = getattr(risk, "initiative_id", None)
@@ -204,8 +221,10 @@ def export_top_risks(edition: Edition, initiatives, lang: str) -> tablib.Dataset
     return dataset
 
 
-def export_off_trajectory(edition: Edition, initiatives, lang: str) -> tablib.Dataset:
-    board = _board(edition, initiatives)
+def export_off_trajectory(
+    edition: Edition, initiatives, lang: str, value: str | None = None
+) -> tablib.Dataset:
+    board = _board(edition, initiatives, value)
     dataset = _dataset(OFF_TRAJECTORY, lang)
     end = board.period.end_date if board.period else None
     for initiative, indicator, measurement in board.off_trajectory:
@@ -227,8 +246,10 @@ def export_off_trajectory(edition: Edition, initiatives, lang: str) -> tablib.Da
     return dataset
 
 
-def export_late_milestones(edition: Edition, initiatives, lang: str) -> tablib.Dataset:
-    board = _board(edition, initiatives)
+def export_late_milestones(
+    edition: Edition, initiatives, lang: str, value: str | None = None
+) -> tablib.Dataset:
+    board = _board(edition, initiatives, value)
     _BUILT.set(None)  # the export's last sheet: the board is not kept beyond it
     dataset = _dataset(LATE_MILESTONES, lang)
     end = board.period.end_date if board.period else None
@@ -256,4 +277,6 @@ SHEETS: list[tuple[tuple, Callable]] = [
 def register() -> None:
     """After « Bilans d'étape », in this order (the first builds the board the others read)."""
     for (sheet, english, columns), export in SHEETS:
-        register_sheet(ExtraSheet(sheet=sheet, english=english, columns=columns, export=export))
+        register_sheet(
+            ExtraSheet(sheet=sheet, english=english, columns=columns, export=export, option=OPTION)
+        )

@@ -4,7 +4,9 @@ figures of the dashboard (the period it opens on, the roadmap's filters), read b
 openpyxl; information only, so the import passes over them."""
 
 import datetime
+import html as html_lib
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -31,8 +33,13 @@ SHEETS = [
 ENGLISH = ["Dashboard", "Top risks", "Off-trajectory indicators", "Late milestones"]
 
 
-def workbook(edition, lang: str = "fr") -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(export_workbook(edition, lang=lang)))
+# What the dashboard's « Classeur Excel » link asks for (empty: the period the page opens on).
+WITH_PROGRESS = {"periode": ""}
+
+
+def workbook(edition, lang: str = "fr", **options) -> openpyxl.Workbook:
+    data = export_workbook(edition, lang=lang, options={**WITH_PROGRESS, **options})
+    return openpyxl.load_workbook(io.BytesIO(data))
 
 
 def dashboard(edition):
@@ -46,6 +53,26 @@ def by_code(sheet) -> dict[str, dict]:
 
 def test_the_sheets_follow_the_progress_reports_at_the_end_of_the_workbook(edition):
     assert workbook(edition).sheetnames[-5:] == ["Bilans d'étape", *SHEETS]
+
+
+def test_the_plans_own_export_keeps_its_sheets_and_the_dashboard_asks_for_the_progress(
+    reader_client, edition
+):
+    """As the PDF's annex: the plan's export (the roadmap's link) has no dashboard sheets; the
+    dashboard's link asks for them, for the period it shows and with its filters."""
+    plain = openpyxl.load_workbook(io.BytesIO(export_workbook(edition)))
+    assert plain.sheetnames[-1] == "Bilans d'étape" and not set(SHEETS) & set(plain.sheetnames)
+
+    page = reader_client.get(
+        reverse("followup:dashboard", args=[BODY, YEAR]) + "?periode=2023-09-30&q=SDM"
+    ).content.decode()
+    link = re.search(r'href="([^"]+)">Classeur Excel du plan', page)
+    assert link, "the dashboard links to the workbook with the progress"
+    response = reader_client.get(html_lib.unescape(link.group(1)))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert list(by_code(book["Tableau de bord"])) == ["2.2.3"]
+    ends = {r["Fin de la période"] for r in rows(book["Tableau de bord"])}
+    assert ends == {datetime.datetime(2023, 9, 30)}
 
 
 def test_the_dashboard_sheet_holds_every_initiative_with_the_dashboards_figures(edition):
@@ -190,7 +217,9 @@ def test_an_english_workbook_names_the_sheets_columns_and_values_in_english(edit
 def test_the_exported_workbook_imports_back_with_no_problem_and_no_change(edition):
     for lang in ("fr", "en"):
         report = import_workbook(
-            edition, read_upload("plan.xlsx", export_workbook(edition, lang=lang)), apply=False
+            edition,
+            read_upload("plan.xlsx", export_workbook(edition, lang=lang, options=WITH_PROGRESS)),
+            apply=False,
         )
         assert not report.problems, report.problems
         assert report.change_count == 0
@@ -242,7 +271,7 @@ def test_the_import_page_names_the_information_sheets_apart(coordinator_client):
 
 
 def test_a_filtered_export_has_the_dashboard_of_the_filtered_initiatives(reader_client, edition):
-    response = reader_client.get(reverse("roadmap:export", args=[BODY, YEAR]) + "?q=SDM")
+    response = reader_client.get(reverse("roadmap:export", args=[BODY, YEAR]) + "?q=SDM&periode=")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
 
     assert list(by_code(book["Tableau de bord"])) == ["2.2.3"]
@@ -258,13 +287,13 @@ def test_the_export_reads_the_dashboard_once_in_queries_that_do_not_grow(
     edition, django_assert_max_num_queries, django_assert_num_queries
 ):
     with django_assert_max_num_queries(150) as demo:
-        export_workbook(edition)
+        export_workbook(edition, options=WITH_PROGRESS)
     add_generated_initiatives(edition, 30)
     add_generated_reports(edition, periods=4)
     assert edition.initiatives.count() > 40
 
     with django_assert_num_queries(len(demo.captured_queries)):
-        data = export_workbook(edition)
+        data = export_workbook(edition, options=WITH_PROGRESS)
 
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert len(rows(book["Tableau de bord"])) == edition.initiatives.count()

@@ -53,7 +53,7 @@ EXPORT_SHEETS = [
     "Contributions", "Bilans d'étape", "Tableau de bord", "Risques principaux",
     "Indicateurs hors trajectoire", "Jalons en retard",
 ]  # fmt: skip
-# The dashboard's sheets: for information, passed over by the import.
+# The dashboard's sheets (when asked for): for information, passed over by the import.
 INFORMATION_SHEETS = EXPORT_SHEETS[-4:]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MiB = 1024 * 1024
@@ -583,7 +583,9 @@ def formula_titles(edition) -> dict[str, str]:
 
 
 def test_exported_workbook_contains_no_formula(edition, formula_titles):
-    workbook = openpyxl.load_workbook(io.BytesIO(export_workbook(edition)))  # not read-only
+    # With the dashboard's sheets (asked for, as the dashboard's link does): their text too.
+    data = export_workbook(edition, options={"periode": ""})
+    workbook = openpyxl.load_workbook(io.BytesIO(data))  # not read-only
 
     assert workbook.sheetnames == EXPORT_SHEETS
     formulas = [
@@ -660,7 +662,7 @@ def test_formula_titles_csv_fixture_imports_the_text_without_the_apostrophe(edit
 
 
 def test_exported_workbook_reimported_unchanged_has_no_change(edition):
-    data = export_workbook(edition)
+    data = export_workbook(edition, options={"periode": ""})  # the dashboard's sheets too
     sheets = read_upload("plan.xlsx", data)
     assert [s.name for s in sheets] == EXPORT_SHEETS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -36,13 +36,19 @@ class ExtraSheet:
 
     Without ``read`` the sheet is for information only (the dashboard's figures): exported, and
     recognised and passed over by the import, so that a workbook exported, edited elsewhere and
-    imported back still holds it without a problem."""
+    imported back still holds it without a problem.
+
+    With ``option`` the sheet is exported only when the export is asked for it: the export's
+    options (its query string) hold that name, and its value is passed to ``export`` as
+    ``value`` (the follow-up's « État d'avancement » of a period, as the PDF's annex is chosen
+    per download; the plan's own export stays as it is)."""
 
     sheet: str
     english: str
     columns: dict[str, str]
-    export: Callable[[Edition, object, str], tablib.Dataset]
+    export: Callable[..., tablib.Dataset]
     read: Callable[[Edition, Sheet, ImportReport], SheetReport] | None = None
+    option: str | None = None
 
     @property
     def information_only(self) -> bool:
@@ -92,11 +98,20 @@ def _export_datasets(
 
 
 def _extra_datasets(
-    edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH
+    edition: Edition,
+    initiatives=None,
+    lang: str = vocabulary.FRENCH,
+    options: Mapping[str, str] | None = None,
 ) -> list[tuple[str, tablib.Dataset]]:
-    """The sheets other apps registered (``register_sheet``), last in the workbook."""
+    """The sheets other apps registered (``register_sheet``), last in the workbook; a sheet
+    with an ``option`` only when ``options`` asks for it."""
+    options = options or {}
     with translation.override(vocabulary.translation_code(lang)):
-        return [(e.name(lang), e.export(edition, initiatives, lang)) for e in EXTRA_SHEETS]
+        return [
+            (e.name(lang), e.export(edition, initiatives, lang, value=options.get(e.option)))
+            for e in EXTRA_SHEETS
+            if e.option is None or e.option in options
+        ]
 
 
 def _code_path(resource_class: type[PlanResource]) -> str:
@@ -114,11 +129,16 @@ def _code_path(resource_class: type[PlanResource]) -> str:
     return paths[resource_class.sheet]
 
 
-def export_workbook(edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH) -> bytes:
+def export_workbook(
+    edition: Edition,
+    initiatives=None,
+    lang: str = vocabulary.FRENCH,
+    options: Mapping[str, str] | None = None,
+) -> bytes:
     return write_xlsx(
         [
             *_export_datasets(edition, initiatives, lang),
-            *_extra_datasets(edition, initiatives, lang),
+            *_extra_datasets(edition, initiatives, lang, options),
         ]
     )
 

@@ -66,7 +66,9 @@ def export(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
             f"{stem}-{vocabulary.sheet_name(sheet, lang)}.csv",
             "text/csv; charset=utf-8",
         )
-    return _download(export_workbook(edition, initiatives, lang), f"{stem}.xlsx", XLSX)
+    # The query string also asks for the sheets other apps add on request (ExtraSheet.option).
+    workbook = export_workbook(edition, initiatives, lang, options=request.GET)
+    return _download(workbook, f"{stem}.xlsx", XLSX)
 
 
 def _is_document(filename: str) -> bool:

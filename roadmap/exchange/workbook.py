@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 import tablib
@@ -224,12 +225,17 @@ def structure_datasets(edition: Edition, lang: str) -> list[tuple[str, tablib.Da
     return datasets
 
 
-def export_workbook(edition: Edition, initiatives=None, lang: str = vocabulary.FRENCH) -> bytes:
+def export_workbook(
+    edition: Edition,
+    initiatives=None,
+    lang: str = vocabulary.FRENCH,
+    options: Mapping[str, str] | None = None,
+) -> bytes:
     """The « Plan » sheet, the initiatives' sheets (limited to ``initiatives`` when the roadmap
     is filtered), the plan's structure, then the sheets other apps add (the follow-up's progress
-    reports)."""
+    reports; its « État d'avancement » when ``options`` asks for it, see ExtraSheet)."""
     plan, *structure = structure_datasets(edition, lang)
-    extras = _extra_datasets(edition, initiatives, lang)
+    extras = _extra_datasets(edition, initiatives, lang, options)
     return write_xlsx([plan, *_export_datasets(edition, initiatives, lang), *structure, *extras])
 
 
