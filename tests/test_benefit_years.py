@@ -121,3 +121,18 @@ def test_in_a_draft_the_lead_enters_both_amounts_and_adds_a_year(edition):
     assert response.status_code == 302
     year.refresh_from_db()
     assert (year.planned, year.realized) == (1200, 300)
+
+
+@pytest.mark.django_db
+def test_a_second_amount_for_the_same_year_is_refused_in_the_form(edition):
+    benefit = edition.initiatives.get(code="1.1.1").benefits.create(
+        kind="financial", description="Économies", amount=1000
+    )
+    benefit.years.create(fiscal_year="2024-2025", planned=1000)
+    add = reverse("roadmap:add_under", args=[BODY, YEAR, "benefit-year", benefit.pk])
+
+    response = client_for("responsable").post(add, {"fiscal_year": "2024-2025", "planned": "5"})
+
+    assert response.status_code == 422
+    assert "existe déjà" in " ".join(response.context["form"].non_field_errors())
+    assert benefit.years.count() == 1
