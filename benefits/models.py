@@ -46,6 +46,16 @@ class Benefit(Versioned):
     def is_financial(self) -> bool:
         return self.kind == self.Kind.FINANCIAL
 
+    @property
+    def planned_total(self) -> int:
+        """The amounts planned over its fiscal years (reads the prefetched years)."""
+        return sum(year.planned or 0 for year in self.years.all())
+
+    @property
+    def realized_total(self) -> int:
+        """The amounts realized so far over its fiscal years (reads the prefetched years)."""
+        return sum(year.realized or 0 for year in self.years.all())
+
     def clean(self) -> None:
         if self.kind == self.Kind.FINANCIAL and self.amount is None:
             raise ValidationError({"amount": _("Un bénéfice financier doit avoir un montant.")})

@@ -18,6 +18,7 @@ def detail(request: HttpRequest, body: str, fiscal_year: str, code: str) -> Http
     initiative = get_object_or_404(
         Initiative.objects.with_roadmap_relations().prefetch_related(
             "benefits__indicators__measurements",
+            "benefits__years",
             "risks__mitigations",
             "milestones",
             Prefetch("dependencies", queryset=Dependency.objects.select_related("depends_on")),

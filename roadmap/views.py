@@ -179,6 +179,8 @@ def _roadmap_page(
             "groups": groups,
             "result_count": len(initiatives),
             "can_edit": can_edit,
+            # Into an approved plan, the workbook brings its follow-up (roadmap/exchange).
+            "can_import": can_edit_edition(request.user, edition, follow_up=True),
             "assign_form": assign_form if can_edit else None,
             "selected": selected,
             "export_sheets": [

@@ -206,7 +206,7 @@ def test_a_plan_is_started_from_a_workbook(edition, tmp_path):
 
 
 def test_a_frozen_edition_refuses_the_structure_sheets(db):
-    frozen = body_with_edition(status=Edition.Status.APPROVED)
+    frozen = body_with_edition(status=Edition.Status.RECOMMENDED)
     from roadmap.models import EditionFrozenError
 
     with pytest.raises(EditionFrozenError):

@@ -881,23 +881,40 @@ def test_a_row_changed_by_someone_else_during_the_import_is_not_overwritten(edit
 
 
 def test_frozen_edition_refuses_imports(edition):
-    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.APPROVED)
-    approved = Edition.objects.get(pk=edition.pk)
+    """A recommended edition refuses the import as a whole (an approved one takes its
+    follow-up only: tests/test_exchange_after_approval.py)."""
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.RECOMMENDED)
+    recommended = Edition.objects.get(pk=edition.pk)
     sheets = read_upload("three_changes.xlsx", fixture_bytes("three_changes.xlsx"))
     before = snapshot()
 
     with pytest.raises(EditionFrozenError):
-        run_import(approved, sheets, apply=True)
+        run_import(recommended, sheets, apply=True)
     with pytest.raises(EditionFrozenError):
-        run_import(approved, sheets, apply=False)
+        run_import(recommended, sheets, apply=False)
     assert snapshot() == before
 
 
-def test_frozen_edition_refuses_imports_with_the_edition_loaded_before_approval(edition):
-    """The edition object is the one loaded before the approval (as a view that loaded it, then
-    saw the coordinator approve meanwhile): the import must still raise EditionFrozenError."""
-    assert edition.is_content_editable
+def test_an_approved_edition_refuses_changes_to_its_plan_at_their_cells(edition):
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.APPROVED)
+    sheets = read_upload("three_changes.xlsx", fixture_bytes("three_changes.xlsx"))
+    before = snapshot()
+
+    report = run_import(edition, sheets, apply=True)
+
+    assert not report.applied and report.problems
+    assert all(p.row and p.column for p in report.problems)
+    assert all(p.message.startswith("Le plan est approuvé : ") for p in report.problems)
+    assert snapshot() == before
+
+
+def test_frozen_edition_refuses_imports_with_the_edition_loaded_before_its_recommendation(
+    edition,
+):
+    """The edition object is the one loaded before the approval (as a view that loaded it, then
+    saw the DI recommend it meanwhile): the import must still raise EditionFrozenError."""
+    assert edition.is_content_editable
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.RECOMMENDED)
     sheets = read_upload("three_changes.xlsx", fixture_bytes("three_changes.xlsx"))
     before = snapshot()
 

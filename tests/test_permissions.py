@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.models import PublicBody, User
-from benefits.models import Benefit, Indicator, Measurement
+from benefits.models import Benefit, BenefitYear, Indicator, Measurement
 from initiatives.models import (
     Dependency,
     Initiative,
@@ -60,6 +60,7 @@ ADD_PAYLOADS = {
     "benefit": lambda ed: {"kind": "non_financial", "description": "Nouveau bénéfice"},
     "indicator": lambda ed: {"name": "Nouvel indicateur", "direction": "increase"},
     "measurement": lambda ed: {"measured_on": "2024-06-30", "value": "12.50"},
+    "benefit-year": lambda ed: {"fiscal_year": "2031-2032", "planned": "1000"},
     "risk": lambda ed: {"title": "Nouveau risque", "status": "open"},
     "mitigation": lambda ed: {"text": "Nouvelle mesure d'atténuation"},
     "milestone": lambda ed: {"title": "Nouveau jalon", "due_date": "2024-12-31"},
@@ -130,6 +131,9 @@ def rows(edition):
     Benefit.objects.bulk_create([b for b in benefits if b.pk is None])
     indicators = Indicator.objects.bulk_create(
         [Indicator(benefit=b, name="Indicateur", unit="jours") for b in benefits]
+    )
+    BenefitYear.objects.bulk_create(
+        [BenefitYear(benefit=b, fiscal_year="2030-2031", planned=500) for b in benefits]
     )
     day = datetime.date(2024, 3, 31)
     Measurement.objects.bulk_create(
@@ -247,7 +251,8 @@ def edit_payload(client: Client, url: str) -> tuple[dict, str, object]:
         if isinstance(value, datetime.date):
             value = value.isoformat()
         value = "" if value is None else str(value)
-        if changed is None and type(field) is forms.CharField and value:
+        # A fiscal year (« 2024-2025 ») is a text with a format: a number is changed instead.
+        if changed is None and type(field) is forms.CharField and value and name != "fiscal_year":
             value += " (modifié)"
             changed = (name, value)
         data[name] = value

@@ -25,10 +25,11 @@ EXPECTED_QUERIES = {
     "home": (14, 14),
     "roadmap": (10, 10),
     "roadmap_filtered": (10, 10),
-    # 12 for the initiative and its rows, 1 for its review comments; its last 50 changes:
+    # 13 for the initiative and its rows (its benefits' amounts per fiscal year included, for
+    # their inline table and totals), 1 for its review comments; its last 50 changes:
     # 1 to find them (one UNION of its 9 history tables), 1 per kind of record among them
     # (its records and the ones before them, for the differences), 1 per kind of name shown.
-    "initiative": (22, 22),
+    "initiative": (23, 23),
     # The financial benefits' amounts per fiscal year: one aggregate query.
     "benefits": (9, 9),
     # The demo has initiative risks (illustrative), so their mitigations are fetched too: one

@@ -106,3 +106,18 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["expected_version"] = self.instance.version
+
+    def validate_constraints(self) -> None:
+        """Also the constraints that hold a record among its parent's (one amount per fiscal
+        year of a benefit, one measurement per day of an indicator): the parent is set on the
+        record, not chosen in the form, and a duplicate is said in the form rather than
+        failing at the database."""
+        parents = {
+            f.name
+            for f in self.instance._meta.concrete_fields
+            if f.many_to_one and getattr(self.instance, f.attname) is not None
+        }
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions() - parents)
+        except ValidationError as error:
+            self._update_errors(error)

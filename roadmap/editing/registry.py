@@ -23,7 +23,7 @@ from django.utils.translation import ngettext_lazy
 
 from accounts import roles
 from accounts.models import Unit, User
-from benefits.models import Benefit, Indicator, Measurement
+from benefits.models import Benefit, BenefitYear, Indicator, Measurement
 from initiatives.models import (
     Contribution,
     Dependency,
@@ -322,12 +322,33 @@ KINDS: dict[str, Kind] = {
             parent_field="initiative",
             parent_kind="initiative",
             money_fields=("amount",),
-            prefetch_related=("indicators__measurements",),
+            prefetch_related=("indicators__measurements", "years"),
             name_path="description",
             edit_title=_("Modifier le bénéfice « %(name)s »"),
             add_title=_("Ajouter un bénéfice à l'initiative %(initiative)s"),
             delete_title=_("Supprimer le bénéfice « %(name)s »"),
             counted=ngettext_lazy("%(count)s bénéfice", "%(count)s bénéfices", "count"),
+        ),
+        Kind(
+            # A financial benefit's amounts for one fiscal year: both planned while the plan is
+            # prepared; once approved, only the realized one (BenefitYear.FOLLOW_UP_FIELDS).
+            "benefit-year",
+            BenefitYear,
+            ("fiscal_year", "planned", "realized"),
+            _("montant annuel"),
+            initiative_path="benefit__initiative",
+            parent_field="benefit",
+            parent_kind="benefit",
+            money_fields=("planned", "realized"),
+            # The benefit's totals, shown again with the saved year.
+            prefetch_related=("benefit__years",),
+            name_path="fiscal_year",
+            edit_title=_("Modifier les montants de l'exercice %(name)s"),
+            add_title=_("Ajouter les montants d'un exercice au bénéfice « %(parent)s »"),
+            delete_title=_("Supprimer les montants de l'exercice %(name)s"),
+            counted=ngettext_lazy(
+                "%(count)s montant annuel", "%(count)s montants annuels", "count"
+            ),
         ),
         Kind(
             "indicator",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -32,6 +32,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
 
@@ -71,6 +72,13 @@ from roadmap.models import (
 FORMAT = "ptn-plan/1"
 SCHEMA_PATH = Path(settings.BASE_DIR) / "schemas" / "ptn-plan-1.schema.json"
 JSON_CONTENT_TYPE = "application/json"
+# The document is the whole edition: an approved (or transmitted) plan does not take it; its
+# follow-up comes back in the workbook (roadmap/exchange/service.py, run_import).
+REFUSED_AFTER_APPROVAL = gettext_lazy(
+    "Le plan est approuvé : un document JSON, qui remplace l'édition entière, n'y est plus "
+    "importé. Importez le classeur (.xlsx) : son suivi (bilans d'étape, mesures, montants "
+    "réalisés, suivi des risques) y est pris en compte."
+)
 
 
 @cache
@@ -672,6 +680,10 @@ class _Sync:
         self.kept: dict[str, set] = {}
         self.existing: dict[str, dict] = {}
         self.failed = False
+        # Set by the workbook's import into an approved (or transmitted) edition: why a change
+        # that is not follow-up (Versioned.FOLLOW_UP_FIELDS) is refused, given the model and
+        # whether the record is new. Such a change is reported at its field, never written.
+        self.frozen: Callable[[type[models.Model], bool], str] | None = None
 
     def part(self, name: str) -> SheetReport:
         if name not in self.parts:
@@ -728,12 +740,17 @@ class _Sync:
                         )
                     )
                     setattr(obj, name, values[name])
+        if changed and self.frozen is not None and not self._follow_up(model, obj, changed, path):
+            return None
         if changed and not self._write(obj, change.action == "update" and changed, path):
             return None
         for name, wanted in (m2m or {}).items():
             manager = getattr(obj, name)
             before = set() if change and change.action == "new" else {o.pk for o in manager.all()}
             if before != {o.pk for o in wanted}:
+                if self.frozen is not None:
+                    self.problem(f"{path}.{name}", self.frozen(model, False))
+                    continue
                 if change is None:
                     change = Change("update", label)
                 if change.action == "update":
@@ -757,6 +774,20 @@ class _Sync:
             else:
                 summary.updated += 1
         return obj
+
+    def _follow_up(self, model: type[models.Model], obj, changed: list[str], path: str) -> bool:
+        """Whether the change of ``changed`` fields is follow-up only; if not, each frozen
+        field is a problem (a new record: at the record) and nothing is written."""
+        if getattr(model, "FOLLOW_UP_RECORD", False):
+            return True
+        if obj.pk is None:
+            self.problem(path, self.frozen(model, True))
+            return False
+        allowed = getattr(model, "FOLLOW_UP_FIELDS", frozenset())
+        refused = [name for name in changed if name not in allowed]
+        for name in refused:
+            self.problem(f"{path}.{name}", self.frozen(model, False))
+        return not refused
 
     def _write(self, obj: models.Model, changed: list | bool, path: str) -> bool:
         """Validate and save one record (a new one when ``changed`` is false). An update takes
@@ -807,6 +838,8 @@ def import_document(
         return report
     with transaction.atomic():
         edition = Edition.objects.select_for_update().select_related("body").get(pk=edition.pk)
+        if edition.is_followed_up:
+            raise EditionFrozenError(str(REFUSED_AFTER_APPROVAL))
         if not edition.is_content_editable:
             raise EditionFrozenError
         sync = _Sync(report)

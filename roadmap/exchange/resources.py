@@ -17,6 +17,8 @@ from operator import attrgetter
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -41,6 +43,44 @@ def _fold(text: str) -> str:
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def follow_up_refusal(edition: Edition, columns: list[str], *, new: bool) -> str:
+    """Why a cell of an approved (or transmitted) plan cannot change any more: ``columns`` are
+    the sheet's follow-up columns, which still may (none: the whole sheet is the plan's);
+    ``new``: the cell is the key of a row the file adds."""
+    status = _("transmis") if edition.status == Edition.Status.TRANSMITTED else _("approuvé")
+    names = ", ".join(f"« {c} »" for c in columns)
+    if not columns:
+        if new:
+            message = _(
+                "Le plan est %(status)s : on ne peut plus ajouter de ligne à cette feuille. "
+                "Seul son suivi s'importe encore (bilans d'étape, mesures, montants réalisés, "
+                "suivi des risques)."
+            )
+        else:
+            message = _(
+                "Le plan est %(status)s : cette feuille ne peut plus changer. Seul son suivi "
+                "s'importe encore (bilans d'étape, mesures, montants réalisés, suivi des "
+                "risques)."
+            )
+    elif new:
+        message = ngettext(
+            "Le plan est %(status)s : on ne peut plus ajouter de ligne à cette feuille; seule "
+            "la colonne %(columns)s de ses lignes peut encore changer.",
+            "Le plan est %(status)s : on ne peut plus ajouter de ligne à cette feuille; seules "
+            "les colonnes %(columns)s de ses lignes peuvent encore changer.",
+            len(columns),
+        )
+    else:
+        message = ngettext(
+            "Le plan est %(status)s : seule la colonne %(columns)s peut encore changer dans "
+            "cette feuille.",
+            "Le plan est %(status)s : seules les colonnes %(columns)s peuvent encore changer "
+            "dans cette feuille.",
+            len(columns),
+        )
+    return message % {"status": status, "columns": names}
 
 
 class StaleRowError(Exception):
@@ -360,6 +400,9 @@ class PlanResource(resources.ModelResource):
         (service._check_duplicate_keys) and by the database when the rows are written.
         """
         errors = dict(import_validation_errors or {})
+        if self.edition.is_followed_up:
+            for name, message in self.frozen_cells(instance).items():
+                errors.setdefault(name, ValidationError(message))
         found = [
             f.name
             for f in instance._meta.concrete_fields
@@ -373,6 +416,30 @@ class PlanResource(resources.ModelResource):
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def frozen_cells(self, instance) -> dict[str, str]:
+        """In an approved (or transmitted) edition, the row's changes that are not follow-up
+        (Versioned.FOLLOW_UP_FIELDS), by model field: each is refused at its cell, instead of
+        the model's guard refusing the whole sheet's write. A new row is refused at its key
+        unless the sheet's records are follow-up as a whole (the measurements)."""
+        model = self._meta.model
+        if model.FOLLOW_UP_RECORD:
+            return {}
+        follow_up = [
+            f.column_name for f in self.get_import_fields() if f.attribute in model.FOLLOW_UP_FIELDS
+        ]
+        if instance.pk is None:
+            key = next(f for f in self.fields.values() if f.column_name == self.key_columns[-1])
+            return {key.attribute: follow_up_refusal(self.edition, follow_up, new=True)}
+        loaded = self._loaded[instance.pk]
+        message = follow_up_refusal(self.edition, follow_up, new=False)
+        return {
+            f.attribute: message
+            for f in self.get_import_fields()
+            if f.attribute in loaded
+            and f.attribute not in model.FOLLOW_UP_FIELDS
+            and _value(instance, f.attribute) != loaded[f.attribute]
+        }
 
     def before_save_instance(self, instance, row, **kwargs):
         """What ``save()`` would do, done before the bulk write: next version, fresh dates."""

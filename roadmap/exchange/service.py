@@ -362,6 +362,10 @@ def run_import(
 
     ``structure`` reads the sheets that are not an initiative's (the « Plan » sheet, the
     sections, orientations…), first, in the same transaction.
+
+    A recommended edition refuses the import as a whole (EditionFrozenError); an approved or
+    transmitted one imports its follow-up only (progress reports, measurements, realized
+    amounts, risks' follow-up columns) and reports any other change as a problem.
     """
     report = ImportReport()
     others: list[Sheet] = []
@@ -392,9 +396,12 @@ def run_import(
     planned.sort(key=lambda pair: RESOURCES.index(pair[1]))
     with transaction.atomic():
         # Read the status inside the transaction (and lock it): an edition recommended since
-        # the page was loaded refuses the import as a whole.
+        # the page was loaded refuses the import as a whole. An approved (or transmitted) one
+        # takes its follow-up only: any other change is refused at its cell (the resources'
+        # ``frozen_cells``, the structure's reader), while the rows a person left as they were
+        # pass — the whole exported workbook comes back with only its follow-up edited.
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
-        if not edition.is_content_editable:
+        if not (edition.is_content_editable or edition.is_followed_up):
             raise EditionFrozenError
         known = structure(edition, others, report) if structure and others else set()
         for sheet in others:

@@ -15,7 +15,13 @@ from django.views.decorators.http import require_POST
 
 from roadmap.access import can_edit_edition, get_edition, plan_reader_required
 from roadmap.exchange import vocabulary
-from roadmap.exchange.document import JSON_CONTENT_TYPE, export_json, import_document, read_document
+from roadmap.exchange.document import (
+    JSON_CONTENT_TYPE,
+    REFUSED_AFTER_APPROVAL,
+    export_json,
+    import_document,
+    read_document,
+)
 from roadmap.exchange.files import MAX_UPLOAD_BYTES, ImportFileError, read_upload
 from roadmap.exchange.resources import RESOURCES
 from roadmap.exchange.service import EXTRA_SHEETS, export_csv
@@ -83,7 +89,9 @@ def _preview(edition: Edition, filename: str, data: bytes, **options):
 
 
 def _editable(request: HttpRequest, edition: Edition) -> None:
-    if not can_edit_edition(request.user, edition):
+    """The coordinator imports; into an approved (or transmitted) plan, its follow-up only, as
+    the forms allow (the import refuses any other change at its cell)."""
+    if not can_edit_edition(request.user, edition, follow_up=True):
         raise PermissionDenied
 
 
@@ -107,6 +115,9 @@ def import_upload(request: HttpRequest, body: str, fiscal_year: str) -> HttpResp
     upload = form.cleaned_data["file"]
     if upload.size > MAX_UPLOAD_BYTES:
         form.add_error("file", _("Le fichier dépasse 10 Mo : il est refusé."))
+        return render(request, "roadmap/import.html", context, status=422)
+    if _is_document(upload.name) and edition.is_followed_up:  # the whole edition: refused
+        form.add_error("file", str(REFUSED_AFTER_APPROVAL))
         return render(request, "roadmap/import.html", context, status=422)
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     try:

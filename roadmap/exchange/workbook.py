@@ -38,6 +38,7 @@ from roadmap.exchange.document import (
     export_structure,
 )
 from roadmap.exchange.files import Sheet, write_xlsx
+from roadmap.exchange.resources import follow_up_refusal
 from roadmap.exchange.service import (
     ImportReport,
     Problem,
@@ -368,6 +369,8 @@ def read_structure(edition: Edition, sheets: list[Sheet], report: ImportReport) 
     if len(report.problems) > start:
         return set(by_name)
     sync = _Sync(report)
+    if edition.is_followed_up:  # approved: the plan's risks' follow-up only
+        sync.frozen = lambda model, new: _follow_up_refusal(edition, model, new=new)
     if plan is not None:
         _apply_edition(sync, edition, plan)
     if "Sections" in parts:
@@ -388,6 +391,17 @@ def read_structure(edition: Edition, sheets: list[Sheet], report: ImportReport) 
         )  # fmt: skip
     _locate(report, start, places)
     return set(by_name)
+
+
+# The structure sheet of each model that has follow-up columns (Versioned.FOLLOW_UP_FIELDS).
+FOLLOW_UP_SHEETS = {PlanRisk: "Risques du plan"}
+
+
+def _follow_up_refusal(edition: Edition, model, *, new: bool) -> str:
+    sheet = FOLLOW_UP_SHEETS.get(model)
+    allowed = getattr(model, "FOLLOW_UP_FIELDS", frozenset())
+    columns = [c for c, f in COLUMNS[sheet] if f in allowed] if sheet else []
+    return follow_up_refusal(edition, columns, new=new)
 
 
 def _read_plan(cells: _Cells, sheet: Sheet, places: dict) -> dict | None:
@@ -711,7 +725,10 @@ def _locate(report: ImportReport, start: int, places: dict) -> None:
             continue
         sheet, row = places[prefix]
         field = path[len(prefix) + 1 :]
-        column = next((c for c, f in COLUMNS.get(sheet, []) if f == field), field)
+        if sheet == PLAN:  # one row per field: its value
+            column = "Valeur"
+        else:
+            column = next((c for c, f in COLUMNS.get(sheet, []) if f == field), field)
         problem.sheet, problem.row, problem.column = sheet, row, column
 
 
