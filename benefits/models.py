@@ -203,7 +203,10 @@ class BenefitYear(Versioned):
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="years")
     fiscal_year = models.CharField(
-        _("exercice financier"), max_length=9, validators=[validate_fiscal_year]
+        _("exercice financier"),
+        max_length=9,
+        validators=[validate_fiscal_year],
+        help_text=_("Du 1er avril au 31 mars, ex. : 2024-2025."),
     )
     planned = models.PositiveBigIntegerField(_("montant prévu ($)"), null=True, blank=True)
     realized = models.PositiveBigIntegerField(_("montant réalisé ($)"), null=True, blank=True)

@@ -136,3 +136,28 @@ def test_a_second_amount_for_the_same_year_is_refused_in_the_form(edition):
     assert response.status_code == 422
     assert "existe déjà" in " ".join(response.context["form"].non_field_errors())
     assert benefit.years.count() == 1
+
+
+def test_the_totals_appear_with_the_first_year_added_in_place(edition):
+    """The totals line is on the page from the start (hidden while there is no year), so the
+    first year added in place brings it (out of band), not only the next page load."""
+    benefit = edition.initiatives.get(code="1.1.1").benefits.create(
+        kind="financial", description="Économies", amount=1000
+    )
+    lead = client_for("responsable")
+    total = f'<p id="benefit-{benefit.pk}-years-total" class="ptn-years-total" hidden>'
+    assert total in page_of(lead)
+
+    add = reverse("roadmap:add_under", args=[BODY, YEAR, "benefit-year", benefit.pk])
+    response = lead.post(
+        add,
+        {"fiscal_year": "2024-2025", "planned": "1 000", "realized": ""},
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert (
+        f'<p id="benefit-{benefit.pk}-years-total" class="ptn-years-total" data-hx-swap-oob="true">'
+        in html
+    )
+    assert "Total des exercices : prévu <strong>1\xa0000\xa0$</strong>" in html
