@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.models import PublicBody
-from initiatives.models import Contribution, Initiative, InitiativeRisk
+from initiatives.models import Contribution, Initiative, InitiativeRisk, InitiativeRiskMitigation
 from initiatives.services import StaleSelectionError, initiatives_assign
 from roadmap.access import (
     can_edit_edition,
@@ -287,12 +287,35 @@ def _stale_message(codes: list[str]) -> str:
 def risks(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     edition = get_edition(request, body, fiscal_year)
     plan_risks = PlanRisk.objects.filter(edition=edition).prefetch_related("mitigations")
+    # Read-only cards, hundreds in a large plan: only the fields they show, and the
+    # mitigations' texts without a model instance each.
     initiative_risks = (
         InitiativeRisk.objects.filter(initiative__edition=edition)
         .select_related("initiative")
-        .prefetch_related("mitigations")
+        .only("title", "description", "initiative__code", "initiative__title")
         .order_by("initiative__code", "order")
     )
+    mitigation_texts = defaultdict(list)
+    for risk_id, text in InitiativeRiskMitigation.objects.filter(
+        risk__initiative__edition=edition
+    ).values_list("risk_id", "text"):
+        mitigation_texts[risk_id].append(text)
+    initiative_risks = list(initiative_risks)
+    prefix = (translation.get_language(), edition.body.slug, edition.fiscal_year)
+    for risk in initiative_risks:
+        risk.mitigation_texts = mitigation_texts[risk.pk]
+        # The card's memo key (the "fragments" cache, as the roadmap's rows): all it shows.
+        risk.card_key = repr(
+            (
+                *prefix,
+                risk.pk,
+                risk.initiative.code,
+                risk.initiative.title,
+                risk.title,
+                risk.description,
+                tuple(risk.mitigation_texts),
+            )
+        )
     return render(
         request,
         "roadmap/risks.html",

@@ -1,6 +1,7 @@
-"""The roadmap's rows are memoised by everything they show (roadmap/views.py, _set_row_keys):
-a change to an initiative, its lead or its unit shows at once, in the reader's language, and a
-row with the coordinator's checkbox is never served to a reader."""
+"""The roadmap's rows and the risks page's cards are memoised by everything they show
+(roadmap/views.py: _set_row_keys, risks): a change to an initiative, its lead, its unit, a risk
+or a mitigation shows at once, in the reader's language, and a row with the coordinator's
+checkbox is never served to a reader."""
 
 import html as html_lib
 import re
@@ -65,3 +66,22 @@ def test_each_language_has_its_own_rows(reader_client, edition):
 def test_a_reader_never_gets_the_coordinators_checkboxes(coordinator_client, reader_client):
     assert 'name="initiative"' in coordinator_client.get(URL).content.decode()
     assert 'name="initiative"' not in reader_client.get(URL).content.decode()
+
+
+def test_the_risks_page_shows_a_changed_risk_or_mitigation_at_once(reader_client, edition):
+    """The risks page memoises its initiatives' risk cards the same way."""
+    from initiatives.models import InitiativeRisk
+
+    url = reverse("roadmap:risks", args=[BODY, YEAR])
+    risk = InitiativeRisk.objects.filter(initiative__edition=edition).first()
+    mitigation = risk.mitigations.create(text="Première mesure d'atténuation", order=9)
+    assert "Première mesure d'atténuation" in text_of(reader_client.get(url))
+
+    mitigation.text = "Mesure d'atténuation revue"
+    mitigation.save()
+    risk.title = "Risque renommé"
+    risk.save()
+
+    page = text_of(reader_client.get(url))
+    assert "Mesure d'atténuation revue" in page and "Première mesure" not in page
+    assert "Risque renommé" in page
