@@ -60,16 +60,33 @@
     });
   }
 
+  // The element whose request brought the new part (a « Modifier » link, a form).
+  var trigger = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    trigger = event.detail.elt;
+  });
+
+  // The new part takes the focus only if the person is not already elsewhere: the focus is on
+  // nothing (the clicked link was replaced), or still on what they clicked. Someone who has
+  // started typing in a field while the part settled keeps their field and their text.
+  function mayTakeFocus(marked) {
+    var active = document.activeElement;
+    if (!active || active === document.body) return true;
+    if (marked.contains(active)) return false;
+    return trigger !== null && (active === trigger || active.contains(trigger));
+  }
+
   document.body.addEventListener("htmx:afterSettle", function () {
     fadeSavedNotes();
     var marked = document.querySelector("[data-ptn-focus]");
     if (marked) {
       marked.removeAttribute("data-ptn-focus");
-      focusElement(marked);
+      if (mayTakeFocus(marked)) focusElement(marked);
     } else if (focusAfterRemoval) {
       focusElement(focusAfterRemoval);
     }
     focusAfterRemoval = null;
+    trigger = null;
   });
 
   document.body.addEventListener("htmx:responseError", function (event) {

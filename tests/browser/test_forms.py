@@ -113,6 +113,34 @@ def test_an_ambiguous_number_is_explained_and_nothing_is_saved(page: Page, login
     expect(part.locator("#id_threshold")).to_have_attribute("aria-invalid", "true")
 
 
+def test_a_form_arriving_late_leaves_the_focus_where_the_person_went(page: Page, login):
+    """A person clicks « Modifier », then moves on (here to the header's language button) while
+    a slow answer is on its way: when the form arrives it does not pull the focus back, and
+    what they type next goes where they are (the same rule keeps a field someone has started
+    typing in)."""
+    login(page, "coordonnateur")
+    page.goto(initiative_path("2.2.3"))
+    part = indicator(page, 0)
+    arrived = []
+
+    def slow(route):
+        page.wait_for_timeout(1_500)
+        arrived.append(route.request.url)
+        route.continue_()
+
+    page.route("**/modifier/indicator/*/", slow)
+    edit_link(part).click()
+    elsewhere = page.locator("header").get_by_role("button", name="English")
+    elsewhere.focus()
+
+    expect(part.locator("form")).to_be_visible()
+    wait_for_settled_focus(page)
+    assert arrived
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.textContent.trim() === 'English'"
+    )
+
+
 def test_a_save_is_confirmed_next_to_the_record_without_taking_the_focus(page: Page, login):
     login(page, "coordonnateur")
     page.goto(initiative_path("2.3.1"))
