@@ -65,16 +65,16 @@ def add(page: Page, link: Locator, fields: dict[str, str]) -> None:
     """Open an « Ajouter » link's form as a page of its own (its real address, not the htmx
     swap: no race with htmx on a loaded machine), fill it, save, and wait to be sent back."""
     page.goto(link.get_attribute("href"))
-    located = {
-        value: page.locator(label) if label.startswith("#") else page.get_by_label(label)
+    located = [
+        (page.locator(label) if label.startswith("#") else page.get_by_label(label), value)
         for label, value in fields.items()
-    }
-    for value, field in located.items():
+    ]
+    for field, value in located:
         field.fill(value)
     # Once seen on a starved CI machine: a field's text typed into the previous field (no
     # script of the page moves the focus here). Each field is read back, and filled again if
     # so, before saving; what is saved is checked on the pages that follow.
-    for value, field in located.items():
+    for field, value in located:
         if field.input_value() != value:
             field.fill(value)
         expect(field).to_have_value(value)
