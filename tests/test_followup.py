@@ -486,6 +486,26 @@ def test_the_pdf_annex_shows_the_dashboards_figures_and_the_plan_keeps_its_conte
     assert "État d'avancement" not in plan_html(edition)
 
 
+def test_the_pdf_annex_never_passes_a_persons_markup_through(edition):
+    """followup/pdf.py inserts the annex's HTML unescaped (mark_safe): what people typed in a
+    report (narrative, justification, phase) must already be escaped by its template."""
+    from followup.pdf import progress_annex
+
+    periods = list(edition.reporting_periods.all())
+    march = next(p for p in periods if p.end_date == datetime.date(2024, 3, 31))
+    report = ProgressReport.objects.get(period=march, initiative__code="2.2.3")
+    ProgressReport.objects.filter(pk=report.pk).update(
+        justification='Écart <script>alert("x")</script> <img src=x onerror="alert(1)">',
+        phase="<b>Réalisation</b>",
+    )
+
+    html = str(progress_annex(edition, march, periods).html)
+
+    assert "Écart" in html
+    assert "<script>alert" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
+    assert "<b>Réalisation</b>" not in html
+
+
 def test_two_first_saves_of_one_report_do_not_both_win(pslu, period):
     report_save(
         report=ProgressReport(period=period, initiative=pslu),
