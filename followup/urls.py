@@ -6,6 +6,7 @@ app_name = "followup"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("pdf/", views.progress_pdf, name="pdf"),
+    path("pdf/production/", views.progress_pdf_progress, name="pdf_progress"),
     path("periodes/", views.periods, name="periods"),
     path("periodes/<int:pk>/supprimer/", views.period_delete, name="period_delete"),
     path("risques/", views.risks, name="risks"),

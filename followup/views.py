@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,7 +29,7 @@ from followup import dashboard as board_data
 from followup.forms import PeriodForm, ProgressReportForm, ReviewForm
 from followup.health import derive, divergences
 from followup.models import ProgressReport, ReportingPeriod
-from followup.pdf import plan_with_progress_pdf
+from followup.pdf import filename_for, ready_progress_pdf, render_progress
 from followup.services import (
     DIMENSION_LABELS,
     REPORT_FIELDS,
@@ -47,7 +48,7 @@ from roadmap.access import get_edition, is_coordinator, plan_reader_required
 from roadmap.forms import RoadmapFilterForm
 from roadmap.links import plan_url
 from roadmap.models import Edition, PlanRisk
-from roadmap.pdf.report import RenderError
+from roadmap.pdf.views import progress_page, render_state
 
 
 def can_file(user, initiative: Initiative) -> bool:
@@ -412,21 +413,71 @@ def risks(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     )
 
 
-@plan_reader_required
-def progress_pdf(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
-    """The plan's PDF with the « État d'avancement » annex of the chosen period (rendered for
-    this download; the plan's own PDF stays as it is)."""
-    edition = get_edition(request, body, fiscal_year)
-    periods = list(edition.reporting_periods.all())
-    period = board_data.choose_period(periods, request.GET.get("periode"))
+def _annex_period(request: HttpRequest, edition: Edition) -> ReportingPeriod:
+    period = board_data.choose_period(
+        list(edition.reporting_periods.all()), request.GET.get("periode")
+    )
     if period is None:
         raise Http404
+    return period
+
+
+def _annex_task_key(edition: Edition, period: ReportingPeriod) -> str:
+    """Where the session keeps the id of the annex render this person started."""
+    return f"ptn-progress-pdf-{edition.pk}-{period.pk}"
+
+
+def _annex_task(request: HttpRequest, edition: Edition, period: ReportingPeriod):
+    result_id = request.session.get(_annex_task_key(edition, period))
+    if not result_id:
+        return None
     try:
-        content = plan_with_progress_pdf(edition, period, periods)
-    except RenderError as error:
-        messages.error(request, str(error))
-        return redirect(plan_url("followup:dashboard", edition))
-    name = f"PTN-{edition.body.acronym}-{edition.fiscal_year}-avancement-{period.end_date}.pdf"
+        return render_progress.get_result(result_id)
+    except TaskResultDoesNotExist:
+        return None
+
+
+def _annex_url(name: str, edition: Edition, period: ReportingPeriod) -> str:
+    return f"{plan_url(name, edition)}?periode={period.end_date:%Y-%m-%d}"
+
+
+@plan_reader_required
+def progress_pdf(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    """The plan's PDF with the « État d'avancement » annex of the chosen period (the plan's
+    own PDF stays as it is): the worker's render of the current figures, or a render started
+    in the background and followed on a page, as the plan's PDF."""
+    edition = get_edition(request, body, fiscal_year)
+    period = _annex_period(request, edition)
+    content = ready_progress_pdf(edition, period)
+    if content is None:
+        result = _annex_task(request, edition, period)
+        if render_state(result, ready=False) in {"none", "failed", "lost"}:
+            result = render_progress.enqueue(edition.pk, period.pk)
+            request.session[_annex_task_key(edition, period)] = result.id
+        return redirect(_annex_url("followup:pdf_progress", edition, period))
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(edition, period)}"'
     return response
+
+
+@plan_reader_required
+def progress_pdf_progress(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    """Follows the annex's render; when ready, sends the browser to the download once."""
+    edition = get_edition(request, body, fiscal_year)
+    period = _annex_period(request, edition)
+    result = _annex_task(request, edition, period)
+    state = render_state(result, ready=ready_progress_pdf(edition, period) is not None)
+    if state == "none":
+        return redirect(_annex_url("followup:pdf", edition, period))  # starts one
+    key = _annex_task_key(edition, period)
+    download = state == "ready" and request.session.pop(key, None) is not None
+    return progress_page(
+        request,
+        edition,
+        result,
+        state,
+        download=download,
+        pdf_url=_annex_url("followup:pdf", edition, period),
+        heading=_("PDF du plan avec l'état d'avancement au %(date)s")
+        % {"date": formatting.long_date(period.end_date)},
+    )

@@ -2,6 +2,8 @@
 
 import datetime
 from decimal import Decimal
+from html import escape as html_escape
+from html import unescape as html_unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from benefits.models import Benefit, Indicator, Measurement
 from followup.health import derive, divergences
 from followup.models import Health, ProgressReport, ReportingPeriod
+from followup.pdf import render_progress
 from followup.services import (
     ConflictError,
     periods_ensure,
@@ -19,7 +22,12 @@ from followup.services import (
     report_send_back,
     report_submit,
 )
-from followup.tasks import ensure_scheduled, queue_reminders, send_followup_mail, send_reminders
+from followup.tasks import (
+    ensure_scheduled,
+    queue_reminders,
+    send_followup_mail,
+    send_reminders,
+)
 from initiatives.models import Initiative, Milestone
 from tests.bodies import other_body
 from tests.personas import client_for
@@ -468,7 +476,19 @@ def test_the_pdf_annex_shows_the_dashboards_figures_and_the_plan_keeps_its_conte
 
     from roadmap.pdf.report import plan_html
 
-    response = reader_client.get(reverse("followup:pdf", args=[BODY, YEAR]) + "?periode=2024-03-31")
+    url = reverse("followup:pdf", args=[BODY, YEAR]) + "?periode=2024-03-31"
+    # Rendered by the worker, as the plan's PDF: the request starts it and a page follows it.
+    response = reader_client.get(url)
+    progress = reverse("followup:pdf_progress", args=[BODY, YEAR]) + "?periode=2024-03-31"
+    assert response.status_code == 302 and response["Location"] == progress
+    page = html_unescape(reader_client.get(progress).content.decode())
+    assert "état d'avancement au 31 mars 2024" in page
+    assert "Production du PDF en attente de démarrage" in page
+    [ran] = run_queued_tasks(render_progress)
+    assert ran.status == "SUCCESSFUL", ran.traceback
+    ready = reader_client.get(progress).content.decode()
+    assert "Le PDF est prêt." in ready and f'url={html_escape(url)}"' in ready  # the download, once
+    response = reader_client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "avancement-2024-03-31.pdf" in response["Content-Disposition"]
     pages = [page.extract_text() for page in PdfReader(BytesIO(response.content)).pages]

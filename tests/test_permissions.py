@@ -553,6 +553,7 @@ ROUTE_ARGS = {
     # Follow-up of the plan (followup/)
     "followup:dashboard": lambda ed: [],
     "followup:pdf": lambda ed: [],
+    "followup:pdf_progress": lambda ed: [],
     "followup:periods": lambda ed: [],
     "followup:period_delete": lambda ed: [_period(ed).pk],
     "followup:risks": lambda ed: [],

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from roadmap.access import get_edition, plan_reader_required
 from roadmap.links import plan_url
@@ -28,7 +29,7 @@ def plan_pdf(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     pdf = ready_pdf(edition)
     if pdf is None:
         result = _task_result(request, edition)
-        if _render_state(result, ready=False) in {"none", "failed", "lost"}:
+        if render_state(result, ready=False) in {"none", "failed", "lost"}:
             result = render_plan.enqueue(edition.pk)
             request.session[_task_key(edition)] = result.id
         return redirect(plan_url("roadmap:pdf_progress", edition))
@@ -62,7 +63,7 @@ RENDER_START_GRACE = datetime.timedelta(seconds=30)
 RENDER_LOST_AFTER_TIMEOUT = datetime.timedelta(seconds=30)
 
 
-def _render_state(result, *, ready: bool) -> str:
+def render_state(result, *, ready: bool) -> str:
     """ready, waiting (queued), stalled (queued too long), running, lost (its worker died),
     failed, or none (no render of the current content under way)."""
     if ready:
@@ -86,11 +87,35 @@ def pdf_progress(request: HttpRequest, body: str, fiscal_year: str) -> HttpRespo
     sends the browser to it once: the reload that finds it ready starts the download."""
     edition = get_edition(request, body, fiscal_year)
     result = _task_result(request, edition)
-    state = _render_state(result, ready=ready_pdf(edition) is not None)
+    state = render_state(result, ready=ready_pdf(edition) is not None)
     if state == "none":
         return redirect(plan_url("roadmap:pdf", edition))  # starts one
     # Once: a reload of the page after that does not download the file again.
     download = state == "ready" and request.session.pop(_task_key(edition), None) is not None
+    return progress_page(
+        request,
+        edition,
+        result,
+        state,
+        download=download,
+        pdf_url=plan_url("roadmap:pdf", edition),
+        heading=_("PDF du plan %(year)s") % {"year": edition.fiscal_year},
+    )
+
+
+def progress_page(
+    request: HttpRequest,
+    edition: Edition,
+    result,
+    state: str,
+    *,
+    download: bool,
+    pdf_url: str,
+    heading: str,
+) -> HttpResponse:
+    """The page that follows a PDF render (the plan's, or another app's: the follow-up's
+    annex): it reloads itself while the render runs and sends the browser to ``pdf_url`` once
+    it is ready."""
     asked = result.enqueued_at if result is not None else None
     if asked and timezone.now() - asked < datetime.timedelta(minutes=1):
         asked = None  # « il y a 0 minute » says nothing
@@ -103,6 +128,8 @@ def pdf_progress(request: HttpRequest, body: str, fiscal_year: str) -> HttpRespo
             "state": state,
             "download": download,
             "asked": asked,
+            "pdf_url": pdf_url,
+            "heading": heading,
             "refresh": {"waiting": 2, "running": 2, "stalled": 5}.get(state),
         },
     )
