@@ -51,3 +51,21 @@ def test_the_coordinator_downloads_the_pdf_of_a_plan_just_changed(page: Page, lo
     expect(page.get_by_role("link", name="Télécharger le PDF")).to_have_attribute(
         "href", f"/plan/{BODY}/{YEAR}/pdf/"
     )
+
+
+def test_the_dashboards_annex_pdf_is_rendered_by_the_worker_and_downloaded(
+    page: Page, login, task_worker
+):
+    """« PDF du plan avec l'annexe « État d'avancement » »: the worker renders it too (no
+    render in a web request); the click ends in the file, for the period shown."""
+    login(page, "lecteur")
+    page.goto(f"/plan/{BODY}/{YEAR}/suivi/?periode=2024-03-31")
+    with page.expect_download(timeout=RENDER_TIMEOUT_MS) as started:
+        page.get_by_role("link", name=re.compile("PDF du plan avec l'annexe")).click()
+    download = started.value
+    assert download.suggested_filename == f"PTN-MEIE-{YEAR}-avancement-2024-03-31.pdf"
+    content = Path(download.path()).read_bytes()
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(content)).pages)
+    assert "État d'avancement au 31 mars 2024" in " ".join(text.split())
+    expect(page).to_have_url(re.compile(rf"/plan/{BODY}/{YEAR}/suivi/pdf/production/"))
+    expect(page.get_by_text("Le PDF est prêt.")).to_be_visible()
