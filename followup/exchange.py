@@ -97,10 +97,15 @@ ENGLISH_COLUMNS = {
 NUMBERS = {"percent_done", "spent_to_date", "estimate_at_completion"}
 
 
-def _initiatives(edition: Edition) -> dict[int, Initiative]:
-    """The edition's initiatives by id, with what the derived health reads, in a fixed number
-    of queries."""
-    loaded = Initiative.objects.filter(edition=edition).prefetch_related(
+def _initiatives(edition: Edition, *, reporting_only: bool = False) -> dict[int, Initiative]:
+    """The edition's initiatives by id (``reporting_only``: those with a report), with what the
+    derived health reads, in a fixed number of queries."""
+    initiatives = Initiative.objects.filter(edition=edition)
+    if reporting_only:  # the export: early in the year, few initiatives have a report
+        initiatives = initiatives.filter(
+            pk__in=ProgressReport.objects.filter(period__edition=edition).values("initiative_id")
+        )
+    loaded = initiatives.prefetch_related(
         "milestones",
         Prefetch(
             "benefits",
@@ -137,7 +142,7 @@ def _colour(value: str | None, lang: str) -> str:
 def export(edition: Edition, initiatives, lang: str, value: str | None = None) -> tablib.Dataset:
     """One row per report of the edition (of ``initiatives`` when the roadmap is filtered)."""
     dataset = tablib.Dataset(headers=[_column(h, lang) for h in HEADERS])
-    by_id = _initiatives(edition)
+    by_id = _initiatives(edition, reporting_only=True)
     periods = {p.pk: p for p in edition.reporting_periods.all()}
     codes = None if initiatives is None else set(initiatives.values_list("code", flat=True))
     with translation.override(vocabulary.translation_code(lang)):
