@@ -480,4 +480,5 @@ def progress_pdf_progress(request: HttpRequest, body: str, fiscal_year: str) -> 
         pdf_url=_annex_url("followup:pdf", edition, period),
         heading=_("PDF du plan avec l'état d'avancement au %(date)s")
         % {"date": formatting.long_date(period.end_date)},
+        back=(_annex_url("followup:dashboard", edition, period), _("Retour au tableau de bord")),
     )

@@ -484,6 +484,7 @@ def test_the_pdf_annex_shows_the_dashboards_figures_and_the_plan_keeps_its_conte
     page = html_unescape(reader_client.get(progress).content.decode())
     assert "état d'avancement au 31 mars 2024" in page
     assert "Production du PDF en attente de démarrage" in page
+    assert "Retour au tableau de bord" in page  # back where the person asked for it
     [ran] = run_queued_tasks(render_progress)
     assert ran.status == "SUCCESSFUL", ran.traceback
     ready = reader_client.get(progress).content.decode()

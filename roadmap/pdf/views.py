@@ -100,6 +100,7 @@ def pdf_progress(request: HttpRequest, body: str, fiscal_year: str) -> HttpRespo
         download=download,
         pdf_url=plan_url("roadmap:pdf", edition),
         heading=_("PDF du plan %(year)s") % {"year": edition.fiscal_year},
+        back=(plan_url("roadmap:edition", edition), _("Retour à l'édition")),
     )
 
 
@@ -112,10 +113,11 @@ def progress_page(
     download: bool,
     pdf_url: str,
     heading: str,
+    back: tuple[str, str],
 ) -> HttpResponse:
     """The page that follows a PDF render (the plan's, or another app's: the follow-up's
     annex): it reloads itself while the render runs and sends the browser to ``pdf_url`` once
-    it is ready."""
+    it is ready; ``back`` is the page it came from (address, link text)."""
     asked = result.enqueued_at if result is not None else None
     if asked and timezone.now() - asked < datetime.timedelta(minutes=1):
         asked = None  # « il y a 0 minute » says nothing
@@ -130,6 +132,8 @@ def progress_page(
             "asked": asked,
             "pdf_url": pdf_url,
             "heading": heading,
+            "back_url": back[0],
+            "back_label": back[1],
             "refresh": {"waiting": 2, "running": 2, "stalled": 5}.get(state),
         },
     )
