@@ -25,7 +25,13 @@ from followup import dashboard as board_data
 from followup.models import ProgressReport, ReportingPeriod
 from roadmap import formatting
 from roadmap.models import Edition
-from roadmap.pdf.report import Annex, content_fingerprint, french_typography, render_pdf
+from roadmap.pdf.report import (
+    Annex,
+    cache_folder,
+    content_fingerprint,
+    french_typography,
+    render_pdf,
+)
 
 ANCHOR = "s-etat-avancement"
 
@@ -66,7 +72,7 @@ def cache_name(edition: Edition, period: ReportingPeriod) -> str:
         ),
     ]
     stamp = hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-    return f"pdf-cache/{edition.body.slug}/{edition.fiscal_year}/avancement/{stamp}.pdf"
+    return f"{cache_folder(edition)}/avancement/{stamp}.pdf"
 
 
 def ready_progress_pdf(edition: Edition, period: ReportingPeriod) -> bytes | None:

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,7 +47,7 @@ from roadmap.access import get_edition, is_coordinator, plan_reader_required
 from roadmap.forms import RoadmapFilterForm
 from roadmap.links import plan_url
 from roadmap.models import Edition, PlanRisk
-from roadmap.pdf.views import progress_page, render_state
+from roadmap.pdf.views import progress_page, render_state, session_task_result
 
 
 def can_file(user, initiative: Initiative) -> bool:
@@ -428,13 +427,7 @@ def _annex_task_key(edition: Edition, period: ReportingPeriod) -> str:
 
 
 def _annex_task(request: HttpRequest, edition: Edition, period: ReportingPeriod):
-    result_id = request.session.get(_annex_task_key(edition, period))
-    if not result_id:
-        return None
-    try:
-        return render_progress.get_result(result_id)
-    except TaskResultDoesNotExist:
-        return None
+    return session_task_result(request, render_progress, _annex_task_key(edition, period))
 
 
 def _annex_url(name: str, edition: Edition, period: ReportingPeriod) -> str:

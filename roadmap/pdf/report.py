@@ -292,11 +292,12 @@ def pdf_for_edition(edition: Edition) -> PlanPdf:
 
 def cache_name(edition: Edition) -> str:
     """Where the render of the edition's current content is cached (housekeeping keeps it)."""
-    return f"{_cache_folder(edition)}/{content_fingerprint(edition)}.pdf"
+    return f"{cache_folder(edition)}/{content_fingerprint(edition)}.pdf"
 
 
-def _cache_folder(edition: Edition) -> str:
-    """One folder per edition: two bodies' editions of one fiscal year keep their own renders."""
+def cache_folder(edition: Edition) -> str:
+    """One folder per edition: two bodies' editions of one fiscal year keep their own renders
+    (other renders of an edition, e.g. the follow-up's annex, go in subfolders of it)."""
     return f"pdf-cache/{edition.body.slug}/{edition.fiscal_year}"
 
 
@@ -315,7 +316,7 @@ def _cached(edition: Edition, name: str) -> PlanPdf | None:
 
 
 def _drop_old_cache(edition: Edition) -> None:
-    folder = _cache_folder(edition)
+    folder = cache_folder(edition)
     try:  # an object store has no folders: list, do not ask whether the folder exists
         old_files = default_storage.listdir(folder)[1]
     except FileNotFoundError:

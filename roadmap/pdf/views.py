@@ -46,11 +46,17 @@ def _task_key(edition: Edition) -> str:
 
 
 def _task_result(request: HttpRequest, edition: Edition):
-    result_id = request.session.get(_task_key(edition))
+    return session_task_result(request, render_plan, _task_key(edition))
+
+
+def session_task_result(request: HttpRequest, task, key: str):
+    """The result of the ``task`` run whose id the session keeps under ``key`` (None if this
+    person started none, or it is gone)."""
+    result_id = request.session.get(key)
     if not result_id:
         return None
     try:
-        return render_plan.get_result(result_id)
+        return task.get_result(result_id)
     except TaskResultDoesNotExist:
         return None
 
