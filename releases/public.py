@@ -135,6 +135,8 @@ def section(request: HttpRequest, publication: Publication, key: str) -> HttpRes
         _context(
             publication,
             section=found,
+            # The report's own partial (every value escaped, Markdown sanitised there) with the
+            # withheld boxes put in: test_a_public_section_page_never_passes_user_markup_through.
             section_html=mark_safe(finish_html(html, redaction.grounds)),  # noqa: S308
         ),
     )
