@@ -182,11 +182,17 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True  # a reset request answers the same whether the address exists
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail PTN] "
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-# "default": allauth's throttling below. "fragments": rendered pieces of pages memoised by
-# everything they show (the roadmap's rows, see roadmap/views.py), per process: a key never
-# outlives its data, so processes need not share it.
+# "default": allauth's throttling below and the TOTP codes already used, in the database so
+# that every app process and server shares them (the table is made by operations' migration
+# 0002). "fragments": rendered pieces of pages memoised by everything they show (the roadmap's
+# rows, see roadmap/views.py), per process: a key never outlives its data, so processes need not
+# share it.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ptn_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",

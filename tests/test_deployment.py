@@ -263,6 +263,22 @@ def test_two_app_servers_and_two_workers_share_sessions_tasks_and_files(deployme
     assert len(closed) == len(set(closed))
 
 
+def test_a_rate_limit_counts_the_attempts_made_on_every_app_server(deployment):
+    # Three password resets a minute per address (ACCOUNT_RATE_LIMITS): asked twice on A and
+    # once on B, the fourth, on B, is refused. Kept per process, B would have counted only one.
+    d = deployment
+    statuses = []
+    for port in (d.a_port, d.a_port, d.b_port, d.b_port):
+        browser = Browser(port)
+        browser.get("/compte/password/reset/")
+        status, _, body = browser.post(
+            "/compte/password/reset/", {"email": "quelquun@organisme.example"}
+        )
+        statuses.append(status)
+    assert statuses == [302, 302, 302, 429]
+    assert "Trop de demandes" in body.decode()
+
+
 def test_a_worker_killed_mid_render_leaves_a_task_another_worker_completes(deployment):
     d = deployment
     browser = Browser(d.b_port)

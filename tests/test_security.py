@@ -38,8 +38,9 @@ BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """allauth keeps rate limits and used TOTP codes in the cache: each test starts afresh."""
+def fresh_cache(db):
+    """allauth keeps rate limits and used TOTP codes in the cache (a database table): each test
+    starts afresh."""
     cache.clear()
     yield
     cache.clear()
