@@ -5,12 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 from django.urls import reverse
 
-from security import sso
+from security import mail, sso
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,6 +29,19 @@ class AccountAdapter(DefaultAccountAdapter):
             back = request.build_absolute_uri(reverse("login"))
             return f"{end_session[0]}?{urlencode({**end_session[1], 'post_logout_redirect_uri': back})}"
         return super().get_logout_redirect_url(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails (password reset, security notices) are rendered here, with
+        allauth's templates and context, and sent by the task worker: a mail server that is
+        down never breaks the page (security.mail)."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request)}
+            | context,
+        )
+        mail.queue_message(message)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -1,22 +1,28 @@
-"""A mail server that refuses never breaks a workflow step: e-mails are background tasks, retried.
+"""A mail server that refuses never breaks a workflow step nor a password reset: e-mails are
+background tasks, retried.
 
 The SMTP server is a real process (aiosmtpd, delivering into a maildir), stopped in the middle of
 the test and started again.
 """
 
+import email
+import email.policy
 import mailbox
 import sys
 from datetime import timedelta
 
 import pytest
 from django.tasks import TaskResultStatus
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from accounts.models import User
 from roadmap.models import Edition
 from roadmap.pdf.tasks import render_plan
 from roadmap.workflow.notifications import send_step_notification
+from security.mail import send_account_mail
 from tests.personas import client_for
 from tests.processes import Service, free_port, port_open, wait_until
 from tests.tasks import run_queued_tasks
@@ -128,3 +134,32 @@ def test_a_refusing_mail_server_never_breaks_an_approval(
         ("coordonnateur@ptn.example", approved),
         ("di@ptn.example", approved),
     ]
+
+
+def test_a_refusing_mail_server_never_breaks_a_password_reset(db, smtp):
+    """allauth's e-mails go through the worker too: the page answers, the message waits."""
+    User.objects.create_user("j.caron", email="j.caron@ministere.example", password="x-42-y-42")
+    smtp.stop()
+
+    response = Client().post(
+        reverse("account_reset_password"), {"email": "j.caron@ministere.example"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "réinitialisation" in response.content.decode().lower()
+    [failed] = run_queued_tasks(send_account_mail)
+    assert failed.status == TaskResultStatus.FAILED
+    assert "ConnectionRefusedError" in failed.traceback
+    retry = DBTaskResult.objects.get(
+        task_path=send_account_mail.module_path, status=TaskResultStatus.READY
+    )
+    assert retry.run_after > timezone.now() + timedelta(seconds=50)
+
+    smtp.start()
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    assert [r.status for r in run_queued_tasks()] == [TaskResultStatus.SUCCESSFUL]
+    [stored] = mailbox.Maildir(smtp.maildir)
+    message = email.message_from_bytes(stored.as_bytes(), policy=email.policy.default)
+    assert message["To"] == "j.caron@ministere.example"
+    assert message["Subject"] == "[Portail PTN] E-mail de réinitialisation de mot de passe"
+    assert "/compte/password/reset/key/" in message.get_body().get_content()
