@@ -178,6 +178,13 @@ def edition_publish(
     publication.published_at = timezone.now()
     publication.published_by = user
     publication.withdrawn_at = None
+    if publication.pdf:
+        # The PDF of the earlier publication shows its withholdings, not this one's: it goes
+        # now, and the task worker renders the new one (releases.tasks.render_publication).
+        storage, old_pdf = publication.pdf.storage, publication.pdf.name
+        transaction.on_commit(lambda: storage.delete(old_pdf))
+        publication.pdf = None
+        publication.pdf_sha256 = ""
     publication.save()
     return publication
 

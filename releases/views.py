@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.tasks import TaskResultStatus
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,12 +16,13 @@ from accounts import roles
 from releases import services
 from releases.forms import GroundForm, PublishForm, ReleaseForm, SentForm, WithholdingForm
 from releases.models import Ground, Publication, Release
-from releases.pdf import filename_for, publication_produce, release_produce
+from releases.pdf import filename_for
 from releases.redaction import REDACTABLE, edition_records
+from releases.tasks import render_publication, render_release
 from roadmap.access import get_edition, is_coordinator, plan_reader_required
 from roadmap.links import plan_url
 from roadmap.models import Edition
-from roadmap.pdf.report import RenderError
+from roadmap.pdf.views import progress_page, render_state, session_task_result
 
 
 def is_access_officer(user, edition: Edition) -> bool:
@@ -201,21 +203,65 @@ def ground_add(request: HttpRequest, body: str, fiscal_year: str, number: int) -
     return redirect(_release_url(release))
 
 
+def _release_task_key(release: Release) -> str:
+    """Where the session keeps the id of the release render this person started."""
+    return f"ptn-release-pdf-{release.pk}"
+
+
 @require_POST
 @plan_reader_required
 def produce(request: HttpRequest, body: str, fiscal_year: str, number: int) -> HttpResponse:
-    """Render the release's PDF and archive it (its SHA-256 is shown on the page)."""
+    """Start the render of the release's PDF (the task worker archives it with its SHA-256)
+    and follow it on a page that comes back here once it is done."""
     _edition, release = _release_for_officer(request, body, fiscal_year, number)
     if release.is_sent:
         messages.error(request, _("Cette diffusion a été envoyée : son PDF ne change plus."))
         return redirect(_release_url(release))
-    try:
-        release_produce(release)
-    except RenderError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Le PDF de la diffusion est produit."))
-    return redirect(_release_url(release))
+    request.session[_release_task_key(release)] = render_release.enqueue(release.pk).id
+    return redirect(plan_url("releases:pdf_progress", release.edition, release.number))
+
+
+@plan_reader_required
+def produce_progress(
+    request: HttpRequest, body: str, fiscal_year: str, number: int
+) -> HttpResponse:
+    """Follows the release's render; back to the release once it is done."""
+    edition, release = _release_for_officer(request, body, fiscal_year, number)
+    return _follow_render(
+        request,
+        edition,
+        session_task_result(request, render_release, _release_task_key(release)),
+        _release_task_key(release),
+        done=_("Le PDF de la diffusion est produit."),
+        heading=_("PDF de la diffusion %(release)s") % {"release": release},
+        back=(_release_url(release), _("Retour à la diffusion")),
+    )
+
+
+def _follow_render(request, edition, result, key, *, done, heading, back) -> HttpResponse:
+    """The progress page of a render this person started (``key`` in the session), until it is
+    done: then back to ``back`` with ``done`` said. Nothing under way: back at once."""
+    state = render_state(
+        result, ready=bool(result) and result.status == TaskResultStatus.SUCCESSFUL
+    )
+    if state in {"ready", "none"}:
+        if request.session.pop(key, None) is not None and state == "ready":
+            messages.success(request, done)
+        return redirect(back[0])
+    return progress_page(
+        request,
+        edition,
+        result,
+        state,
+        download=False,
+        pdf_url=back[0],
+        heading=heading,
+        back=back,
+        ready_note=_(
+            "Cette page se met à jour toute seule et vous ramène à la page précédente dès que le "
+            "PDF est prêt."
+        ),
+    )
 
 
 @plan_reader_required
@@ -274,15 +320,13 @@ def publication(request: HttpRequest, body: str, fiscal_year: str) -> HttpRespon
             published = services.edition_publish(
                 edition=edition, user=request.user, release=form.cleaned_data["release"]
             )
-            publication_produce(published)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        except RenderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("L'édition est publiée."))
-        return redirect(_publication_url(edition))
+            return redirect(_publication_url(edition))
+        key = _publication_task_key(edition)
+        request.session[key] = render_publication.enqueue(published.pk).id
+        return redirect(plan_url("releases:publication_progress", edition))
     return render(
         request,
         "releases/publication.html",
@@ -292,6 +336,26 @@ def publication(request: HttpRequest, body: str, fiscal_year: str) -> HttpRespon
             "form": form,
             "publishable": edition.status == Edition.Status.TRANSMITTED,
         },
+    )
+
+
+def _publication_task_key(edition: Edition) -> str:
+    return f"ptn-publication-pdf-{edition.pk}"
+
+
+@plan_reader_required
+def publication_progress(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
+    """Follows the render of the published PDF; back to the publication once it is done."""
+    edition = _edition_for_coordinator(request, body, fiscal_year)
+    key = _publication_task_key(edition)
+    return _follow_render(
+        request,
+        edition,
+        session_task_result(request, render_publication, key),
+        key,
+        done=_("L'édition est publiée, avec son PDF."),
+        heading=_("PDF public de l'édition %(edition)s") % {"edition": edition},
+        back=(_publication_url(edition), _("Retour à la publication")),
     )
 
 

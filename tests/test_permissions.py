@@ -567,12 +567,14 @@ ROUTE_ARGS = {
     # Access-to-information releases (releases/)
     "releases:list": lambda ed: [],
     "releases:publication": lambda ed: [],
+    "releases:publication_progress": lambda ed: [],
     "releases:unpublish": lambda ed: [],
     "releases:detail": lambda ed: [_release(ed).number],
     "releases:withhold": lambda ed: [_release(ed).number],
     "releases:unwithhold": lambda ed: [_release(ed).number, _withholding(ed)],
     "releases:ground_add": lambda ed: [_release(ed).number],
     "releases:produce": lambda ed: [_release(ed).number],
+    "releases:pdf_progress": lambda ed: [_release(ed).number],
     "releases:pdf": lambda ed: [_release(ed).number],
     "releases:sent": lambda ed: [_release(ed).number],
     # The published edition's public pages (releases/public.py): anyone may read them once

@@ -8,18 +8,22 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.tasks import TaskResultStatus
 from django.test import Client
 from jsonschema import Draft202012Validator, FormatChecker
 
 from accounts.models import User
 from releases.models import Publication
+from releases.tasks import render_publication
 from roadmap.exchange import document
 from roadmap.exchange.document import check_document
 from roadmap.links import plan_url
 from roadmap.models import Edition, Section
 from tests.personas import client_for
 from tests.releasing import CONTROL, found_in, pdf_haystacks, planted_release
+from tests.tasks import run_queued_tasks
 
 PUBLIC = "/public/meie/2023-2024/"
 
@@ -139,12 +143,42 @@ def test_the_coordinator_publishes_and_withdraws_from_the_page(edition, coordina
     page = plan_url("releases:publication", edition)
     assert coordinator_client.get(page).status_code == 200
     assert client_for("lecteur").get(page).status_code == 403
-    coordinator_client.post(page, {"release": ""})
+    following = coordinator_client.post(page, {"release": ""}, follow=True)
+    # Published at once; its PDF is rendered by the task worker, followed on a page.
     assert Publication.objects.get(edition=edition).is_live
     assert Client().get(PUBLIC).status_code == 200
+    assert "Production du PDF en attente" in following.content.decode()
+    assert Client().get(f"{PUBLIC}pdf/").status_code == 404
+    [render] = run_queued_tasks(render_publication)
+    assert render.status == TaskResultStatus.SUCCESSFUL
+    back = coordinator_client.get(following.redirect_chain[-1][0], follow=True)
+    assert back.redirect_chain[-1][0] == page
+    assert "est publiée, avec son PDF." in back.content.decode()
+    assert "Son PDF n'est pas prêt" not in back.content.decode()
     assert Client().get(f"{PUBLIC}pdf/")["Content-Type"] == "application/pdf"
     coordinator_client.post(plan_url("releases:unpublish", edition))
     assert Client().get(PUBLIC).status_code == 404
+
+
+def test_publishing_again_never_serves_the_earlier_pdf(
+    edition, officer, coordinator_client, django_capture_on_commit_callbacks
+):
+    release, canaries = planted_release(edition, officer)
+    transmit(edition)
+    call_command("publish_edition", body="MEIE", edition="2023-2024")  # nothing withheld
+    earlier = Publication.objects.get(edition=edition).pdf.name
+    assert found_in(pdf_haystacks(Client().get(f"{PUBLIC}pdf/").content), canaries[0])
+
+    # Published again with the release's withholdings: until the worker has rendered the new
+    # PDF, there is none; the earlier one, which shows what is now withheld, is gone.
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(plan_url("releases:publication", edition), {"release": release.pk})
+    assert Client().get(f"{PUBLIC}pdf/").status_code == 404
+    assert not default_storage.exists(earlier)
+    run_queued_tasks(render_publication)
+    haystacks = pdf_haystacks(Client().get(f"{PUBLIC}pdf/").content)
+    assert found_in(haystacks, CONTROL)
+    assert [canary for canary in canaries if found_in(haystacks, canary)] == []
 
 
 def test_open_data_files_match_their_datapackage(published):

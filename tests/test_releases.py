@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.tasks import TaskResultStatus
 from django.test import Client
 from pypdf import PdfReader
 
@@ -17,12 +18,14 @@ from releases.models import Ground, RecourseNotice, Release
 from releases.pdf import release_html, release_produce
 from releases.redaction import record_key
 from releases.services import release_open, withholding_add
+from releases.tasks import render_release
 from roadmap.history.changes import edition_sources
 from roadmap.links import plan_url
 from roadmap.models import Edition, Section
 from tests.bodies import body_with_edition
 from tests.personas import client_for
 from tests.releasing import CONTROL, approve, found_in, pdf_haystacks, planted_release
+from tests.tasks import run_queued_tasks
 
 
 @pytest.fixture
@@ -246,9 +249,19 @@ def test_produce_then_record_as_sent_and_the_decisions_are_frozen(
         due_on=datetime.date(2026, 1, 31),
     )
     detail = url(approved, "releases:detail", release.number)
-    officer_client.post(url(approved, "releases:produce", release.number))
+    following = officer_client.post(url(approved, "releases:produce", release.number))
+    # Rendered by the task worker, followed on a page that comes back to the release.
+    progress = url(approved, "releases:pdf_progress", release.number)
+    assert following.url == progress
+    assert "Production du PDF en attente" in officer_client.get(progress).content.decode()
+    [render] = run_queued_tasks(render_release)
+    assert render.status == TaskResultStatus.SUCCESSFUL
+    back = officer_client.get(progress, follow=True)
+    assert back.redirect_chain == [(detail, 302)]
+    assert "Le PDF de la diffusion est produit." in back.content.decode()
     release.refresh_from_db()
     assert release.pdf and len(release.pdf_sha256) == 64
+    assert release.pdf_sha256 in back.content.decode()
     download = officer_client.get(url(approved, "releases:pdf", release.number))
     assert hashlib.sha256(download.content).hexdigest() == release.pdf_sha256
     assert "Avis de recours" in " ".join(

@@ -120,10 +120,12 @@ def progress_page(
     pdf_url: str,
     heading: str,
     back: tuple[str, str],
+    ready_note: str = "",
 ) -> HttpResponse:
     """The page that follows a PDF render (the plan's, or another app's: the follow-up's
     annex): it reloads itself while the render runs and sends the browser to ``pdf_url`` once
-    it is ready; ``back`` is the page it came from (address, link text)."""
+    it is ready; ``back`` is the page it came from (address, link text). ``ready_note`` says
+    what happens then, when it is not a download."""
     asked = result.enqueued_at if result is not None else None
     if asked and timezone.now() - asked < datetime.timedelta(minutes=1):
         asked = None  # « il y a 0 minute » says nothing
@@ -140,6 +142,7 @@ def progress_page(
             "heading": heading,
             "back_url": back[0],
             "back_label": back[1],
+            "ready_note": ready_note,
             "refresh": {"waiting": 2, "running": 2, "stalled": 5}.get(state),
         },
     )

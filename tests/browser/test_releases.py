@@ -47,7 +47,9 @@ def essai(portal) -> str:
     return f"/plan/{BODY}/{YEAR}/diffusions/"
 
 
-def test_the_access_officer_withholds_a_passage_and_produces_the_pdf(page: Page, login, essai):
+def test_the_access_officer_withholds_a_passage_and_produces_the_pdf(
+    page: Page, login, essai, task_worker
+):
     login(page, "acces")
     page.goto(essai)
     page.get_by_label("Numéro de la demande").fill("2026-0777")
@@ -73,6 +75,10 @@ def test_the_access_officer_withholds_a_passage_and_produces_the_pdf(page: Page,
     expect(decisions).to_contain_text(CANARY)
 
     page.get_by_role("button", name="Produire le PDF").click()
+    # The worker renders it; the progress page comes back to the release once it is done.
+    expect(page.locator(".ptn-messages")).to_contain_text(
+        "Le PDF de la diffusion est produit.", timeout=60_000
+    )
     expect(page.locator("main")).to_contain_text("Empreinte SHA-256")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le PDF de la diffusion").click()
