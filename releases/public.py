@@ -11,7 +11,6 @@ carry an ETag (the publication's stamp) and may be cached for a few minutes by a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -34,9 +33,9 @@ from releases import opendata
 from releases.models import Publication
 from releases.pdf import public_filename, redacted_context
 from releases.redaction import Redaction, finish_html
+from roadmap.markdown import shift_headings
 
 CACHE_SECONDS = 300
-HEADING_RE = re.compile(r"<(/?)h([1-6])\b")
 
 
 def _publication(body: str, fiscal_year: str) -> Publication:
@@ -123,12 +122,7 @@ def section(request: HttpRequest, publication: Publication, key: str) -> HttpRes
         html = render_to_string("report/plan.html#section", {**context, "section": found})
     # Every heading one or two levels up, the section's text included (its Markdown headings
     # are written under the report's section title, an h2 or h3): the title becomes the h1.
-    shift = found.level
-
-    def renumber(match: re.Match) -> str:
-        return f"<{match[1]}h{max(1, int(match[2]) - shift)}"
-
-    html = HEADING_RE.sub(renumber, html)
+    html = shift_headings(html, -found.level, top=1)
     return render(
         request,
         "public/section.html",

@@ -1,5 +1,7 @@
 """Markdown of the plan's narrative text → sanitised HTML (web pages and, later, the PDF)."""
 
+import re
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -79,3 +81,18 @@ def render_markdown(text: str, *, id_prefix: str = "md", figures=None) -> SafeSt
         return figures.replace(clean)  # escapes what it inserts
     # Safe: the HTML above went through nh3 with an allow-list (see tests/test_models.py).
     return mark_safe(clean)  # noqa: S308
+
+
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def shift_headings(html: str, levels: int, *, top: int) -> str:
+    """``html`` with every heading tag moved ``levels`` levels (negative: up), never above
+    ``top`` nor below h6: a text written under the report's section title (an h2 or h3) shown
+    on a page of its own, where that title is the h1. Only tag names change, attributes stay:
+    what was safe stays safe."""
+
+    def move(match: re.Match) -> str:
+        return f"<{match[1]}h{min(6, max(top, int(match[2]) + levels))}"
+
+    return HEADING_TAG.sub(move, html)

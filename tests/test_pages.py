@@ -377,3 +377,19 @@ def test_an_invalid_history_filter_is_explained_in_french_and_ignored(reader_cli
     assert "La date de fin ne peut pas précéder la date de début." in page
     assert "Sélectionnez un choix valide" in page
     assert len(history_entries(response)) == 50  # the whole history, first page
+
+
+def test_a_section_page_moves_its_text_headings_under_its_own_title(reader_client):
+    """Written under the report's h2, the text's « ### » is an h3 in the PDF; on the section's
+    own page, whose title is the h1, it is an h2 (and a « # » never rivals the h1)."""
+    from roadmap.models import Section
+
+    section = Section.objects.get(edition__fiscal_year="2023-2024", key="principes-directeurs")
+    Section.objects.filter(pk=section.pk).update(
+        body="### Contexte\n\nTexte.\n\n#### Détail\n\nSuite."
+    )
+    page = reader_client.get(
+        reverse("roadmap:section", args=["meie", "2023-2024", "principes-directeurs"])
+    ).content.decode()
+    assert "<h2>Contexte</h2>" in page and "<h3>Détail</h3>" in page
+    assert len(re.findall(r"<h1\b", page)) == 1

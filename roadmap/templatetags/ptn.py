@@ -1,13 +1,11 @@
 """Template filters shared by the plan's pages (and the PDF report)."""
 
-import re
-
 from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from roadmap import formatting, links
-from roadmap.markdown import render_markdown
+from roadmap.markdown import render_markdown, shift_headings
 
 register = template.Library()
 
@@ -26,27 +24,18 @@ def figures(html: str, edition_figures):
     return edition_figures.replace(html)
 
 
-HEADING_RE = re.compile(r"<(/?)h([3-6])>")
-
-
 @register.filter(is_safe=True)
 def page_headings(html: str, section_level: int = 1):
     """Headings of a section's text, renumbered for the section's own page.
 
     The text is written for the report, where a level-1 section is an h2 (its subheadings
     h3) and a level-2 one an h3 (subheadings h4); on the section's page its title is the h1,
-    so its subheadings start at h2. The HTML is already sanitised (headings carry no
-    attribute), and the level never goes above h2 or below h6.
+    so its subheadings start at h2.
     """
     if not html:
         return html
-    shift = -int(section_level or 1)
-
-    def renumber(match: re.Match) -> str:
-        level = min(6, max(2, int(match[2]) + shift))
-        return f"<{match[1]}h{level}>"
-
-    return mark_safe(HEADING_RE.sub(renumber, str(html)))  # only tag names change
+    # Only tag names change in HTML already sanitised or escaped.
+    return mark_safe(shift_headings(str(html), -int(section_level or 1), top=2))
 
 
 @register.simple_tag
