@@ -194,30 +194,35 @@ def _roadmap_page(
 def _set_row_keys(
     initiatives: list[Initiative], edition: Edition, *, selectable: bool, selected: frozenset[str]
 ) -> None:
-    """Give each initiative the key of its roadmap row: every value the row shows (and the
-    language it is shown in), not only the version, which some writes leave as it is. The template memoises each row's HTML under it (the
-    "fragments" cache): a plan of a few hundred rows renders in a fraction of the time, and a
-    row whose initiative, lead or unit changed has a new key, so it is never shown stale."""
-    prefix = (translation.get_language(), edition.body.slug, edition.fiscal_year, selectable)
+    """Give each initiative the key of its roadmap row: every value the row shows, not only
+    the version, which some writes leave as it is. The template memoises each row's HTML under
+    it (the "fragments" cache): a plan of a few hundred rows renders in a fraction of the time,
+    and a row whose initiative, lead or unit changed has a new key, so it is never shown
+    stale."""
     for initiative in initiatives:
         unit = initiative.unit
-        initiative.row_key = repr(
-            (
-                *prefix,
-                initiative.pk,
-                initiative.code,
-                initiative.title,
-                initiative.acronym,
-                initiative.status,
-                initiative.funded,
-                initiative.horizon_start,
-                initiative.horizon_end,
-                initiative.version,  # the assignment's hidden field
-                selectable and str(initiative.pk) in selected,
-                initiative.lead_id and str(initiative.lead),
-                unit and (unit.pk, unit.acronym, unit.name),
-            )
+        initiative.row_key = _memo_key(
+            edition,
+            selectable,
+            initiative.pk,
+            initiative.code,
+            initiative.title,
+            initiative.acronym,
+            initiative.status,
+            initiative.funded,
+            initiative.horizon_start,
+            initiative.horizon_end,
+            initiative.version,  # the assignment's hidden field
+            selectable and str(initiative.pk) in selected,
+            initiative.lead_id and str(initiative.lead),
+            unit and (unit.pk, unit.acronym, unit.name),
         )
+
+
+def _memo_key(edition: Edition, *shown) -> str:
+    """The key under which a piece of a page is memoised ("fragments" cache): the language it
+    is shown in, its edition, and every value it shows."""
+    return repr((translation.get_language(), edition.body.slug, edition.fiscal_year, *shown))
 
 
 @require_POST
@@ -301,20 +306,17 @@ def risks(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     ).values_list("risk_id", "text"):
         mitigation_texts[risk_id].append(text)
     initiative_risks = list(initiative_risks)
-    prefix = (translation.get_language(), edition.body.slug, edition.fiscal_year)
     for risk in initiative_risks:
         risk.mitigation_texts = mitigation_texts[risk.pk]
-        # The card's memo key (the "fragments" cache, as the roadmap's rows): all it shows.
-        risk.card_key = repr(
-            (
-                *prefix,
-                risk.pk,
-                risk.initiative.code,
-                risk.initiative.title,
-                risk.title,
-                risk.description,
-                tuple(risk.mitigation_texts),
-            )
+        # The card's memo key (as the roadmap's rows): all it shows.
+        risk.card_key = _memo_key(
+            edition,
+            risk.pk,
+            risk.initiative.code,
+            risk.initiative.title,
+            risk.title,
+            risk.description,
+            tuple(risk.mitigation_texts),
         )
     return render(
         request,
