@@ -205,6 +205,10 @@ ACCOUNT_RATE_LIMITS = {
     # Per account, django-axes decides (its lockout page, its admin); allauth only slows an
     # address that tries many accounts at once.
     "login_failed": "20/m/ip",
+    # Every sign-in, failed or not. The cache is shared by every app process, and a ministry's
+    # staff often reach the portal from one proxy address: allauth's 30 a minute would turn
+    # away an office signing in at 9 a.m. Failures are limited above and by django-axes.
+    "login": "300/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "10/m/ip",
     "change_password": "5/m/user",
