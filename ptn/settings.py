@@ -265,6 +265,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code"]
+# One rule for the address a request counts as, shared with allauth's rate limits.
+AXES_CLIENT_IP_CALLABLE = "security.policy.client_ip"
 
 # Sessions: closed after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_LIFETIME
 # after login whatever happens (security.middleware); a page warns before either.
@@ -378,8 +380,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # The person's address is the last X-Forwarded-For entry, the one the proxy added (else
+    # everyone would share the proxy's address); see security.policy.client_ip.
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

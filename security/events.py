@@ -30,9 +30,9 @@ SEEN_AT = "ptn_seen_at"
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
+    from security.policy import client_ip
 
-    return get_client_ip_address(request) or None
+    return client_ip(request)
 
 
 def _current_request() -> HttpRequest | None:

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from accounts import roles
 from accounts.models import User
@@ -34,3 +37,14 @@ def requires_mfa(user: User | AnonymousUser) -> bool:
     if user.is_demo and settings.DEBUG:
         return False
     return user.is_superuser or user.is_staff or roles.holds_any(user, MFA_ROLES)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a request counts as, for django-axes's lockouts, allauth's rate limits and
+    the security journal alike: REMOTE_ADDR, or behind the TLS proxy (BEHIND_TLS_PROXY) the
+    address the proxy put last in X-Forwarded-For (ALLAUTH_TRUSTED_PROXY_COUNT), never one a
+    client wrote there itself."""
+    try:
+        return get_account_adapter().get_client_ip(request)
+    except PermissionDenied:
+        return None

@@ -4,6 +4,7 @@ size, security events and the secure defaults of production settings."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -120,6 +121,53 @@ def test_an_office_behind_one_address_signs_in_together(db):
         if not signed_in(client):
             refused.append(username)
     assert refused == []
+
+
+def _proxy_settings() -> dict:
+    """The address settings of a production behind a TLS proxy (BEHIND_TLS_PROXY=1), as the
+    settings module makes them."""
+    names = ["ALLAUTH_TRUSTED_PROXY_COUNT", "AXES_CLIENT_IP_CALLABLE"]
+    script = (
+        "import json; from ptn import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DEBUG": "1", "BEHIND_TLS_PROXY": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_behind_the_proxy_each_person_keeps_their_own_address(db, settings):
+    """Behind the TLS proxy every request comes from the proxy's address: the limits and
+    lockouts must go by the address the proxy forwards, or one office's typos lock out all."""
+    for name, value in _proxy_settings().items():
+        setattr(settings, name, value)
+    via_proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for n in range(5):
+        # Each time a different first entry, written by the client itself: it does not count.
+        forwarded = f"10.9.9.{n}, 203.0.113.5"
+        log_in(Client(**via_proxy, HTTP_X_FORWARDED_FOR=forwarded), f"inconnu{n}", "mauvais")
+    local_account("c.roy", roles.READER)
+    local_account("d.roy", roles.READER)
+
+    other_office = Client(**via_proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    log_in(other_office, "c.roy")
+    assert signed_in(other_office)
+    same_office = Client(**via_proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert log_in(same_office, "d.roy").status_code == 429
+    assert not signed_in(same_office)
+    # allauth's limits count per forwarded address too (its failed sign-ins, 20 a minute).
+    for n in range(20):
+        log_in(Client(**via_proxy, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}"), "c.roy", "mauvais")
+    third = Client(**via_proxy, HTTP_X_FORWARDED_FOR="198.51.100.99")
+    log_in(third, "d.roy")
+    assert signed_in(third)
 
 
 def test_an_administrator_sees_a_lockout_and_lifts_it(db):
