@@ -238,7 +238,16 @@ def produce_progress(
     )
 
 
-def _follow_render(request, edition, result, key, *, done, heading, back) -> HttpResponse:
+def _follow_render(
+    request: HttpRequest,
+    edition: Edition,
+    result,
+    key: str,
+    *,
+    done: str,
+    heading: str,
+    back: tuple[str, str],
+) -> HttpResponse:
     """The progress page of a render this person started (``key`` in the session), until it is
     done: then back to ``back`` with ``done`` said. Nothing under way: back at once."""
     state = render_state(

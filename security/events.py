@@ -18,6 +18,7 @@ from django.utils import translation
 from accounts.models import PublicBody, Role, RoleAssignment
 from operations.logs import current_request_id
 from security.models import SecurityEvent
+from security.policy import client_ip
 
 logger = logging.getLogger("ptn.security")
 Kind = SecurityEvent.Kind
@@ -28,11 +29,7 @@ SEEN_AT = "ptn_seen_at"
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    from security.policy import client_ip
-
-    return client_ip(request)
+    return None if request is None else client_ip(request)
 
 
 def _current_request() -> HttpRequest | None:

@@ -393,3 +393,13 @@ def test_a_section_page_moves_its_text_headings_under_its_own_title(reader_clien
     ).content.decode()
     assert "<h2>Contexte</h2>" in page and "<h3>Détail</h3>" in page
     assert len(re.findall(r"<h1\b", page)) == 1
+
+
+def test_page_headings_never_makes_plain_text_safe():
+    """The filter only renames heading tags: sanitised Markdown stays markup, plain text stays
+    text and is escaped."""
+    from django.template import Context, Template
+
+    template = Template("{% load ptn %}{{ text|page_headings:1 }}")
+    page = template.render(Context({"text": "<h3>Titre</h3><script>x()</script>"}))
+    assert "&lt;h2&gt;Titre&lt;/h2&gt;&lt;script&gt;" in page and "<script>" not in page

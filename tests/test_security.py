@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -248,6 +249,16 @@ def test_a_coordinator_without_mfa_is_sent_to_enrol_and_enrols(
     assert "Configurer l'application d'authentification" in html
     assert '<svg class="ptn-qr" role="img" aria-labelledby="ptn-qr-label"' in html
     assert "data:image" not in html
+    # What goes in unescaped (|safe) is drawing only: no element but the SVG's own.
+    svg = html[html.index('<svg class="ptn-qr"') : html.index("</svg>")]
+    assert set(re.findall(r"<([a-zA-Z:]+)", svg)) <= {
+        "svg",
+        "path",
+        "rect",
+        "g",
+        "svg:path",
+        "svg:rect",
+    }
     secret = page.context["form"].secret
     session_key = client.session.session_key
 

@@ -2,7 +2,6 @@
 
 from django import template
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from roadmap import formatting, links
 from roadmap.markdown import render_markdown, shift_headings
@@ -34,8 +33,9 @@ def page_headings(html: str, section_level: int = 1):
     """
     if not html:
         return html
-    # Only tag names change in HTML already sanitised or escaped.
-    return mark_safe(shift_headings(str(html), -int(section_level or 1), top=2))
+    # is_safe: Django keeps the result safe only if the input was (Markdown sanitised, or
+    # escaped); only tag names change. Plain text stays plain and is escaped.
+    return shift_headings(str(html), -int(section_level or 1), top=2)
 
 
 @register.simple_tag
