@@ -233,7 +233,7 @@ def produce_progress(
         session_task_result(request, render_release, _release_task_key(release)),
         _release_task_key(release),
         done=_("Le PDF de la diffusion est produit."),
-        heading=_("PDF de la diffusion %(release)s") % {"release": release},
+        heading=_("PDF de la diffusion %(number)s") % {"number": release.number},
         back=(_release_url(release), _("Retour à la diffusion")),
     )
 
