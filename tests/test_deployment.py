@@ -10,6 +10,7 @@ deployment and run in order; the last one approves the demo edition.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -209,6 +210,17 @@ def test_make_serve_runs_the_portal_like_production(deployment):
         200,
     )
     assert line["user_id"] and line["duration_ms"] > 0 and line["level"] == "INFO"
+
+    # The worker imported the portal's code before its first request (not during it).
+    log = d.a.json_lines()
+    (ready,) = [
+        i for i, line in enumerate(log) if line["message"] == "Worker ready: views imported"
+    ]
+    first_request = next(i for i, line in enumerate(log) if line.get("logger") == "ptn.requests")
+    assert ready < first_request and log[ready]["duration_ms"] > 0
+    # Every line, gunicorn's and the portal's, says when in UTC (not in the server's zone).
+    for line in log:
+        assert datetime.datetime.fromisoformat(line["time"]).utcoffset() == datetime.timedelta(0)
 
 
 def _render_and_wait(d: Deployment, requester: Browser, follower: Browser) -> None:
