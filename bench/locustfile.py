@@ -1,7 +1,8 @@
 """The load of bench/load.py: people reading pages, saving inline edits, downloading the plan.
 
-Each simulated person signs in as the lead of an initiative of their own (their own session;
-leads need no second factor, unlike the coordinator), then: 70 % page reads (plan home, roadmap, an
+Each simulated person is the lead of an initiative of their own (leads need no second factor,
+unlike the coordinator), already signed in: bench/load.py signs everyone in just before the run
+and hands each person their session's cookies. Then: 70 % page reads (plan home, roadmap, an
 initiative, risks, sections), 25 % inline saves of an initiative's fiche — each person their own
 initiative, so saves never conflict — and 5 % downloads of the roadmap's workbook (XLSX). Requests
 are named page, form, save and download in the statistics.
@@ -10,7 +11,10 @@ are named page, form, save and download in the statistics.
 import itertools
 import json
 import os
+import random
+import time
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from locust import HttpUser, between, task
 
@@ -64,20 +68,15 @@ class Person(HttpUser):
 
     def on_start(self) -> None:
         self.initiative = SETUP["people"][next(_next_record) % len(SETUP["people"])]
-        self.client.get("/connexion/", name="login")
-        response = self.client.post(
-            "/connexion/",
-            {
-                "login": self.initiative["username"],
-                "password": SETUP["password"],
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
-            },
-            name="login",
-        )
-        # Signed in: sent on to the portal, not back to the login form or to a second factor.
-        if "/connexion/" in response.url or "/mfa/" in response.url:
-            raise RuntimeError(f"{self.initiative['username']} could not sign in: {response.url}")
+        # For the portal's host, as its own Set-Cookie would: a later one replaces it.
+        host = urlsplit(self.host).hostname
+        for name, value in self.initiative["cookies"].items():
+            self.client.cookies.set(name, value, domain=host, path="/")
         self.saves = 0
+        # People working independently do not click in the same instant: each starts somewhere
+        # in a first pause. Started together, the 30 would send their first requests at once
+        # and the next ones in waves (time.sleep is gevent's here).
+        time.sleep(random.uniform(0, 2))
 
     @task(70)
     def read(self) -> None:
