@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -334,6 +335,11 @@ STORAGES = {
     },
 }
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "120"))
+# Exports of the plan (XLSX, CSV, JSON) running at once on one app server: half its cores, so
+# that pages keep the others (roadmap/exchange/slots.py). 0: no limit.
+EXPORT_SLOTS = int(os.environ.get("EXPORT_SLOTS") or max(1, (os.cpu_count() or 2) // 2))
+EXPORT_SLOT_WAIT = 30  # seconds a download waits for a slot before it runs anyway
+EXPORT_SLOT_DIR = tempfile.gettempdir()
 
 # Background work (PDF renders, e-mails, housekeeping) goes through Django's tasks framework
 # with a database queue, run by `manage.py db_worker` (started by `make run` and `make serve`).

@@ -25,6 +25,7 @@ from roadmap.exchange.document import (
 from roadmap.exchange.files import MAX_UPLOAD_BYTES, ImportFileError, read_upload
 from roadmap.exchange.resources import RESOURCES
 from roadmap.exchange.service import EXTRA_SHEETS, export_csv
+from roadmap.exchange.slots import export_slot
 from roadmap.exchange.workbook import COLUMNS as STRUCTURE_SHEETS
 from roadmap.exchange.workbook import PLAN, export_workbook, import_workbook
 from roadmap.forms import RoadmapFilterForm
@@ -62,18 +63,21 @@ def export(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     stem = f"PTN-{edition.body.acronym}-{edition.fiscal_year}"
     lang = vocabulary.language()  # the interface's: headers and values in French or English
     if request.GET.get("format") == "json":  # the whole edition: filters do not apply
-        return _download(export_json(edition), f"{stem}.json", JSON_CONTENT_TYPE)
+        with export_slot():
+            return _download(export_json(edition), f"{stem}.json", JSON_CONTENT_TYPE)
     if request.GET.get("format") == "csv":
         sheet = vocabulary.french_sheet(request.GET.get("feuille", ""))
         if sheet not in {r.sheet for r in RESOURCES}:
             raise Http404
-        return _download(
-            export_csv(edition, sheet, initiatives, lang),
-            f"{stem}-{vocabulary.sheet_name(sheet, lang)}.csv",
-            "text/csv; charset=utf-8",
-        )
+        with export_slot():
+            return _download(
+                export_csv(edition, sheet, initiatives, lang),
+                f"{stem}-{vocabulary.sheet_name(sheet, lang)}.csv",
+                "text/csv; charset=utf-8",
+            )
     # The query string also asks for the sheets other apps add on request (ExtraSheet.option).
-    workbook = export_workbook(edition, initiatives, lang, options=request.GET)
+    with export_slot():
+        workbook = export_workbook(edition, initiatives, lang, options=request.GET)
     return _download(workbook, f"{stem}.xlsx", XLSX)
 
 
