@@ -2,9 +2,8 @@
 
 An export of the whole plan takes about a third of a second of CPU. Several at once took every
 core of a small app server, and the pages asked for meanwhile waited behind them (bench/load.py
-and the README's figures). A download that finds
-every slot taken waits for one, up to ``EXPORT_SLOT_WAIT`` seconds; then it runs anyway: a
-download is never refused. The slots are lock files (``flock``) in ``EXPORT_SLOT_DIR``, shared
+and the README's figures). A download that finds every slot taken waits for one, up to
+``EXPORT_SLOT_WAIT`` seconds; then it runs anyway: a download is never refused. The slots are lock files (``flock``) in ``EXPORT_SLOT_DIR``, shared
 by every gunicorn worker of the machine; the system frees the slot of a worker that dies.
 """
 

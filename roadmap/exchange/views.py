@@ -62,21 +62,21 @@ def export(request: HttpRequest, body: str, fiscal_year: str) -> HttpResponse:
     initiatives = form.filter(edition.initiatives.all()) if form.is_filtering else None
     stem = f"PTN-{edition.body.acronym}-{edition.fiscal_year}"
     lang = vocabulary.language()  # the interface's: headers and values in French or English
-    if request.GET.get("format") == "json":  # the whole edition: filters do not apply
-        with export_slot():
-            return _download(export_json(edition), f"{stem}.json", JSON_CONTENT_TYPE)
-    if request.GET.get("format") == "csv":
+    kind = request.GET.get("format")
+    if kind == "csv":
         sheet = vocabulary.french_sheet(request.GET.get("feuille", ""))
         if sheet not in {r.sheet for r in RESOURCES}:
             raise Http404
-        with export_slot():
+    with export_slot():
+        if kind == "json":  # the whole edition: filters do not apply
+            return _download(export_json(edition), f"{stem}.json", JSON_CONTENT_TYPE)
+        if kind == "csv":
             return _download(
                 export_csv(edition, sheet, initiatives, lang),
                 f"{stem}-{vocabulary.sheet_name(sheet, lang)}.csv",
                 "text/csv; charset=utf-8",
             )
-    # The query string also asks for the sheets other apps add on request (ExtraSheet.option).
-    with export_slot():
+        # The query string also asks for the sheets other apps add on request (ExtraSheet.option).
         workbook = export_workbook(edition, initiatives, lang, options=request.GET)
     return _download(workbook, f"{stem}.xlsx", XLSX)
 
