@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import PublicBody, User
 from roadmap.models import Edition
@@ -22,6 +23,15 @@ def fast_password_hasher():
 def media_root(tmp_path_factory):
     """Archived and cached PDFs go to a throw-away folder, not the developer's var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request in English (the language cookie) leaves English active on the thread, as the
+    locale middleware does for every request: the next test's commands and messages would speak
+    English (seen with ``-k export``: an import command's summary)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")
