@@ -4,6 +4,9 @@ downloads), with 1, 2 and 4 gunicorn workers. Prints the figures; asserts nothin
 
 The 30 people sign in all at once just before their minute of work: the sign-in (a deliberately
 slow password check) is timed and printed on its own, and the minute measures the work itself.
+The CPU time the portal's processes, PostgreSQL and Locust used during the minute is printed as a
+share of the machine's cores (from /proc: Linux only), with the interpreter's speed on a plain
+loop, so that runs on different machines, or at different moments of one, can be compared.
 
     .venv/bin/python bench/load.py            # needs PostgreSQL (DATABASE_URL's server, or
                                               # postgres://postgres@127.0.0.1:5432)
@@ -17,12 +20,16 @@ from __future__ import annotations
 import csv
 import json
 import os
+import platform
+import resource
 import statistics
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -97,6 +104,8 @@ def run(workers: int, env: dict, setup: str, work: Path) -> dict:
         assert server.alive(), server.log_text()[-2000:]
         signed_in, sign_in_times = sign_in_everyone(port, json.loads(setup))
         prefix = work / f"stats-{workers}"
+        cpu_before, started = cpu_seconds(server.process.pid), time.monotonic()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         locust = Service(
             f"locust-{workers}",
             [
@@ -124,6 +133,16 @@ def run(workers: int, env: dict, setup: str, work: Path) -> dict:
             log_dir=work,
         )
         locust.process.wait(DURATION + 60)
+        cpu = cpu_seconds(server.process.pid, before=cpu_before)
+        # Locust has ended: its time is in this process's rusage of children it waited for.
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu["Locust"] = (
+            children.ru_utime
+            + children.ru_stime
+            - children_before.ru_utime
+            - children_before.ru_stime
+        )
+        capacity = (time.monotonic() - started) * (os.cpu_count() or 1) / 100
         with open(f"{prefix}_stats.csv", newline="") as stats:
             rows = list(csv.DictReader(stats))
         total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -138,6 +157,7 @@ def run(workers: int, env: dict, setup: str, work: Path) -> dict:
             "download": _p95(rows, "download"),
             "sign_in_median": statistics.median(sign_in_times),
             "sign_in_slowest": max(sign_in_times),
+            "cpu": {name: seconds / capacity for name, seconds in cpu.items()},
         }
     finally:
         if locust is not None:
@@ -169,6 +189,37 @@ def sign_in_everyone(port: int, setup: dict) -> tuple[dict, list[float]]:
     return {**setup, "people": people}, [elapsed for _, elapsed in results]
 
 
+def cpu_seconds(portal: int, before: dict | None = None) -> dict:
+    """CPU seconds (user and system) used by the portal's processes (the process group of
+    `make serve`: gunicorn's workers, the task worker) and PostgreSQL's server processes, less
+    ``before``. Read from /proc: processes that ended meanwhile are not counted (gunicorn
+    recycles a worker only after 2,000 requests)."""
+    used = {"portal": 0.0, "PostgreSQL": 0.0}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except (OSError, ValueError):
+            continue  # not a process, or one that just ended
+        command, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1]
+        fields = fields.split()
+        group, seconds = int(fields[2]), (int(fields[11]) + int(fields[12])) / tick
+        if group == portal:
+            used["portal"] += seconds
+        elif command.startswith("postgres"):
+            used["PostgreSQL"] += seconds
+    return {name: seconds - (before or {}).get(name, 0.0) for name, seconds in used.items()}
+
+
+def python_speed() -> float:
+    """Seconds this interpreter takes for 20 million additions: the machine's speed for the
+    portal's code, which is mostly Python."""
+    started, total = time.perf_counter(), 0
+    for n in range(20_000_000):
+        total += n
+    return time.perf_counter() - started
+
+
 def _ready(port: int) -> bool:
     try:
         return Browser(port).get("/sante/pret/")[0] == 200
@@ -188,26 +239,37 @@ def main() -> None:
         manage(env, "migrate", "--verbosity", "0")
         manage(env, "load_demo", "--verbosity", "0")
         setup = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1]
+        # Statistics for the planner and the visibility map, as autovacuum keeps them on a
+        # database in use: straight after the load, the first minute measured was twice slower.
+        with psycopg.connect(database.url, autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
         count = len(json.loads(setup)["people"])
         print(f"Database ready in {time.monotonic() - started:.0f} s: {count} people.")
+        print(
+            f"Python {platform.python_version()}: 20 million additions in {python_speed():.1f} s "
+            f"on this machine ({os.cpu_count()} cores)."
+        )
         print(
             f"{USERS} users for {DURATION} s against `make serve` (PostgreSQL), per worker count:"
         )
         print(
             "| gunicorn workers | requests | req/s | errors | p95 page | p95 save | p95 download "
-            "| sign-in, 30 at once (median / slowest) |"
+            "| sign-in, 30 at once (median / slowest) | CPU: portal / PostgreSQL / Locust |"
         )
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for workers in WORKER_COUNTS:
             r = run(workers, env, setup, work)
             check = "0 ✔" if r["errors"] == 0 else f"{r['errors']} ✘"
             print(
                 f"| {workers} | {r['requests']} | {r['rps']:.1f} | {check} | "
                 f"{r['page']:.0f} ms | {r['save']:.0f} ms | {r['download']:.0f} ms | "
-                f"{r['sign_in_median']:.0f} / {r['sign_in_slowest']:.0f} ms |",
+                f"{r['sign_in_median']:.0f} / {r['sign_in_slowest']:.0f} ms | "
+                f"{r['cpu']['portal']:.0f} / {r['cpu']['PostgreSQL']:.0f} / "
+                f"{r['cpu']['Locust']:.0f} % |",
                 flush=True,
             )
         print("Targets: 0 errors, p95 page < 300 ms, p95 save < 200 ms (not asserted).")
+        print("CPU: the share of the machine's cores (all of them = 100 %) used during the run.")
     finally:
         database.drop()
 
