@@ -201,8 +201,8 @@ def cpu_seconds(portal: int, before: dict | None = None) -> dict:
             stat = (entry / "stat").read_text()
         except (OSError, ValueError):
             continue  # not a process, or one that just ended
-        command, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1]
-        fields = fields.split()
+        close = stat.rindex(")")  # the command, in parentheses, may itself hold some
+        command, fields = stat[stat.index("(") + 1 : close], stat[close + 1 :].split()
         group, seconds = int(fields[2]), (int(fields[11]) + int(fields[12])) / tick
         if group == portal:
             used["portal"] += seconds
