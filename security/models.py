@@ -59,3 +59,22 @@ class SecurityEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Security events are never changed once written.")
         super().save(*args, **kwargs)
+
+
+class PendingMail(models.Model):
+    """An account e-mail waiting for the task worker (``security.mail``): its rendered parts.
+
+    They are kept here, not in the task's arguments: a password reset link is a credential for
+    three days, and task results are kept, shown in the admin and copied into backups. The row
+    is deleted once the message is sent or given up; one left by a lost task goes after a day.
+    Not in the admin."""
+
+    message = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("courriel de compte en attente")
+        verbose_name_plural = _("courriels de compte en attente")
+
+    def __str__(self) -> str:
+        return f"{self.message.get('subject', '')} → {', '.join(self.message.get('to', []))}"

@@ -7,6 +7,7 @@ the test and started again.
 
 import email
 import email.policy
+import json
 import mailbox
 import sys
 from datetime import timedelta
@@ -23,6 +24,7 @@ from roadmap.models import Edition
 from roadmap.pdf.tasks import render_plan
 from roadmap.workflow.notifications import send_step_notification
 from security.mail import send_account_mail
+from security.models import PendingMail
 from tests.personas import client_for
 from tests.processes import Service, free_port, port_open, wait_until
 from tests.tasks import run_queued_tasks
@@ -162,4 +164,61 @@ def test_a_refusing_mail_server_never_breaks_a_password_reset(db, smtp):
     message = email.message_from_bytes(stored.as_bytes(), policy=email.policy.default)
     assert message["To"] == "j.caron@ministere.example"
     assert message["Subject"] == "[Portail PTN] E-mail de réinitialisation de mot de passe"
-    assert "/compte/password/reset/key/" in message.get_body().get_content()
+    link = "/compte/password/reset/key/"
+    assert link in message.get_body().get_content()
+    # The link is a credential: the task results (shown in the admin, copied into backups)
+    # never held it, and the message it was in is gone once sent.
+    results = DBTaskResult.objects.filter(task_path=send_account_mail.module_path)
+    assert results.count() == 2
+    assert all(link not in json.dumps(r.args_kwargs) for r in results)
+    assert not PendingMail.objects.exists()
+
+
+def test_an_account_email_given_up_is_not_kept(db, smtp, settings):
+    settings.MAIL_RETRY_DELAYS = [60]
+    User.objects.create_user("j.caron", email="j.caron@ministere.example", password="x-42-y-42")
+    smtp.stop()
+    Client().post(reverse("account_reset_password"), {"email": "j.caron@ministere.example"})
+    assert PendingMail.objects.count() == 1
+
+    run_queued_tasks(send_account_mail)
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
+    [last] = run_queued_tasks(send_account_mail)
+
+    assert last.status == TaskResultStatus.FAILED
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
+    assert not PendingMail.objects.exists()
+
+
+def test_a_pending_account_email_left_by_a_lost_task_goes_after_a_day(db, smtp):
+    lost = PendingMail.objects.create(message={"subject": "perdu", "to": ["x@ministere.example"]})
+    PendingMail.objects.filter(pk=lost.pk).update(created=timezone.now() - timedelta(hours=25))
+    recent = PendingMail.objects.create(message={"subject": "récent", "to": []})
+    User.objects.create_user("j.caron", email="j.caron@ministere.example", password="x-42-y-42")
+
+    Client().post(reverse("account_reset_password"), {"email": "j.caron@ministere.example"})
+
+    assert not PendingMail.objects.filter(pk=lost.pk).exists()
+    assert PendingMail.objects.filter(pk=recent.pk).exists()
+    assert PendingMail.objects.count() == 2  # the recent one and the new message
+
+
+def test_an_account_email_queued_by_the_previous_release_is_still_sent(db, smtp):
+    """Before PendingMail, the task's argument was the message itself: one still queued at the
+    upgrade is sent by the new code."""
+    send_account_mail.enqueue(
+        {
+            "subject": "Ancien message",
+            "body": "Bonjour",
+            "content_subtype": "plain",
+            "from_email": "ptn@ministere.example",
+            "to": ["j.caron@ministere.example"],
+            "headers": {},
+            "alternatives": [],
+        }
+    )
+
+    [result] = run_queued_tasks(send_account_mail)
+
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert smtp.received() == [("j.caron@ministere.example", "Ancien message")]
