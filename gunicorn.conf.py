@@ -8,6 +8,8 @@ portal keeps no state in them (sessions and files are in the database and the st
 import multiprocessing
 import os
 
+from ptn.logformat import JSON_FORMATTER
+
 bind = os.environ.get(
     "BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 )
@@ -30,14 +32,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            "timestamp": "time",  # ISO 8601 in UTC, as the portal's own lines (ptn/settings.py)
-        }
-    },
+    "formatters": {"json": JSON_FORMATTER},  # as the portal's own lines (ptn/settings.py)
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False}
