@@ -7,6 +7,7 @@
   older than PDF_CACHE_MAX_AGE (a week) is deleted unless it is still the current render of a
   draft (an archived PDF is never touched).
 - Heartbeats of workers gone for a day.
+- Account e-mails still pending after a day (security.mail): their task was lost.
 
 Scheduling: django-tasks has no scheduler, so `housekeeping` is a task that first queues its next
 run (`run_after` = now + HOUSEKEEPING_INTERVAL, an hour) and then does the work. Each worker makes
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from operations.models import WorkerHeartbeat
+from security.mail import purge_lost_messages
 
 logger = logging.getLogger("ptn.housekeeping")
 
@@ -115,6 +117,7 @@ def housekeeping() -> dict[str, int]:
         "import_files": purge_import_files(),
         "pdf_cache": purge_pdf_cache(),
         "heartbeats": purge_heartbeats(),
+        "pending_mail": purge_lost_messages(),
     }
     logger.info("housekeeping done", extra=done)
     return done

@@ -32,7 +32,6 @@ PENDING_MAX_AGE = timedelta(days=1)
 def queue_message(message: EmailMessage) -> None:
     """Keep a rendered message (its parts as JSON) and queue its sending by id."""
     with transaction.atomic():
-        PendingMail.objects.filter(created__lt=timezone.now() - PENDING_MAX_AGE).delete()
         pending = PendingMail.objects.create(
             message={
                 "subject": message.subject,
@@ -90,6 +89,11 @@ def send_account_mail(pending_id: int | dict, attempt: int = 1) -> str:
         raise
     _forget(pending)
     return ", ".join(email.to)
+
+
+def purge_lost_messages() -> int:
+    """Delete the messages whose task was lost (housekeeping); returns how many."""
+    return PendingMail.objects.filter(created__lt=timezone.now() - PENDING_MAX_AGE).delete()[0]
 
 
 def _forget(pending: PendingMail | None) -> None:

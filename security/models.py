@@ -66,7 +66,7 @@ class PendingMail(models.Model):
 
     They are kept here, not in the task's arguments: a password reset link is a credential for
     three days, and task results are kept, shown in the admin and copied into backups. The row
-    is deleted once the message is sent or given up; one left by a lost task goes after a day.
+    is deleted once the message is sent or given up; one left by a lost task goes after a day (housekeeping).
     Not in the admin."""
 
     message = models.JSONField()

@@ -128,7 +128,12 @@ def test_housekeeping_deletes_old_import_files_and_stale_draft_pdfs_then_runs_ag
     ensure_scheduled()  # a second worker starting: still one run queued
     (run,) = run_queued_tasks(housekeeping)
     assert run.status == TaskResultStatus.SUCCESSFUL
-    assert run.return_value == {"import_files": 1, "pdf_cache": 1, "heartbeats": 0}
+    assert run.return_value == {
+        "import_files": 1,
+        "pdf_cache": 1,
+        "heartbeats": 0,
+        "pending_mail": 0,
+    }
     assert [default_storage.exists(n) for n in (abandoned, recent, stale, current, fresh)] == [
         False,
         True,
