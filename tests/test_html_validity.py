@@ -144,6 +144,9 @@ def _account_pages(coordinator: Client) -> dict[str, str]:
     anonymous = Client()
     pages["password reset"] = _fetch(anonymous, reverse("account_reset_password"))
     pages["password reset sent"] = _fetch(anonymous, reverse("account_reset_password_done"))
+    pages["password set by a reset link"] = _fetch(
+        anonymous, reverse("account_reset_password_from_key_done")
+    )
     di = User.objects.get(username="di")
     di.is_demo = False
     di.save(update_fields=["is_demo"])

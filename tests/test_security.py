@@ -418,6 +418,27 @@ def test_a_password_is_reset_by_email_in_french_and_requests_are_throttled(db):
     assert "Trop de demandes" in last.content.decode()
 
 
+def test_a_reset_link_sets_a_new_password_and_leads_to_the_login(db):
+    user = local_account("j.caron", roles.READER)
+    client = Client()
+    client.post(reverse("account_reset_password"), {"email": "j.caron@ministere.example"})
+    run_queued_tasks(send_account_mail)
+    [link] = re.findall(r"https?://\S+/compte/password/reset/key/\S+", mail.outbox[0].body)
+
+    form = client.get(link, follow=True)  # allauth moves the key out of the address first
+    new = "une-phrase-de-passe-retrouvee-58"
+    done = client.post(
+        form.redirect_chain[-1][0], {"password1": new, "password2": new}, follow=True
+    )
+
+    page = done.content.decode()
+    assert "Votre mot de passe a été modifié." in page
+    assert f'href="{reverse("login")}"' in page and "Se connecter" in page
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert log_in(Client(), "j.caron", new).status_code == 302
+
+
 # --- Headers ------------------------------------------------------------------------------
 
 STRICT = [
